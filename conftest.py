@@ -1,0 +1,75 @@
+"""Fixtures every test suite in the repo shares: one database per test, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+POSTGRES_URL_ENV = "CJP_TEST_POSTGRES_URL"
+DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+# CI sets this so an unreachable PostgreSQL fails the run instead of skipping.
+REQUIRE_POSTGRES_ENV = "CJP_REQUIRE_POSTGRES"
+
+
+def postgres_admin_url() -> str:
+    return os.environ.get(POSTGRES_URL_ENV, DEFAULT_POSTGRES_URL)
+
+
+def _postgres_unavailable_reason() -> str | None:
+    url = postgres_admin_url()
+    try:
+        engine = create_engine(url, connect_args={"connect_timeout": 3})
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        engine.dispose()
+    except Exception as exc:
+        return f"PostgreSQL not reachable at {make_url(url).render_as_string(hide_password=True)} ({type(exc).__name__}); set {POSTGRES_URL_ENV}"
+    return None
+
+
+_POSTGRES_REASON: list[str | None] = []
+
+
+def postgres_skip_reason() -> str | None:
+    if not _POSTGRES_REASON:
+        _POSTGRES_REASON.append(_postgres_unavailable_reason())
+    return _POSTGRES_REASON[0]
+
+
+@pytest.fixture
+def postgres_database_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    reason = postgres_skip_reason()
+    if reason:
+        if os.environ.get(REQUIRE_POSTGRES_ENV) == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    admin_url = make_url(postgres_admin_url())
+    name = f"cjp_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def sqlite_database_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'service.db'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """Run the test once on SQLite and once on PostgreSQL (skipped with a reason if unreachable)."""
+    fixture = "sqlite_database_url" if request.param == "sqlite" else "postgres_database_url"
+    return str(request.getfixturevalue(fixture))

@@ -1,0 +1,74 @@
+"""FastAPI plumbing every service installs: correlation ids and one error shape."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+
+import structlog
+from fastapi import Depends, FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from shared.errors import DomainError, Unauthenticated
+from shared.identity import IDENTITY_HEADER, Identity, verify_identity
+from shared.settings import get_common_settings
+
+CORRELATION_HEADER = "X-Correlation-ID"
+log = structlog.get_logger()
+
+
+def error_body(code: str, message: str, field: str | None = None) -> dict[str, object]:
+    """The JSON body of every error response: ``{"error": {"code", "message", "field"}}``."""
+    return {"error": {"code": code, "message": message, "field": field}}
+
+
+def install_http_basics(app: FastAPI) -> None:
+    """Bind a correlation id to every request's logs and map errors to ``error_body``."""
+
+    @app.middleware("http")
+    async def _correlation(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        correlation_id = request.headers.get(CORRELATION_HEADER) or str(uuid.uuid4())
+        request.state.correlation_id = correlation_id
+        with structlog.contextvars.bound_contextvars(correlation_id=correlation_id):
+            response = await call_next(request)
+        response.headers[CORRELATION_HEADER] = correlation_id
+        return response
+
+    @app.exception_handler(DomainError)
+    async def _domain_error(_request: Request, exc: DomainError) -> JSONResponse:
+        return JSONResponse(error_body(exc.code, exc.message, exc.field), status_code=exc.http_status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        location = ".".join(str(part) for part in first.get("loc", ()) if part != "body")
+        message = f"{location}: {first.get('msg', 'invalid input')}" if location else "invalid input"
+        return JSONResponse(error_body("BAD_USER_INPUT", message, location or None), status_code=422)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled_error", error_type=type(exc).__name__)
+        return JSONResponse(
+            error_body("INTERNAL", "Something went wrong on our side; it has been logged."),
+            status_code=500,
+        )
+
+
+def current_identity(request: Request) -> Identity | None:
+    """The caller's identity as forwarded by the gateway, or None for an anonymous request."""
+    token = request.headers.get(IDENTITY_HEADER)
+    if not token:
+        return None
+    identity = verify_identity(token, secret=get_common_settings().identity_secret)
+    structlog.contextvars.bind_contextvars(actor=identity.subject)
+    return identity
+
+
+def require_identity(identity: Identity | None = Depends(current_identity)) -> Identity:
+    """Use as a dependency where a signed-in caller is required."""
+    if identity is None:
+        raise Unauthenticated("Sign in to do this.")
+    return identity

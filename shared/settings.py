@@ -1,0 +1,46 @@
+"""Settings common to every process, read from the environment (prefix ``CJP_``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEVELOPMENT_IDENTITY_SECRET = "development-only-identity-secret-change-me"
+
+
+class CommonSettings(BaseSettings):
+    """What every service and the gateway need to know about their environment."""
+
+    model_config = SettingsConfigDict(env_prefix="CJP_", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    log_format: Literal["console", "json"] = "console"
+    log_level: str = "INFO"
+    data_dir: Path = Path("data")
+
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    # Apache Kafka supports idempotent producers; the embedded Tansu broker does not.
+    kafka_enable_idempotence: bool = False
+    kafka_topic_partitions: int = 3
+
+    # Signs the short-lived identity the gateway forwards to the services.
+    identity_secret: str = DEVELOPMENT_IDENTITY_SECRET
+    identity_ttl_seconds: int = 120
+
+    outbox_poll_interval_seconds: float = 0.2
+    outbox_batch_size: int = 100
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets_in_production(self) -> CommonSettings:
+        if self.environment == "production" and self.identity_secret == DEVELOPMENT_IDENTITY_SECRET:
+            raise ValueError("CJP_IDENTITY_SECRET must be set to a real secret in production")
+        return self
+
+
+@lru_cache
+def get_common_settings() -> CommonSettings:
+    return CommonSettings()
