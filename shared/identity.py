@@ -24,7 +24,7 @@ class Role(StrEnum):
 
 
 class Identity(BaseModel):
-    """Who is asking. ``organisation`` scopes partner editors, ``local_authority`` directory editors."""
+    """Who is asking; ``organisation`` / ``local_authority`` scope the editor roles."""
 
     subject: str
     name: str
@@ -48,9 +48,7 @@ def sign_identity(identity: Identity, *, secret: str, ttl_seconds: int = 120) ->
 def verify_identity(token: str, *, secret: str) -> Identity:
     """Return the identity in a token, or raise ``Unauthenticated`` if it is forged or expired."""
     try:
-        claims = jwt.decode(
-            token, secret, algorithms=["HS256"], audience=_AUDIENCE, issuer=_ISSUER
-        )
+        claims = jwt.decode(token, secret, algorithms=["HS256"], audience=_AUDIENCE, issuer=_ISSUER)
     except jwt.ExpiredSignatureError as exc:
         raise Unauthenticated("Your sign-in has expired; sign in again.") from exc
     except jwt.PyJWTError as exc:

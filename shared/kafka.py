@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
@@ -29,14 +31,14 @@ async def ensure_topics(settings: CommonSettings, topics: list[str]) -> None:
     try:
         existing = set(await admin.list_topics())
         missing = [
-            NewTopic(name=topic, num_partitions=settings.kafka_topic_partitions, replication_factor=1)
+            NewTopic(
+                name=topic, num_partitions=settings.kafka_topic_partitions, replication_factor=1
+            )
             for topic in topics
             if topic not in existing
         ]
         if missing:
-            try:
+            with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics(missing)
-            except TopicAlreadyExistsError:
-                pass
     finally:
         await admin.close()

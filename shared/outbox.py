@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from datetime import UTC, datetime
 
@@ -37,7 +38,7 @@ class OutboxMessage(SQLModel, table=True):
 
 
 def add_to_outbox(session: Session, envelope: EventEnvelope, *, topic: str) -> None:
-    """Stage an event in the caller's transaction; it is published only if that transaction commits."""
+    """Stage an event in the caller's transaction; published only if that transaction commits."""
     session.add(
         OutboxMessage(
             event_id=envelope.event_id,
@@ -51,12 +52,14 @@ def add_to_outbox(session: Session, envelope: EventEnvelope, *, topic: str) -> N
 
 def pending_count(engine: Engine) -> int:
     with Session(engine) as session:
-        rows = session.exec(select(OutboxMessage.id).where(col(OutboxMessage.published_at).is_(None)))
+        rows = session.exec(
+            select(OutboxMessage.id).where(col(OutboxMessage.published_at).is_(None))
+        )
         return len(rows.all())
 
 
 class OutboxRelay:
-    """Publishes unsent outbox rows in order, keyed by aggregate id, retrying until the broker takes them.
+    """Publishes unsent outbox rows in order, keyed by aggregate id, until the broker takes them.
 
     On PostgreSQL an advisory lock elects one relay per database, so replicas of a service
     can all run a relay without publishing the same row twice or out of order.
@@ -196,8 +199,6 @@ class OutboxRelay:
                 log.debug("outbox_producer_stop_failed", error=str(exc))
 
     async def _sleep(self, seconds: float) -> None:
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout=seconds)
-        except TimeoutError:
-            pass
         self._wake.clear()

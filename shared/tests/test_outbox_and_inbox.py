@@ -1,0 +1,146 @@
+"""The outbox loses nothing across a broker outage; the inbox makes a second handling impossible."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer
+from pydantic import BaseModel
+from sqlalchemy import Engine
+from sqlmodel import Session, SQLModel
+
+from shared.db import make_engine, transaction
+from shared.events import EventEnvelope, new_event
+from shared.inbox import InboxMessage, claim_event
+from shared.outbox import OutboxMessage, OutboxRelay, add_to_outbox, pending_count
+from shared.settings import CommonSettings
+
+
+class _Changed(BaseModel):
+    number: int
+    sequence: int
+
+
+def _engine(url: str) -> Engine:
+    engine = make_engine(url)
+    SQLModel.metadata.create_all(
+        engine,
+        tables=[OutboxMessage.__table__, InboxMessage.__table__],  # type: ignore[attr-defined]
+    )
+    return engine
+
+
+def _stage(engine: Engine, topic: str, key: str, count: int) -> list[uuid.UUID]:
+    ids = []
+    with transaction(engine) as session:
+        for sequence in range(count):
+            envelope = new_event(
+                event_type="DeliverableStatusChanged",
+                source="test",
+                aggregate_id=key,
+                data=_Changed(number=int(key), sequence=sequence),
+            )
+            add_to_outbox(session, envelope, topic=topic)
+            ids.append(envelope.event_id)
+    return ids
+
+
+async def _consume(bootstrap: str, topic: str, count: int) -> list[Any]:
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        group_id=f"g-{uuid.uuid4().hex}",
+        auto_offset_reset="earliest",
+    )
+    await consumer.start()
+    received = []
+    try:
+        async with asyncio.timeout(30):
+            async for message in consumer:
+                received.append(message)
+                if len(received) == count:
+                    break
+    finally:
+        await consumer.stop()
+    return received
+
+
+def test_rolled_back_change_leaves_no_outbox_row(database_url: str) -> None:
+    engine = _engine(database_url)
+    try:
+        with transaction(engine) as session:
+            envelope = new_event(
+                event_type="X", source="test", aggregate_id="1", data=_Changed(number=1, sequence=0)
+            )
+            add_to_outbox(session, envelope, topic="t")
+            raise RuntimeError("the change failed")
+    except RuntimeError:
+        pass
+    assert pending_count(engine) == 0
+
+
+async def test_relay_publishes_in_order_with_the_aggregate_as_key(
+    database_url: str, kafka_broker: Any
+) -> None:
+    engine = _engine(database_url)
+    topic = f"test.outbox.{uuid.uuid4().hex[:8]}"
+    ids = _stage(engine, topic, "40", 5)
+    settings = CommonSettings(kafka_bootstrap_servers=kafka_broker.bootstrap)
+    relay = OutboxRelay(engine=engine, settings=settings, topics=[topic], lock_key=7001)
+    task = asyncio.create_task(relay.run())
+    try:
+        received = await _consume(kafka_broker.bootstrap, topic, 5)
+    finally:
+        await relay.stop()
+        await task
+    envelopes = [EventEnvelope.from_bytes(message.value) for message in received]
+    assert [envelope.event_id for envelope in envelopes] == ids
+    assert {message.key for message in received} == {b"40"}
+    assert pending_count(engine) == 0
+
+
+async def test_event_committed_while_broker_is_down_is_published_when_it_returns(
+    sqlite_database_url: str,
+) -> None:
+    from conftest import TansuBroker, free_port
+
+    engine = _engine(sqlite_database_url)
+    broker = TansuBroker(free_port())  # not started: the broker is down
+    topic = "test.outage"
+    settings = CommonSettings(kafka_bootstrap_servers=broker.bootstrap)
+    relay = OutboxRelay(engine=engine, settings=settings, topics=[topic], lock_key=7002)
+    task = asyncio.create_task(relay.run())
+    try:
+        [event_id] = _stage(engine, topic, "12", 1)
+        relay.wake()
+        await asyncio.sleep(1.5)
+        assert pending_count(engine) == 1, "nothing can be published while the broker is down"
+        broker.start()
+        [message] = await _consume(broker.bootstrap, topic, 1)
+        assert EventEnvelope.from_bytes(message.value).event_id == event_id
+        for _ in range(50):
+            if pending_count(engine) == 0:
+                break
+            await asyncio.sleep(0.1)
+        assert pending_count(engine) == 0
+    finally:
+        await relay.stop()
+        await task
+        broker.stop()
+
+
+def test_inbox_claims_an_event_once(database_url: str) -> None:
+    engine = _engine(database_url)
+    envelope = new_event(
+        event_type="X", source="test", aggregate_id="1", data=_Changed(number=1, sequence=0)
+    )
+    with transaction(engine) as session:
+        assert claim_event(session, consumer="notifications", envelope=envelope) is True
+    with transaction(engine) as session:
+        assert claim_event(session, consumer="notifications", envelope=envelope) is False
+        # another consumer group has its own view of the same event
+        assert claim_event(session, consumer="audit", envelope=envelope) is True
+    with Session(engine) as session:
+        assert session.get(InboxMessage, ("notifications", envelope.event_id)) is not None
