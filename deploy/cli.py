@@ -1,0 +1,59 @@
+"""The `cjp` command: `cjp run`, `cjp mail [--show N]`, `cjp plan ...` (the deliverables CLI)."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Callable
+from typing import cast
+
+USAGE = """usage: cjp COMMAND [ARGS]
+
+commands:
+  run               start the whole platform locally (same as `make run`)
+  mail [--show N]   list the emails the local SMTP sink kept, or print one
+  plan ...          the delivery-plan tools of the deliverables service (try `cjp plan --help`)
+"""
+
+
+def _run(_argv: list[str]) -> int:
+    from deploy.local import run
+
+    return run.main()
+
+
+def _mail(argv: list[str]) -> int:
+    from deploy.local import mailsink
+
+    return mailsink.main(argv or ["--list"])
+
+
+def _plan(argv: list[str]) -> int:
+    try:
+        module = importlib.import_module("services.deliverables.cli")
+    except ModuleNotFoundError as error:
+        if error.name not in ("services.deliverables", "services.deliverables.cli"):
+            raise
+        print("The deliverables service has no command-line tools yet.", file=sys.stderr)
+        return 2
+    plan_main = cast(Callable[[list[str]], int | None], module.main)
+    return plan_main(argv) or 0
+
+
+COMMANDS: dict[str, Callable[[list[str]], int]] = {"run": _run, "mail": _mail, "plan": _plan}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if not args or args[0] in ("-h", "--help", "help"):
+        print(USAGE)
+        return 0
+    command = COMMANDS.get(args[0])
+    if command is None:
+        print(f"cjp: unknown command {args[0]!r}\n\n{USAGE}", file=sys.stderr)
+        return 2
+    return command(args[1:])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The embedded, one-machine way to run the platform (`make run`)."""
