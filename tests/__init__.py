@@ -1,0 +1,1 @@
+"""System-level tests: end to end across the processes, and checks of the deployment files."""

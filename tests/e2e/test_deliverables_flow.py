@@ -1,0 +1,98 @@
+"""A lead partner changes a deliverable's status, subscribers hear of it, others cannot."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from tests.e2e.flows import (
+    STATUS_LABELS,
+    change_status,
+    deliverable,
+    new_address,
+    other_statuses,
+    subscribe_and_confirm,
+)
+from tests.e2e.gateway import Gateway
+from tests.e2e.system import MEASUREMENTS, RunningSystem
+
+pytestmark = pytest.mark.e2e
+
+CJS_EDITOR = "cjs.editor@cjp.test"
+POLICE_EDITOR = "police.editor@cjp.test"
+COORDINATOR = "coordinator@cjp.test"
+
+
+async def test_a_confirmed_subscriber_is_emailed_when_the_lead_partner_changes_the_status(
+    system: RunningSystem, gateway: Gateway
+) -> None:
+    address = new_address("deliverable-40")
+    await subscribe_and_confirm(gateway, system, address, "DELIVERABLE", "40")
+    before = await deliverable(gateway, 40)
+    assert "community-justice-scotland" in [lead["slug"] for lead in before["leadPartners"]]
+    new_status = other_statuses(before["status"])[0]
+
+    mutated_at = time.time()
+    result = await change_status(
+        gateway, 40, new_status, as_user=CJS_EDITOR, reason="Reported at the e2e round"
+    )
+    answered_at = time.time()
+
+    assert not result.errors, result.errors
+    assert result.data is not None
+    assert result.data["updateDeliverableStatus"]["status"] == new_status
+    assert (await deliverable(gateway, 40))["status"] == new_status
+    emails = await system.wait_for_emails(address, count=2)
+    change_email = emails[-1]
+    content = change_email.subject + "\n" + change_email.text()
+    assert "40" in content
+    assert STATUS_LABELS[new_status].lower() in content.lower()
+    delay = change_email.delivered_at.timestamp() - mutated_at
+    MEASUREMENTS.append(
+        f"status mutation -> email in the mail sink: {delay * 1000:.0f} ms "
+        f"(mutation round trip {(answered_at - mutated_at) * 1000:.0f} ms)"
+    )
+    print(f"mutation -> email delay: {delay:.3f} s")
+
+
+async def test_an_editor_of_another_partner_is_forbidden_and_nothing_changes(
+    system: RunningSystem, gateway: Gateway
+) -> None:
+    address = new_address("deliverable-40-forbidden")
+    await subscribe_and_confirm(gateway, system, address, "DELIVERABLE", "40")
+    before = await deliverable(gateway, 40)
+    assert "police-scotland" not in [lead["slug"] for lead in before["leadPartners"]]
+    refused_status, allowed_status = other_statuses(before["status"])[:2]
+
+    refused = await change_status(gateway, 40, refused_status, as_user=POLICE_EDITOR)
+
+    assert refused.error_codes == ["FORBIDDEN"]
+    assert await deliverable(gateway, 40) == before
+    # A later allowed change is the only one subscribers hear of: the refusal published nothing.
+    allowed = await change_status(gateway, 40, allowed_status, as_user=COORDINATOR)
+    assert not allowed.errors, allowed.errors
+    emails = await system.wait_for_emails(address, count=2)
+    await asyncio.sleep(1.0)
+    emails = system.emails_to(address)
+    assert len(emails) == 2
+    last = (emails[-1].subject + emails[-1].text()).lower()
+    assert STATUS_LABELS[allowed_status].lower() in last
+
+
+async def test_unknown_deliverables_invalid_statuses_and_anonymous_callers_change_nothing(
+    gateway: Gateway,
+) -> None:
+    before = await deliverable(gateway, 40)
+
+    unknown = await change_status(gateway, 999, "COMPLETE", as_user=COORDINATOR)
+    invalid = await change_status(gateway, 40, "FINISHED", as_user=COORDINATOR)
+    anonymous = await change_status(gateway, 40, other_statuses(before["status"])[0], as_user=None)
+
+    assert unknown.error_codes == ["NOT_FOUND"]
+    assert invalid.error_codes == ["BAD_USER_INPUT"]
+    assert anonymous.error_codes == ["UNAUTHENTICATED"]
+    assert await deliverable(gateway, 40) == before
+    missing = await gateway.data("{ deliverable(number: 999) { number } }")
+    assert missing["deliverable"] is None
