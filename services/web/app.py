@@ -1,0 +1,87 @@
+"""Wiring of the web front end: gateway client, sessions, static files, pages."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+import structlog
+from fastapi import FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
+
+from services.web.forms import install_csrf_page
+from services.web.gateway import GatewayClient, gateway_milliseconds
+from services.web.pages import install_error_pages
+from services.web.routes import account, alerts, find_services, my_deliverables, plan, rounds
+from services.web.session import SessionCookie, install_sessions
+from services.web.settings import WebSettings, get_web_settings
+
+log = structlog.get_logger()
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def _mount_static(app: FastAPI, settings: WebSettings) -> None:
+    app.mount("/static/web", StaticFiles(directory=STATIC_DIR), name="static-web")
+    design_system = settings.design_system_dir
+    app.state.design_system_available = design_system.is_dir()
+    if design_system.is_dir():
+        app.mount("/static/sgds", StaticFiles(directory=design_system), name="static-sgds")
+    else:
+        log.warning(
+            "design_system_missing",
+            expected=str(design_system),
+            fix="npm ci --prefix services/web/static-src",
+            effect="pages are served with plain styling",
+        )
+
+
+def _install_server_timing(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def _server_timing(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        gateway_milliseconds.set(0.0)
+        started = time.perf_counter()
+        response = await call_next(request)
+        total = (time.perf_counter() - started) * 1000
+        response.headers["Server-Timing"] = (
+            f"app;dur={total:.1f}, gateway;dur={gateway_milliseconds.get():.1f}"
+        )
+        return response
+
+
+def create_app(settings: WebSettings | None = None) -> FastAPI:
+    settings = settings or get_web_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with httpx.AsyncClient(timeout=settings.gateway_timeout_seconds) as http:
+            app.state.gateway = GatewayClient(http, settings.gateway_url)
+            log.info("web_started", gateway=settings.gateway_url)
+            yield
+
+    app = FastAPI(title="Community justice platform: web pages", lifespan=lifespan, docs_url=None)
+    app.state.settings = settings
+    _mount_static(app, settings)
+    install_sessions(
+        app,
+        SessionCookie(
+            settings.session_secret,
+            max_age_seconds=settings.session_max_age_seconds,
+            secure=settings.cookie_secure,
+        ),
+    )
+    _install_server_timing(app)
+    install_error_pages(app)
+    install_csrf_page(app)
+    for module in (find_services, plan, my_deliverables, alerts, account, rounds):
+        app.include_router(module.router)
+
+    @app.get("/health")
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,76 @@
+"""What the pages read from the gateway, validated at the boundary (camelCase in GraphQL)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+
+class GatewayModel(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
+
+
+class LocalAuthority(GatewayModel):
+    code: str
+    name: str
+    partnership: str | None = None
+
+
+class ServiceType(GatewayModel):
+    code: str
+    name: str
+
+
+class Service(GatewayModel):
+    id: str
+    name: str
+    description: str | None = None
+    organisation_name: str | None = None
+    local_authorities: list[str] = Field(default_factory=list)
+    service_types: list[str] = Field(default_factory=list)
+    status: str = ""
+    is_sample: bool = False
+    courts: list[str] = Field(default_factory=list)
+    # The gateway shows referral routes and contacts to court staff and editors only (else null).
+    referral_routes: list[str] | None = None
+    eligibility: str | None = None
+    contact_email: str | None = None
+    phone: str | None = None
+    last_reviewed_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+class Organisation(GatewayModel):
+    slug: str
+    name: str
+
+
+class PriorityAction(GatewayModel):
+    number: int
+    title: str
+
+
+class Aim(GatewayModel):
+    number: int
+    title: str
+    priority_actions: list[PriorityAction] = Field(default_factory=list)
+
+
+class Deliverable(GatewayModel):
+    number: int
+    title: str
+    aim: int
+    priority_action: int
+    timescale: str = ""
+    due_date: date | None = None
+    status: str
+    status_label: str
+    lead_partners: list[Organisation] = Field(default_factory=list)
+    collaborators: list[Organisation] = Field(default_factory=list)
+    latest_update: str | None = None
+    updated_at: datetime | None = None
+
+    def is_overdue(self, today: date) -> bool:
+        return self.due_date is not None and self.due_date < today and self.status != "COMPLETE"

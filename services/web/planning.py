@@ -1,0 +1,90 @@
+"""The delivery plan as pages see it: aims, deliverables, counts per aim, overdue ones."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from services.web.caller import Caller
+from services.web.models import Aim, Deliverable
+
+STATUSES = [
+    ("COMPLETE", "Complete"),
+    ("IN_PROGRESS", "In progress"),
+    ("IN_PROGRESS_REVISED", "In progress (with revised timescale)"),
+    ("OUTSTANDING", "Outstanding"),
+]
+DELIVERABLE_FIELDS = """
+  number title aim priorityAction timescale dueDate status statusLabel latestUpdate updatedAt
+  leadPartners { slug name } collaborators { slug name }
+"""
+PLAN_AIMS = "query PlanAims { aims { number title priorityActions { number title } } }"
+PLAN_DELIVERABLES = f"""
+query PlanDeliverables($filter: DeliverableFilter, $first: Int!, $after: String) {{
+  deliverables(filter: $filter, first: $first, after: $after) {{
+    pageInfo {{ hasNextPage endCursor }} nodes {{ {DELIVERABLE_FIELDS} }}
+  }}
+}}"""
+ONE_DELIVERABLE = f"""
+query OneDeliverable($number: Int!) {{ deliverable(number: $number) {{ {DELIVERABLE_FIELDS} }} }}"""
+PAGE_SIZE = 100  # the gateway's largest page
+
+
+@dataclass
+class AimSummary:
+    aim: Aim
+    deliverables: list[Deliverable]
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def in_action(self, number: int) -> list[Deliverable]:
+        return [d for d in self.deliverables if d.priority_action == number]
+
+    def percent(self, status: str) -> float:
+        return 100 * self.counts[status] / len(self.deliverables) if self.deliverables else 0.0
+
+
+@dataclass
+class Plan:
+    aims: list[AimSummary]
+    overdue: list[Deliverable]
+    totals: Counter[str]
+    today: date
+
+
+async def _deliverables(caller: Caller, filter_: dict[str, Any] | None = None) -> list[Deliverable]:
+    found: list[Deliverable] = []
+    after: str | None = None
+    while True:
+        variables = {"filter": filter_ or {}, "first": PAGE_SIZE, "after": after}
+        connection = (await caller.run(PLAN_DELIVERABLES, variables))["deliverables"]
+        found += [Deliverable.model_validate(n) for n in connection["nodes"]]
+        after = connection["pageInfo"]["endCursor"]
+        if not connection["pageInfo"]["hasNextPage"] or not after:
+            return found
+
+
+async def deliverables_led_by(caller: Caller, organisation: str | None) -> list[Deliverable]:
+    """The deliverables an organisation leads; every deliverable when no organisation is given."""
+    return await _deliverables(caller, {"leadPartner": organisation} if organisation else None)
+
+
+async def load_plan(caller: Caller, today: date) -> Plan:
+    aims = [Aim.model_validate(a) for a in (await caller.run(PLAN_AIMS))["aims"] or []]
+    deliverables = await _deliverables(caller)
+    summaries = []
+    for aim in aims:
+        mine = [d for d in deliverables if d.aim == aim.number]
+        summaries.append(AimSummary(aim, mine, Counter(d.status for d in mine)))
+    return Plan(
+        aims=summaries,
+        overdue=[d for d in deliverables if d.is_overdue(today)],
+        totals=Counter(d.status for d in deliverables),
+        today=today,
+    )
+
+
+async def load_deliverable(caller: Caller, number: int) -> Deliverable | None:
+    found = (await caller.run(ONE_DELIVERABLE, {"number": number}))["deliverable"]
+    return None if found is None else Deliverable.model_validate(found)

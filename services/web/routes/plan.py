@@ -1,0 +1,37 @@
+"""The delivery plan: by aim and priority action, counts per aim, overdue, one deliverable."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+
+from services.web.caller import Caller, caller_of
+from services.web.pages import error_page, render
+from services.web.planning import STATUSES, load_deliverable, load_plan
+
+router = APIRouter()
+
+
+@router.get("/plan", response_class=HTMLResponse)
+async def plan_page(
+    request: Request, caller: Annotated[Caller, Depends(caller_of)]
+) -> HTMLResponse:
+    plan = await load_plan(caller, date.today())
+    return render(request, "plan.html", {"plan": plan, "statuses": STATUSES, "nav": "plan"})
+
+
+@router.get("/plan/deliverables/{number}", response_class=HTMLResponse)
+async def deliverable_page(
+    request: Request, number: int, caller: Annotated[Caller, Depends(caller_of)]
+) -> HTMLResponse:
+    deliverable = await load_deliverable(caller, number)
+    if deliverable is None:
+        return error_page(request, 404, "Page not found", f"There is no deliverable {number}.")
+    return render(
+        request,
+        "deliverable.html",
+        {"d": deliverable, "title": f"Deliverable {number}", "nav": "plan", "today": date.today()},
+    )
