@@ -1,0 +1,1 @@
+"""The GraphQL gateway: one strawberry API over the three services."""

@@ -1,0 +1,112 @@
+"""Write use cases behind the mutations: check access, call the owning service."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from services.gateway import accounts
+from services.gateway.api.context import GatewayContext
+from services.gateway.api.inputs import ServiceUpdateInput, SubscribeInput, SubscriptionTargetKind
+from services.gateway.api.types_deliverables import (
+    Deliverable,
+    DeliverableStatus,
+    deliverable_from_api,
+)
+from services.gateway.api.types_directory import Service, service_from_api
+from services.gateway.api.types_user import SignInPayload, user_from_identity
+from services.gateway.errors import ErrorCode, GatewayError, bad_input, unauthenticated
+from services.gateway.permissions import (
+    ensure_may_change_deliverable,
+    ensure_may_change_service,
+    ensure_may_edit_deliverables,
+    ensure_may_edit_services,
+)
+from services.gateway.tokens import issue_token
+
+
+async def sign_in(context: GatewayContext, email: str, password: str) -> SignInPayload:
+    if not context.settings.local_accounts_enabled:
+        raise unauthenticated("Local sign-in is switched off here; sign in with your organisation.")
+    identity = await asyncio.to_thread(
+        accounts.authenticate, context.runtime.engine, email=email.strip(), password=password
+    )
+    if identity is None:
+        raise unauthenticated("That email and password do not match an account.")
+    issued = issue_token(identity, context.settings)
+    return SignInPayload(
+        token=issued.token, expires_at=issued.expires_at, user=user_from_identity(identity)
+    )
+
+
+async def change_deliverable_status(
+    context: GatewayContext, number: int, status: DeliverableStatus, reason: str | None
+) -> Deliverable:
+    identity = context.require_identity()
+    ensure_may_edit_deliverables(identity)
+    current = await context.loaders.deliverable.load(number)
+    if current is None:
+        raise GatewayError(ErrorCode.NOT_FOUND, f"There is no deliverable {number}.")
+    ensure_may_change_deliverable(identity, [p["slug"] for p in current["lead_partners"]])
+    changed = await context.upstreams.deliverables.post(
+        f"/deliverables/{number}/status", {"status": status.value, "reason": reason}
+    )
+    context.loaders.deliverable.clear(number)
+    context.loaders.deliverable.prime(number, changed)
+    return deliverable_from_api(changed)
+
+
+async def change_service(
+    context: GatewayContext, service_id: str, update: ServiceUpdateInput
+) -> Service:
+    identity = context.require_identity()
+    ensure_may_edit_services(identity)
+    changes = _service_changes(update)
+    current = await context.loaders.service.load(service_id)
+    if current is None:
+        raise GatewayError(ErrorCode.NOT_FOUND, f"There is no directory service {service_id}.")
+    ensure_may_change_service(identity, current.get("local_authorities", []))
+    changed = await context.upstreams.directory.patch(f"/services/{service_id}", changes)
+    context.loaders.service.clear(service_id)
+    context.loaders.service.prime(service_id, changed)
+    return service_from_api(changed)
+
+
+def _service_changes(update: ServiceUpdateInput) -> dict[str, Any]:
+    changes = {
+        "name": update.name,
+        "description": update.description,
+        "status": update.status,
+        "contact_email": update.contact_email,
+        "phone": update.phone,
+    }
+    given = {field: value for field, value in changes.items() if value is not None}
+    if not given:
+        raise bad_input("Give at least one field to change.", field="input")
+    return given
+
+
+async def subscribe(context: GatewayContext, request: SubscribeInput) -> str:
+    kind = request.target_kind
+    value = (request.target_value or "").strip() or None
+    if kind is not SubscriptionTargetKind.ALL_DELIVERABLES and value is None:
+        raise bad_input("Say what to follow in `targetValue`.", field="targetValue")
+    body = {
+        "email": request.email.strip(),
+        "target": {"kind": kind.value, "value": value},
+        "frequency": request.frequency.value,
+    }
+    answer = await context.upstreams.notifications.post("/subscriptions", body)
+    return str(answer["status"])
+
+
+async def confirm_subscription(context: GatewayContext, token: str) -> str:
+    answer = await context.upstreams.notifications.post("/subscriptions/confirm", {"token": token})
+    return str(answer["status"])
+
+
+async def unsubscribe(context: GatewayContext, token: str) -> str:
+    answer = await context.upstreams.notifications.post(
+        "/subscriptions/unsubscribe", {"token": token}
+    )
+    return str(answer["status"])

@@ -1,0 +1,92 @@
+"""Write operations: thin resolvers over ``api.changes``; typed-error variants return a union."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from typing import Annotated, TypeVar
+
+import strawberry
+
+from services.gateway.api import changes
+from services.gateway.api.context import Info
+from services.gateway.api.inputs import (
+    ServiceUpdateInput,
+    SubscribeInput,
+    SubscribePayload,
+    SubscriptionStatusPayload,
+)
+from services.gateway.api.types_deliverables import Deliverable, DeliverableStatus
+from services.gateway.api.types_directory import Service
+from services.gateway.api.types_user import SignInPayload
+from services.gateway.errors import ErrorCode as ErrorCodeValue
+from services.gateway.errors import GatewayError
+
+ErrorCode = strawberry.enum(ErrorCodeValue, description="Why a request failed.")
+Changed = TypeVar("Changed")
+
+
+@strawberry.type(description="A refusal a person can act on, returned instead of the object.")
+class UserError:
+    code: ErrorCode  # type: ignore[valid-type]
+    message: str
+    field: str | None
+
+
+DeliverableChangeResult = Annotated[
+    Deliverable | UserError, strawberry.union("DeliverableChangeResult")
+]
+ServiceChangeResult = Annotated[Service | UserError, strawberry.union("ServiceChangeResult")]
+
+
+async def _or_user_error(change: Awaitable[Changed]) -> Changed | UserError:
+    try:
+        return await change
+    except GatewayError as error:
+        return UserError(code=error.code, message=error.message, field=error.field)
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Sign in with a local account; returns a short-lived token.")
+    async def sign_in(self, info: Info, email: str, password: str) -> SignInPayload:
+        return await changes.sign_in(info.context, email, password)
+
+    @strawberry.mutation(description="Change a deliverable's status (lead partner or coordinator).")
+    async def update_deliverable_status(
+        self, info: Info, number: int, status: DeliverableStatus, reason: str | None = None
+    ) -> Deliverable:
+        return await changes.change_deliverable_status(info.context, number, status, reason)
+
+    @strawberry.mutation(description="As updateDeliverableStatus, with refusals as a UserError.")
+    async def change_deliverable_status(
+        self, info: Info, number: int, status: DeliverableStatus, reason: str | None = None
+    ) -> DeliverableChangeResult:
+        change = changes.change_deliverable_status(info.context, number, status, reason)
+        return await _or_user_error(change)
+
+    @strawberry.mutation(
+        description="Change a directory service (its area's editor or coordinator)."
+    )
+    async def update_service(
+        self, info: Info, id: strawberry.ID, input: ServiceUpdateInput
+    ) -> Service:
+        return await changes.change_service(info.context, str(id), input)
+
+    @strawberry.mutation(description="As updateService, with refusals as a UserError.")
+    async def change_service(
+        self, info: Info, id: strawberry.ID, input: ServiceUpdateInput
+    ) -> ServiceChangeResult:
+        return await _or_user_error(changes.change_service(info.context, str(id), input))
+
+    @strawberry.mutation(description="Follow something by email; a confirmation email is sent.")
+    async def subscribe(self, info: Info, input: SubscribeInput) -> SubscribePayload:
+        return SubscribePayload(status=await changes.subscribe(info.context, input))
+
+    @strawberry.mutation(description="Confirm a subscription with the token from its email.")
+    async def confirm_subscription(self, info: Info, token: str) -> SubscriptionStatusPayload:
+        status = await changes.confirm_subscription(info.context, token)
+        return SubscriptionStatusPayload(status=status)
+
+    @strawberry.mutation(description="Stop a subscription with the token from any of its emails.")
+    async def unsubscribe(self, info: Info, token: str) -> SubscriptionStatusPayload:
+        return SubscriptionStatusPayload(status=await changes.unsubscribe(info.context, token))

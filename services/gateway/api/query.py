@@ -1,0 +1,92 @@
+"""Read operations. Fields that need a service are nullable: one service down means partial data."""
+
+from __future__ import annotations
+
+import strawberry
+
+from services.gateway.api.context import Info
+from services.gateway.api.listing import (
+    DeliverableFilter,
+    ServiceFilter,
+    list_deliverables,
+    list_services,
+)
+from services.gateway.api.types_deliverables import (
+    Aim,
+    Deliverable,
+    DeliverableConnection,
+    Organisation,
+    aim_from_api,
+    deliverable_from_api,
+    organisation_from_api,
+)
+from services.gateway.api.types_directory import (
+    LocalAuthority,
+    Service,
+    ServiceConnection,
+    ServiceType,
+    local_authority_from_api,
+    service_from_api,
+)
+from services.gateway.api.types_user import User, user_from_identity
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="The signed-in user, or null for a public caller.")
+    def me(self, info: Info) -> User | None:
+        identity = info.context.identity
+        return user_from_identity(identity) if identity else None
+
+    @strawberry.field(description="The aims of the delivery plan with their priority actions.")
+    async def aims(self, info: Info) -> list[Aim] | None:
+        return [aim_from_api(a) for a in await info.context.loaders.aims()]
+
+    @strawberry.field(description="Every partner organisation of the delivery plan.")
+    async def organisations(self, info: Info) -> list[Organisation] | None:
+        return [organisation_from_api(o) for o in await info.context.loaders.organisations()]
+
+    @strawberry.field(description="One deliverable by its number, or null if there is none.")
+    async def deliverable(self, info: Info, number: int) -> Deliverable | None:
+        found = await info.context.loaders.deliverable.load(number)
+        return deliverable_from_api(found) if found else None
+
+    @strawberry.field(description="Deliverables by number, a page at a time (`first` ≤ max).")
+    async def deliverables(
+        self,
+        info: Info,
+        filter: DeliverableFilter | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> DeliverableConnection | None:
+        return await list_deliverables(info, filter, first, after)
+
+    @strawberry.field(description="All 32 local-authority areas.")
+    async def local_authorities(self, info: Info) -> list[LocalAuthority] | None:
+        areas = await info.context.loaders.local_authorities()
+        return [local_authority_from_api(a) for a in areas]
+
+    @strawberry.field(description="One local-authority area by its code, e.g. `fife`.")
+    async def local_authority(self, info: Info, code: str) -> LocalAuthority | None:
+        found = await info.context.loaders.local_authority(code)
+        return local_authority_from_api(found) if found else None
+
+    @strawberry.field(description="The directory's taxonomy of service types.")
+    async def service_types(self, info: Info) -> list[ServiceType] | None:
+        types = await info.context.loaders.service_types()
+        return [ServiceType(code=t["code"], name=t["name"]) for t in types]
+
+    @strawberry.field(description="One directory service by id, or null if there is none.")
+    async def service(self, info: Info, id: strawberry.ID) -> Service | None:
+        found = await info.context.loaders.service.load(str(id))
+        return service_from_api(found) if found else None
+
+    @strawberry.field(description="Directory services, a page at a time (`first` ≤ max).")
+    async def services(
+        self,
+        info: Info,
+        filter: ServiceFilter | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> ServiceConnection | None:
+        return await list_services(info, filter, first, after)

@@ -1,0 +1,117 @@
+"""GraphQL types of the delivery plan (owned by the deliverables service)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+import strawberry
+
+from services.gateway.api.connections import Edge, PageInfo
+from services.gateway.api.context import Info
+
+
+@strawberry.enum(description="Where a deliverable stands (API values in lower case).")
+class DeliverableStatus(Enum):
+    COMPLETE = "complete"
+    IN_PROGRESS = "in_progress"
+    IN_PROGRESS_REVISED = "in_progress_revised"
+    OUTSTANDING = "outstanding"
+
+
+@strawberry.type(description="A partner organisation of the delivery plan.")
+class Organisation:
+    slug: str
+    name: str
+
+    @strawberry.field(description="Deliverables this organisation leads.")
+    async def lead_deliverables(self, info: Info) -> list[Deliverable] | None:
+        led = await info.context.loaders.deliverables_led_by(self.slug)
+        return [deliverable_from_api(item) for item in led]
+
+
+@strawberry.type
+class PriorityAction:
+    number: int
+    title: str
+
+
+@strawberry.type(description="An aim of the delivery plan with its priority actions.")
+class Aim:
+    number: int
+    title: str
+    priority_actions: list[PriorityAction]
+
+
+@strawberry.type(description="One deliverable of the delivery plan.")
+class Deliverable:
+    number: int
+    title: str
+    aim: int
+    priority_action: int
+    timescale: str
+    due_date: date | None
+    status: DeliverableStatus
+    status_label: str
+    lead_partners: list[Organisation]
+    collaborators: list[Organisation]
+    latest_update: str | None
+    updated_at: datetime | None
+
+    @strawberry.field(description="The aim this deliverable serves (title and priority actions).")
+    async def aim_detail(self, info: Info) -> Aim | None:
+        found = await info.context.loaders.aim(self.aim)
+        return aim_from_api(found) if found else None
+
+
+def organisation_from_api(data: dict[str, Any]) -> Organisation:
+    return Organisation(slug=data["slug"], name=data["name"])
+
+
+def aim_from_api(data: dict[str, Any]) -> Aim:
+    return Aim(
+        number=data["number"],
+        title=data["title"],
+        priority_actions=[
+            PriorityAction(number=p["number"], title=p["title"])
+            for p in data.get("priority_actions", [])
+        ],
+    )
+
+
+def deliverable_from_api(data: dict[str, Any]) -> Deliverable:
+    return Deliverable(
+        number=data["number"],
+        title=data["title"],
+        aim=data["aim"],
+        priority_action=data["priority_action"],
+        timescale=data.get("timescale") or "",
+        due_date=date.fromisoformat(data["due_date"]) if data.get("due_date") else None,
+        status=DeliverableStatus(data["status"]),
+        status_label=data["status_label"],
+        lead_partners=[organisation_from_api(p) for p in data.get("lead_partners", [])],
+        collaborators=[organisation_from_api(p) for p in data.get("collaborators", [])],
+        latest_update=data.get("latest_update"),
+        updated_at=_datetime_or_none(data.get("updated_at")),
+    )
+
+
+def _datetime_or_none(value: Any) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+@strawberry.type(description="A page of deliverables, ordered by number.")
+class DeliverableConnection:
+    total_count: int
+    edges: list[Edge[Deliverable]]
+    page_info: PageInfo
+
+    @strawberry.field
+    def nodes(self) -> list[Deliverable]:
+        return [edge.node for edge in self.edges]

@@ -1,0 +1,125 @@
+"""GraphQL types of the services directory (owned by the directory service)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import strawberry
+
+from services.gateway.api.connections import Edge, PageInfo
+from services.gateway.api.context import Info
+from services.gateway.api.types_deliverables import Deliverable, deliverable_from_api
+from shared.identity import Role
+
+# Who may see how to refer someone directly (judiciary-only fields are hidden from the public).
+REFERRAL_READERS = frozenset({Role.JUDICIARY, Role.DIRECTORY_EDITOR, Role.COORDINATOR})
+# The delivery plan names local authorities collectively as one lead partner.
+LOCAL_AUTHORITIES_PARTNER = "local-authorities"
+
+
+@strawberry.type
+class ServiceType:
+    code: str
+    name: str
+
+
+@strawberry.type(description="A community justice service in the directory.")
+class Service:
+    id: strawberry.ID
+    name: str
+    description: str | None
+    organisation_name: str | None
+    local_authorities: list[str]
+    service_types: list[str]
+    status: str
+    is_sample: bool
+    courts: list[str]
+    eligibility: str | None
+    last_reviewed_at: datetime | None
+    updated_at: datetime | None
+    _referral_routes: strawberry.Private[list[str]]
+    _contact_email: strawberry.Private[str | None]
+    _phone: strawberry.Private[str | None]
+
+    @strawberry.field(description="How to refer someone (judiciary and editors only; else null).")
+    def referral_routes(self, info: Info) -> list[str] | None:
+        return self._referral_routes if info.context.role in REFERRAL_READERS else None
+
+    @strawberry.field(description="Direct referral email (judiciary and editors only; else null).")
+    def contact_email(self, info: Info) -> str | None:
+        return self._contact_email if info.context.role in REFERRAL_READERS else None
+
+    @strawberry.field(description="Direct referral phone (judiciary and editors only; else null).")
+    def phone(self, info: Info) -> str | None:
+        return self._phone if info.context.role in REFERRAL_READERS else None
+
+    @strawberry.field(description="The local-authority areas the service covers, in full.")
+    async def local_authority_details(self, info: Info) -> list[LocalAuthority] | None:
+        areas = [await info.context.loaders.local_authority(c) for c in self.local_authorities]
+        return [local_authority_from_api(a) for a in areas if a is not None]
+
+
+@strawberry.type(description="A page of directory services.")
+class ServiceConnection:
+    total_count: int
+    edges: list[Edge[Service]]
+    page_info: PageInfo
+
+    @strawberry.field
+    def nodes(self) -> list[Service]:
+        return [edge.node for edge in self.edges]
+
+
+@strawberry.type(description="One of Scotland's 32 local-authority areas.")
+class LocalAuthority:
+    code: str
+    name: str
+    partnership: str | None
+
+    @strawberry.field(description="Directory services in this area.")
+    async def services(
+        self, info: Info, first: int = 20, after: str | None = None
+    ) -> ServiceConnection | None:
+        from services.gateway.api.listing import ServiceFilter, list_services
+
+        return await list_services(info, ServiceFilter(local_authority=self.code), first, after)
+
+    @strawberry.field(description="Deliverables led by local authorities (a collective partner).")
+    async def led_deliverables(self, info: Info) -> list[Deliverable] | None:
+        led = await info.context.loaders.deliverables_led_by(LOCAL_AUTHORITIES_PARTNER)
+        return [deliverable_from_api(item) for item in led]
+
+
+def local_authority_from_api(data: dict[str, Any]) -> LocalAuthority:
+    return LocalAuthority(code=data["code"], name=data["name"], partnership=data.get("partnership"))
+
+
+def service_from_api(data: dict[str, Any]) -> Service:
+    organisation = data.get("organisation") or {}
+    return Service(
+        id=strawberry.ID(str(data["id"])),
+        name=data["name"],
+        description=data.get("description"),
+        organisation_name=organisation.get("name"),
+        local_authorities=list(data.get("local_authorities", [])),
+        service_types=list(data.get("service_types", [])),
+        status=data.get("status") or "unknown",
+        is_sample=bool(data.get("is_sample", False)),
+        courts=list(data.get("courts") or []),
+        eligibility=data.get("eligibility"),
+        last_reviewed_at=_parse_datetime(data.get("last_reviewed_at")),
+        updated_at=_parse_datetime(data.get("updated_at")),
+        _referral_routes=list(data.get("referral_routes") or []),
+        _contact_email=data.get("contact_email"),
+        _phone=data.get("phone"),
+    )
+
+
+def _parse_datetime(value: Any) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        return None

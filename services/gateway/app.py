@@ -1,0 +1,121 @@
+"""The gateway's FastAPI app: GraphQL at /graphql, wired once in the lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import structlog
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from strawberry.fastapi import GraphQLRouter
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+
+from services.gateway import accounts
+from services.gateway.api.context import get_context
+from services.gateway.api.schema import build_schema
+from services.gateway.live_feed import DeliverableStatusFeed, consume_status_changes
+from services.gateway.protection import ProtectionMiddleware, TokenBuckets
+from services.gateway.runtime import GatewayRuntime
+from services.gateway.settings import GatewaySettings
+from services.gateway.tokens import TokenVerifier
+from services.gateway.upstream import make_clients
+from shared.db import make_engine, upgrade_database
+from shared.settings import CommonSettings, get_common_settings
+
+log = structlog.get_logger()
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def create_app(
+    settings: GatewaySettings,
+    common: CommonSettings | None = None,
+    *,
+    upstream_transport: httpx.AsyncBaseTransport | None = None,
+) -> FastAPI:
+    """Build the gateway; ``upstream_transport`` lets unit tests count downstream calls."""
+    common = common or get_common_settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime = await _start_runtime(settings, common, upstream_transport)
+        app.state.runtime = runtime
+        feed_task = _start_live_feed(runtime)
+        log.info("gateway_ready", host=settings.host, port=settings.port)
+        try:
+            yield
+        finally:
+            if feed_task is not None:
+                feed_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await feed_task
+            await asyncio.gather(*(client.aclose() for client in runtime.clients.values()))
+            runtime.engine.dispose()
+
+    app = FastAPI(title="CJP GraphQL gateway", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.include_router(_graphql_router(settings), prefix="/graphql")
+
+    @app.get("/health")
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=["authorization", "content-type", "x-correlation-id"],
+            max_age=600,
+        )
+    buckets = TokenBuckets(
+        per_minute=settings.rate_limit_per_minute, burst=settings.rate_limit_burst
+    )
+    app.add_middleware(
+        ProtectionMiddleware, max_body_bytes=settings.max_body_bytes, buckets=buckets
+    )
+    return app
+
+
+def _graphql_router(settings: GatewaySettings) -> GraphQLRouter[object, None]:
+    return GraphQLRouter(
+        build_schema(settings),
+        context_getter=get_context,
+        graphql_ide="graphiql" if settings.introspection_allowed else None,
+        subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
+        allow_queries_via_get=False,
+    )
+
+
+async def _start_runtime(
+    settings: GatewaySettings,
+    common: CommonSettings,
+    transport: httpx.AsyncBaseTransport | None,
+) -> GatewayRuntime:
+    await asyncio.to_thread(upgrade_database, settings.database_url, MIGRATIONS)
+    engine = make_engine(settings.database_url)
+    if settings.seed_on_start and settings.environment == "development":
+        await asyncio.to_thread(
+            accounts.create_demo_accounts, engine, password=settings.demo_password
+        )
+    return GatewayRuntime(
+        settings=settings,
+        common=common,
+        engine=engine,
+        clients=make_clients(settings, transport),
+        verifier=TokenVerifier(settings),
+        feed=DeliverableStatusFeed(),
+    )
+
+
+def _start_live_feed(runtime: GatewayRuntime) -> asyncio.Task[None] | None:
+    if not runtime.settings.live_updates_enabled:
+        return None
+    return asyncio.create_task(
+        consume_status_changes(
+            runtime.feed, bootstrap_servers=runtime.common.kafka_bootstrap_servers
+        ),
+        name="live-feed",
+    )

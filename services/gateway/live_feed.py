@@ -1,0 +1,118 @@
+"""Deliverable status changes from Kafka, fanned out to GraphQL subscribers in this process."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime
+
+import structlog
+from aiokafka import AIOKafkaConsumer
+from pydantic import ValidationError
+
+from shared.events import EventEnvelope
+
+log = structlog.get_logger()
+DELIVERABLE_TOPIC = "deliverables.deliverable.v1"
+_STATUS_CHANGED = "DeliverableStatusChanged"
+_QUEUE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """One ``DeliverableStatusChanged`` event, as subscribers see it."""
+
+    event_id: str
+    number: int
+    title: str
+    old_status: str
+    new_status: str
+    round: str | None
+    occurred_at: datetime
+
+
+def status_change_from(envelope: EventEnvelope) -> StatusChange | None:
+    """The status change an event describes, or None for other events."""
+    if envelope.event_type != _STATUS_CHANGED:
+        return None
+    data = envelope.data
+    return StatusChange(
+        event_id=str(envelope.event_id),
+        number=int(data["number"]),
+        title=str(data.get("title", "")),
+        old_status=str(data["old_status"]),
+        new_status=str(data["new_status"]),
+        round=data.get("round"),
+        occurred_at=envelope.occurred_at,
+    )
+
+
+class DeliverableStatusFeed:
+    """Every subscriber gets its own bounded queue; a slow one loses its oldest changes."""
+
+    def __init__(self) -> None:
+        self._queues: set[asyncio.Queue[StatusChange]] = set()
+
+    @property
+    def subscriber_count(self) -> int:
+        return len(self._queues)
+
+    def publish(self, change: StatusChange) -> None:
+        for queue in self._queues:
+            if queue.full():
+                queue.get_nowait()
+            queue.put_nowait(change)
+
+    async def changes(self) -> AsyncIterator[StatusChange]:
+        queue: asyncio.Queue[StatusChange] = asyncio.Queue(maxsize=_QUEUE_SIZE)
+        self._queues.add(queue)
+        try:
+            while True:
+                yield await queue.get()
+        finally:
+            self._queues.discard(queue)
+
+
+async def consume_status_changes(
+    feed: DeliverableStatusFeed, *, bootstrap_servers: str, retry_seconds: float = 2.0
+) -> None:
+    """Read the deliverable topic from its end, without a consumer group, for ever.
+
+    Without a group every gateway instance sees every change, and no offsets are committed:
+    live updates are for what happens while a client is watching.
+    """
+    while True:
+        consumer = AIOKafkaConsumer(
+            DELIVERABLE_TOPIC,
+            bootstrap_servers=bootstrap_servers,
+            group_id=None,
+            auto_offset_reset="latest",
+            metadata_max_age_ms=5_000,
+        )
+        try:
+            await consumer.start()
+            log.info("live_feed_started", topic=DELIVERABLE_TOPIC)
+            async for message in consumer:
+                _publish_message(feed, message.value)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning("live_feed_interrupted", error=type(exc).__name__)
+        finally:
+            with contextlib.suppress(Exception):
+                await consumer.stop()
+        await asyncio.sleep(retry_seconds)
+
+
+def _publish_message(feed: DeliverableStatusFeed, raw: bytes | None) -> None:
+    if raw is None:
+        return
+    try:
+        change = status_change_from(EventEnvelope.from_bytes(raw))
+    except (ValidationError, KeyError, TypeError, ValueError):
+        log.warning("live_feed_skipped_malformed_event")
+        return
+    if change is not None:
+        feed.publish(change)

@@ -1,0 +1,165 @@
+"""HTTP protection in front of GraphQL: body size limit, per-client rate limit, security headers."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+SECURITY_HEADERS = {
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "no-referrer",
+    "cross-origin-opener-policy": "same-origin",
+    "permissions-policy": "camera=(), microphone=(), geolocation=()",
+}
+# JSON answers never run scripts; the GraphiQL page (HTML) loads its own from a CDN.
+JSON_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'"
+
+
+@dataclass
+class _Bucket:
+    tokens: float
+    updated: float
+
+
+class TokenBuckets:
+    """A token bucket per client: ``burst`` at once, refilled at ``per_minute``."""
+
+    def __init__(self, *, per_minute: int, burst: int, max_clients: int = 10_000) -> None:
+        self._rate = per_minute / 60.0
+        self._burst = float(burst)
+        self._max_clients = max_clients
+        self._buckets: dict[str, _Bucket] = {}
+
+    def take(self, client: str) -> float:
+        """0 if the request may go ahead, else the seconds until it could."""
+        now = time.monotonic()
+        bucket = self._buckets.get(client)
+        if bucket is None:
+            if len(self._buckets) >= self._max_clients:
+                self._buckets.clear()
+            bucket = self._buckets[client] = _Bucket(tokens=self._burst, updated=now)
+        bucket.tokens = min(self._burst, bucket.tokens + (now - bucket.updated) * self._rate)
+        bucket.updated = now
+        if bucket.tokens >= 1:
+            bucket.tokens -= 1
+            return 0.0
+        return (1 - bucket.tokens) / self._rate if self._rate else 60.0
+
+
+def client_key(scope: Scope) -> str:
+    """A signed-in client is its token; anyone else is their address."""
+    for name, value in scope.get("headers", []):
+        if name == b"authorization":
+            return "token:" + hashlib.sha256(value).hexdigest()[:32]
+    client = scope.get("client")
+    return "ip:" + (client[0] if client else "unknown")
+
+
+def error_response(code: str, message: str) -> bytes:
+    return json.dumps(
+        {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}
+    ).encode()
+
+
+class ProtectionMiddleware:
+    """Pure ASGI, so it also covers websockets (rate limit) without buffering bodies."""
+
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, buckets: TokenBuckets) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+        self.buckets = buckets
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket") or scope.get("path") == "/health":
+            await self.app(scope, receive, send)
+            return
+        wait = self.buckets.take(client_key(scope))
+        if wait:
+            await self._refuse_rate(scope, send, wait)
+            return
+        if scope["type"] == "websocket":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
+            await self._refuse_size(send)
+            return
+        body = await _read_body(receive, self.max_body_bytes)
+        if body is None:
+            await self._refuse_size(send)
+            return
+        await self.app(scope, _replay(body, receive), _with_security_headers(send))
+
+    async def _refuse_size(self, send: Send) -> None:
+        message = f"The request is larger than {self.max_body_bytes} bytes; send a smaller query."
+        await _reply(send, 413, error_response("BAD_USER_INPUT", message))
+
+    async def _refuse_rate(self, scope: Scope, send: Send, wait: float) -> None:
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 4429, "reason": "rate limited"})
+            return
+        message = f"Too many requests; wait {int(wait) + 1} s and try again."
+        await _reply(
+            send, 429, error_response("RATE_LIMITED", message), {"retry-after": str(int(wait) + 1)}
+        )
+
+
+async def _read_body(receive: Receive, limit: int) -> bytes | None:
+    """The whole request body (small by design), or None once it passes ``limit``."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return b"".join(chunks)
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """Hand the buffered body to the app once, then pass through (e.g. disconnects)."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
+def _with_security_headers(send: Send) -> Send:
+    async def send_with_headers(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _OURS]
+            content_type = dict(headers).get(b"content-type", b"")
+            headers += [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+            if not content_type.startswith(b"text/html"):
+                headers.append((b"content-security-policy", JSON_CONTENT_SECURITY_POLICY.encode()))
+            message = {**message, "headers": headers}
+        await send(message)
+
+    return send_with_headers
+
+
+_OURS = {k.encode() for k in SECURITY_HEADERS} | {b"content-security-policy"}
+
+
+async def _reply(send: Send, status: int, body: bytes, extra: dict[str, str] | None = None) -> None:
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    headers += [(k.encode(), v.encode()) for k, v in (extra or {}).items()]
+    headers += [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,90 @@
+"""Gateway settings, read from the environment (prefix ``CJP_GATEWAY_``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import AliasChoices, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEVELOPMENT_TOKEN_SECRET = "development-only-gateway-token-secret-change-me"
+DEVELOPMENT_DEMO_PASSWORD = "demo-password"
+
+
+class GatewaySettings(BaseSettings):
+    """Where the gateway listens, which services it fronts and how it protects them."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CJP_GATEWAY_", extra="ignore", populate_by_name=True
+    )
+
+    # The common CJP_ENVIRONMENT, read here so a test can build production settings directly.
+    environment: Literal["development", "test", "production"] = Field(
+        default="development", validation_alias=AliasChoices("environment", "CJP_ENVIRONMENT")
+    )
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    database_url: str = "sqlite:///data/gateway.db"
+    seed_on_start: bool = True
+    demo_password: str = DEVELOPMENT_DEMO_PASSWORD
+
+    deliverables_url: str = "http://127.0.0.1:8001"
+    directory_url: str = "http://127.0.0.1:8002"
+    notifications_url: str = "http://127.0.0.1:8003"
+    upstream_timeout_seconds: float = 5.0
+    upstream_max_connections: int = 100
+
+    # Local accounts sign their own short-lived bearer tokens.
+    token_secret: str = DEVELOPMENT_TOKEN_SECRET
+    token_ttl_seconds: int = 900
+    local_accounts_enabled: bool = True
+
+    # OIDC bearer tokens (production): verified against the issuer's JWKS.
+    oidc_issuer: str | None = None
+    oidc_audience: str | None = None
+    oidc_jwks_url: str | None = None
+    oidc_role_claim: str = "cjp_role"
+    oidc_organisation_claim: str = "cjp_organisation"
+    oidc_local_authority_claim: str = "cjp_local_authority"
+
+    # Protection.
+    max_query_depth: int = 10
+    max_query_tokens: int = 2000
+    max_aliases: int = 15
+    max_page_size: int = 100
+    max_body_bytes: int = 64 * 1024
+    rate_limit_per_minute: int = 600
+    rate_limit_burst: int = 100
+    introspection_enabled: bool | None = None
+    cors_origins: list[str] = Field(default_factory=list)
+
+    # Live updates (GraphQL subscriptions fed from Kafka).
+    live_updates_enabled: bool = True
+
+    @model_validator(mode="after")
+    def _refuse_development_secrets_in_production(self) -> GatewaySettings:
+        if self.environment != "production":
+            return self
+        if self.local_accounts_enabled and self.token_secret == DEVELOPMENT_TOKEN_SECRET:
+            raise ValueError("CJP_GATEWAY_TOKEN_SECRET must be set to a real secret in production")
+        if self.oidc_issuer and not self.oidc_audience:
+            raise ValueError("CJP_GATEWAY_OIDC_AUDIENCE must be set when an OIDC issuer is")
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    @property
+    def introspection_allowed(self) -> bool:
+        """Introspection is on unless switched off; production switches it off by default."""
+        if self.introspection_enabled is None:
+            return not self.is_production
+        return self.introspection_enabled
+
+
+@lru_cache
+def get_settings() -> GatewaySettings:
+    return GatewaySettings()

@@ -1,0 +1,111 @@
+"""Stand-ins for the directory and notifications services (see fake_services.py for the idea)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Depends, FastAPI
+from fastapi.responses import JSONResponse
+
+from services.gateway.tests.fake_services import AREAS, Recorder, _recording_app
+from shared.http import error_body, require_identity
+from shared.identity import Identity
+
+
+def make_service(service_id: int, area: str, service_type: str) -> dict[str, Any]:
+    return {
+        "id": service_id,
+        "name": f"{AREAS[area]} {service_type} service",
+        "description": "Sample entry.",
+        "organisation": {"id": 1, "name": f"{AREAS[area]} Justice Social Work"},
+        "local_authorities": [area],
+        "service_types": [service_type],
+        "status": "active",
+        "courts": [f"{AREAS[area]} Sheriff Court"],
+        "referral_routes": ["Criminal Justice Social Work Report"],
+        "eligibility": "Adults aged 16+",
+        "contact_email": f"referrals@{area}.example",
+        "phone": "01000 000000",
+        "is_sample": True,
+        "last_reviewed_at": "2026-01-01T00:00:00+00:00",
+        "updated_at": "2026-01-01T00:00:00+00:00",
+    }
+
+
+def directory_app(recorder: Recorder) -> FastAPI:
+    app = _recording_app(recorder)
+    types = ["cpo-unpaid-work", "dtto", "womens-services"]
+    services: dict[int, dict[str, Any]] = {}
+
+    def reset() -> None:
+        pairs = [(area, kind) for area in AREAS for kind in types]
+        services.clear()
+        services.update({i + 1: make_service(i + 1, a, k) for i, (a, k) in enumerate(pairs)})
+
+    reset()
+    recorder.resets.append(reset)
+
+    @app.get("/local-authorities")
+    def areas() -> list[dict[str, Any]]:
+        return [{"code": c, "name": n, "partnership": f"{n} CJP"} for c, n in AREAS.items()]
+
+    @app.get("/service-types")
+    def service_types() -> list[dict[str, Any]]:
+        return [{"code": t, "name": t.replace("-", " ").title()} for t in types]
+
+    @app.get("/services")
+    def list_services(
+        local_authority: str | None = None,
+        service_type: str | None = None,
+        q: str | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> dict[str, Any]:
+        items = list(services.values())
+        if local_authority:
+            items = [s for s in items if local_authority in s["local_authorities"]]
+        if service_type:
+            items = [s for s in items if service_type in s["service_types"]]
+        if q:
+            items = [s for s in items if q.lower() in s["name"].lower()]
+        return {"items": items[offset : offset + limit], "total": len(items)}
+
+    @app.get("/services/{service_id}", response_model=None)
+    def one(service_id: int) -> dict[str, Any] | JSONResponse:
+        if service_id not in services:
+            return JSONResponse(error_body("NOT_FOUND", f"No service {service_id}."), 404)
+        return services[service_id]
+
+    @app.patch("/services/{service_id}", response_model=None)
+    def change(
+        service_id: int, body: dict[str, Any], identity: Identity = Depends(require_identity)
+    ) -> dict[str, Any] | JSONResponse:
+        recorder.identities.append(identity.subject)
+        if service_id not in services:
+            return JSONResponse(error_body("NOT_FOUND", f"No service {service_id}."), 404)
+        recorder.writes.append((f"service:{service_id}", body))
+        services[service_id] = {**services[service_id], **body}
+        return services[service_id]
+
+    return app
+
+
+def notifications_app(recorder: Recorder) -> FastAPI:
+    app = _recording_app(recorder)
+
+    @app.post("/subscriptions", status_code=202)
+    def subscribe(body: dict[str, Any]) -> dict[str, str]:
+        recorder.writes.append(("subscription", body))
+        return {"status": "pending_confirmation"}
+
+    @app.post("/subscriptions/confirm", response_model=None)
+    def confirm(body: dict[str, Any]) -> dict[str, str] | JSONResponse:
+        if body.get("token") != "good-token":
+            return JSONResponse(error_body("BAD_USER_INPUT", "That link has expired.", "token"), 422)
+        return {"status": "confirmed"}
+
+    @app.post("/subscriptions/unsubscribe")
+    def unsubscribe(body: dict[str, Any]) -> dict[str, str]:
+        return {"status": "unsubscribed"}
+
+    return app

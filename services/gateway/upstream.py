@@ -1,0 +1,125 @@
+"""Calls to the services: one pooled httpx client each, identity and correlation id forwarded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import structlog
+
+from services.gateway.errors import ErrorCode, GatewayError, code_for_status, known_code
+from services.gateway.settings import GatewaySettings
+from shared.http import CORRELATION_HEADER
+from shared.identity import IDENTITY_HEADER, Identity, sign_identity
+
+log = structlog.get_logger()
+SERVICE_NAMES = ("deliverables", "directory", "notifications")
+_READABLE_NAMES = {
+    "deliverables": "delivery-plan",
+    "directory": "services directory",
+    "notifications": "notifications",
+}
+
+
+def make_clients(
+    settings: GatewaySettings, transport: httpx.AsyncBaseTransport | None = None
+) -> dict[str, httpx.AsyncClient]:
+    """One long-lived, pooled client per service (created in the app lifespan)."""
+    base_urls = {
+        "deliverables": settings.deliverables_url,
+        "directory": settings.directory_url,
+        "notifications": settings.notifications_url,
+    }
+    limits = httpx.Limits(
+        max_connections=settings.upstream_max_connections,
+        max_keepalive_connections=settings.upstream_max_connections,
+    )
+    return {
+        name: httpx.AsyncClient(
+            base_url=url,
+            timeout=settings.upstream_timeout_seconds,
+            limits=limits,
+            transport=transport,
+        )
+        for name, url in base_urls.items()
+    }
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who a request is made for, as forwarded to the services."""
+
+    identity: Identity | None
+    correlation_id: str
+    identity_secret: str
+    identity_ttl_seconds: int
+
+    def headers(self) -> dict[str, str]:
+        headers = {CORRELATION_HEADER: self.correlation_id}
+        if self.identity is not None:
+            headers[IDENTITY_HEADER] = sign_identity(
+                self.identity, secret=self.identity_secret, ttl_seconds=self.identity_ttl_seconds
+            )
+        return headers
+
+
+class Upstream:
+    """One service as seen by one GraphQL request."""
+
+    def __init__(self, name: str, client: httpx.AsyncClient, caller: Caller) -> None:
+        self.name = name
+        self._client = client
+        self._caller = caller
+
+    async def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        clean = {k: v for k, v in (params or {}).items() if v is not None}
+        return await self._send("GET", path, params=clean)
+
+    async def post(self, path: str, body: dict[str, Any]) -> Any:
+        return await self._send("POST", path, json=body)
+
+    async def patch(self, path: str, body: dict[str, Any]) -> Any:
+        return await self._send("PATCH", path, json=body)
+
+    async def _send(self, method: str, path: str, **kwargs: Any) -> Any:
+        try:
+            response = await self._client.request(
+                method, path, headers=self._caller.headers(), **kwargs
+            )
+        except httpx.HTTPError as exc:
+            log.warning("upstream_unreachable", service=self.name, error=type(exc).__name__)
+            raise self._unavailable() from exc
+        if response.is_success:
+            return response.json()
+        raise self._error_from(response)
+
+    def _unavailable(self) -> GatewayError:
+        readable = _READABLE_NAMES[self.name]
+        return GatewayError(
+            ErrorCode.UPSTREAM_UNAVAILABLE,
+            f"The {readable} service is not available right now; try again in a minute.",
+        )
+
+    def _error_from(self, response: httpx.Response) -> GatewayError:
+        status = response.status_code
+        if status >= 500:
+            log.warning("upstream_failed", service=self.name, status=status)
+            return self._unavailable()
+        try:
+            error = response.json()["error"]
+            message = str(error["message"])
+            return GatewayError(
+                known_code(error.get("code"), status), message, field=error.get("field")
+            )
+        except (ValueError, KeyError, TypeError):
+            return GatewayError(code_for_status(status), "The request was refused.")
+
+
+class Upstreams:
+    """The three services for one request."""
+
+    def __init__(self, clients: dict[str, httpx.AsyncClient], caller: Caller) -> None:
+        self.deliverables = Upstream("deliverables", clients["deliverables"], caller)
+        self.directory = Upstream("directory", clients["directory"], caller)
+        self.notifications = Upstream("notifications", clients["notifications"], caller)
