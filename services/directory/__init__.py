@@ -1,0 +1,1 @@
+"""Community Support Services directory: HSDS 3.0 entries extended for community justice."""

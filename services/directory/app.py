@@ -1,0 +1,74 @@
+"""Wiring: build the directory's FastAPI app, its database, its seed and its outbox relay."""
+
+from __future__ import annotations
+
+import asyncio
+import zlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import structlog
+from fastapi import FastAPI
+
+from services.directory.events import SERVICE_TOPIC
+from services.directory.routes import reference, services
+from services.directory.seed.load import seed_reference_data, seed_sample_services
+from services.directory.settings import DirectorySettings, get_directory_settings
+from shared.db import make_engine, upgrade_database
+from shared.http import install_http_basics
+from shared.outbox import OutboxRelay
+from shared.settings import CommonSettings, get_common_settings
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+RELAY_LOCK_KEY = zlib.crc32(b"directory-outbox-relay")
+log = structlog.get_logger()
+
+
+def prepare_database(settings: DirectorySettings) -> None:
+    """Migrate to the newest revision, then load facts and the sample into an empty database."""
+    upgrade_database(settings.database_url, MIGRATIONS)
+    if settings.seed_on_start:
+        engine = make_engine(settings.database_url)
+        try:
+            seed_reference_data(engine)
+            seed_sample_services(engine)
+        finally:
+            engine.dispose()
+
+
+def create_app(
+    settings: DirectorySettings | None = None, common: CommonSettings | None = None
+) -> FastAPI:
+    settings = settings or get_directory_settings()
+    common = common or get_common_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await asyncio.to_thread(prepare_database, settings)
+        app.state.engine = make_engine(settings.database_url)
+        tasks: list[asyncio.Task[None]] = []
+        relay = None
+        if settings.run_outbox_relay:
+            relay = OutboxRelay(
+                engine=app.state.engine, settings=common, topics=[SERVICE_TOPIC],
+                lock_key=RELAY_LOCK_KEY,
+            )  # fmt: skip
+            app.state.relay = relay
+            tasks.append(asyncio.create_task(relay.run()))
+        log.info("directory_ready", database=settings.database_url.split("@")[-1])
+        try:
+            yield
+        finally:
+            if relay is not None:
+                await relay.stop()
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            app.state.engine.dispose()
+
+    app = FastAPI(title="CJP directory", version="1.0.0", lifespan=lifespan)
+    install_http_basics(app)
+    app.include_router(reference.router)
+    app.include_router(services.router)
+    return app

@@ -1,0 +1,1 @@
+"""HTTP entrypoints: translate requests into use cases and their results into JSON."""

@@ -1,0 +1,111 @@
+"""Internal JSON API for directory entries (docs/contracts.md, "Directory service HTTP API")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, Depends, Query, Request
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from services.directory.routes.dependencies import correlation_id, get_engine, wake_relay
+from services.directory.schemas import (
+    ServiceCreate,
+    ServiceList,
+    ServiceOut,
+    ServicePatch,
+    WithdrawRequest,
+)
+from services.directory.search.criteria import SearchCriteria
+from services.directory.search.run import search_services
+from services.directory.use_cases.create_service import create_service
+from services.directory.use_cases.update_service import load_service, update_service
+from services.directory.use_cases.withdraw_service import withdraw_service
+from services.directory.views import service_views
+from shared.http import require_identity
+from shared.identity import Identity
+
+router = APIRouter(tags=["services"])
+
+
+@router.get("/services", response_model=ServiceList)
+def get_services(
+    engine: Engine = Depends(get_engine),
+    local_authority: str | None = None,
+    service_type: str | None = None,
+    q: str | None = Query(default=None, max_length=200),
+    court: str | None = None,
+    client_group: str | None = None,
+    referral_route: str | None = None,
+    age: int | None = Query(default=None, ge=0, le=120),
+    open_now: bool = False,
+    include_withdrawn: bool = False,
+    modified_after: datetime | None = None,
+    facets: bool = False,
+    limit: int = Query(default=20, ge=1, le=200),
+    offset: int = Query(default=0, ge=0),
+) -> ServiceList:
+    criteria = SearchCriteria(
+        text=q, local_authority=local_authority, service_type=service_type, court=court,
+        client_group=client_group, referral_route=referral_route, age=age, open_now=open_now,
+        include_withdrawn=include_withdrawn, modified_after=modified_after,
+        with_facets=facets, limit=limit, offset=offset,
+    )  # fmt: skip
+    with Session(engine) as session:
+        result = search_services(session, criteria)
+        items = service_views(session, result.ids)
+    return ServiceList(
+        items=items, total=result.total, facets=result.facets,
+        corrected_query=result.corrected_query,
+    )  # fmt: skip
+
+
+@router.get("/services/{service_id}", response_model=ServiceOut)
+def get_service(service_id: str, engine: Engine = Depends(get_engine)) -> ServiceOut:
+    with Session(engine) as session:
+        load_service(session, service_id)
+        return service_views(session, [service_id])[0]
+
+
+@router.post("/services", response_model=ServiceOut, status_code=201)
+def post_service(
+    body: ServiceCreate,
+    request: Request,
+    identity: Identity = Depends(require_identity),
+    engine: Engine = Depends(get_engine),
+) -> ServiceOut:
+    created = create_service(
+        engine, body, identity=identity, correlation_id=correlation_id(request)
+    )
+    wake_relay(request)
+    return created
+
+
+@router.patch("/services/{service_id}", response_model=ServiceOut)
+def patch_service(
+    service_id: str,
+    body: ServicePatch,
+    request: Request,
+    identity: Identity = Depends(require_identity),
+    engine: Engine = Depends(get_engine),
+) -> ServiceOut:
+    updated = update_service(
+        engine, service_id, body, identity=identity, correlation_id=correlation_id(request)
+    )
+    wake_relay(request)
+    return updated
+
+
+@router.post("/services/{service_id}/withdraw", response_model=ServiceOut)
+def post_withdraw(
+    service_id: str,
+    body: WithdrawRequest,
+    request: Request,
+    identity: Identity = Depends(require_identity),
+    engine: Engine = Depends(get_engine),
+) -> ServiceOut:
+    withdrawn = withdraw_service(
+        engine, service_id, body.reason, identity=identity, correlation_id=correlation_id(request)
+    )
+    wake_relay(request)
+    return withdrawn

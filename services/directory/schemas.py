@@ -1,0 +1,178 @@
+"""The directory's internal JSON API shapes (docs/contracts.md, "Directory service HTTP API")."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ServiceStatus = Literal["active", "inactive", "defunct", "temporarily closed"]
+
+
+class LocalAuthorityOut(BaseModel):
+    code: str
+    name: str
+    partnership: str | None
+    partnership_code: str | None = None
+
+
+class ServiceTypeOut(BaseModel):
+    code: str
+    name: str
+
+
+class TermOut(BaseModel):
+    code: str
+    name: str
+    taxonomy: str
+
+
+class CourtOut(BaseModel):
+    slug: str
+    name: str
+    local_authority: str
+
+
+class OrganisationRef(BaseModel):
+    id: str
+    name: str
+
+
+class ScheduleOut(BaseModel):
+    byday: str
+    opens_at: str | None
+    closes_at: str | None
+    description: str | None = None
+
+
+class ServiceOut(BaseModel):
+    """A directory entry; the first block is the contract, the rest is additive."""
+
+    id: str
+    name: str
+    description: str | None
+    organisation: OrganisationRef
+    local_authorities: list[str]
+    service_types: list[str]
+    status: str
+    courts: list[str]
+    referral_routes: list[str]
+    eligibility: str | None
+    contact_email: str | None
+    phone: str | None
+    is_sample: bool
+    last_reviewed_at: datetime
+    updated_at: datetime
+    # Additive fields.
+    court_slugs: list[str] = []
+    client_groups: list[str] = []
+    minimum_age: int | None = None
+    maximum_age: int | None = None
+    url: str | None = None
+    providing_partnership: str | None = None
+    published_date: date | None = None
+    suitable_for: str | None = None
+    programme_title: str | None = None
+    programme_provider: str | None = None
+    scheme_details: str | None = None
+    possible_outcomes: str | None = None
+    assessment_process: str | None = None
+    assured_date: date | None = None
+    assurer_email: str | None = None
+    review_due_at: datetime | None = None
+    is_stale: bool = False
+    withdrawn_at: datetime | None = None
+    withdrawal_reason: str | None = None
+    schedules: list[ScheduleOut] = []
+    created_at: datetime | None = None
+
+
+class FacetCount(BaseModel):
+    value: str
+    name: str
+    count: int
+
+
+class ServiceList(BaseModel):
+    items: list[ServiceOut]
+    total: int
+    facets: dict[str, list[FacetCount]] = {}
+    corrected_query: str | None = None
+
+
+class EditableFields(BaseModel):
+    """Fields a PATCH may carry; every one optional, unknown ones refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, min_length=1, max_length=300)
+    description: str | None = None
+    status: ServiceStatus | None = None
+    service_types: list[str] | None = None
+    contact_email: str | None = None
+    phone: str | None = None
+    courts: list[str] | None = None
+    referral_routes: list[str] | None = None
+    eligibility: str | None = None
+    client_groups: list[str] | None = None
+    local_authorities: list[str] | None = None
+    minimum_age: int | None = Field(default=None, ge=0, le=120)
+    maximum_age: int | None = Field(default=None, ge=0, le=120)
+    url: str | None = None
+    suitable_for: str | None = None
+    programme_title: str | None = None
+    programme_provider: str | None = None
+    scheme_details: str | None = None
+    possible_outcomes: str | None = None
+    assessment_process: str | None = None
+    published_date: date | None = None
+
+
+class ServicePatch(EditableFields):
+    pass
+
+
+class ServiceCreate(EditableFields):
+    """A new entry: a name and at least one area; the organisation by id or by name."""
+
+    name: str = Field(min_length=1, max_length=300)
+    local_authorities: list[str] = Field(min_length=1)
+    organisation_id: str | None = None
+    organisation_name: str | None = None
+    is_sample: bool = False
+
+
+class WithdrawRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class SuggestionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    message: str = Field(min_length=3, max_length=5000)
+    field: str | None = None
+    name: str | None = None
+    email: str | None = None
+
+
+class SuggestionOut(BaseModel):
+    id: str
+    service_id: str
+    partnership: str | None
+    field: str | None
+    message: str
+    status: str
+    created_at: datetime
+
+
+class ChangeOut(BaseModel):
+    kind: str
+    field: str
+    old: object | None
+    new: object | None
+    changed_by: str
+    changed_by_name: str | None
+    changed_at: datetime

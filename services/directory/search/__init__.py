@@ -1,0 +1,1 @@
+"""Directory search, done by the database: SQLite FTS5 or PostgreSQL tsvector + pg_trgm."""

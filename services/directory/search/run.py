@@ -1,0 +1,84 @@
+"""Run a directory search: text match, filters, ranking, a page of ids and the total."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, Subquery, case, func, literal, select
+from sqlmodel import Session, col
+
+from services.directory.review import stale_before
+from services.directory.schemas import FacetCount
+from services.directory.search.criteria import SearchCriteria
+from services.directory.search.facets import facet_counts
+from services.directory.search.filters import conditions
+from services.directory.search.spelling import correct_words, query_words
+from services.directory.search.text_match import text_match
+from services.directory.tables import Service
+
+
+@dataclass
+class SearchResult:
+    ids: list[str]
+    total: int
+    facets: dict[str, list[FacetCount]] = field(default_factory=dict)
+    corrected_query: str | None = None
+
+
+def search_services(session: Session, criteria: SearchCriteria) -> SearchResult:
+    """Exact and fresh entries first; entries past their review date sink to the bottom."""
+    words = query_words(criteria.text or "")
+    corrected = correct_words(session, words) if words else []
+    match = text_match(session, corrected, any_word=False) if corrected else None
+    total = _count(session, criteria, match)
+    if total == 0 and match is not None and len(corrected) > 1:
+        match = text_match(session, corrected, any_word=True)
+        total = _count(session, criteria, match)
+    ids = list(session.execute(_page(criteria, match)).scalars())
+    result = SearchResult(ids=[str(i) for i in ids], total=total)
+    if corrected != words:
+        result.corrected_query = " ".join(corrected)
+    if criteria.with_facets:
+        result.facets = facet_counts(session, lambda c: matching_ids(c, match), criteria)
+    return result
+
+
+def matching_ids(criteria: SearchCriteria, match: Subquery | None) -> Select[Any]:
+    """Ids of every service the criteria (and the text match, if any) select."""
+    statement = select(col(Service.id))
+    if match is not None:
+        statement = statement.join(match, match.c.service_id == col(Service.id))
+    return statement.where(*conditions(criteria))
+
+
+def _count(session: Session, criteria: SearchCriteria, match: Subquery | None) -> int:
+    ids = matching_ids(criteria, match).subquery()
+    return int(session.execute(select(func.count()).select_from(ids)).scalar_one())
+
+
+def _page(criteria: SearchCriteria, match: Subquery | None) -> Select[Any]:
+    stale = case((col(Service.last_reviewed_at) < stale_before(criteria.now), 1), else_=0)
+    relevance: ColumnElement[float] = match.c.relevance if match is not None else literal(0.0)
+    return (
+        matching_ids(criteria, match)
+        .order_by(
+            stale,
+            _exactness(criteria.text).desc(),
+            relevance.desc(),
+            col(Service.last_reviewed_at).desc(),
+            col(Service.name),
+            col(Service.id),
+        )
+        .limit(criteria.limit)
+        .offset(criteria.offset)
+    )
+
+
+def _exactness(raw: str | None) -> ColumnElement[int]:
+    """1 when the name holds the query exactly as typed (case-insensitive), else 0."""
+    phrase = (raw or "").strip()
+    if not phrase:
+        return literal(0)
+    escaped = phrase.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return case((col(Service.name).ilike(f"%{escaped}%", escape="\\"), 1), else_=0)

@@ -1,0 +1,38 @@
+"""Full-text match with a relevance score, by the database: FTS5 bm25 or tsvector ts_rank_cd."""
+
+from __future__ import annotations
+
+from sqlalchemy import Float, String, Subquery, text
+from sqlmodel import Session
+
+from shared.db import is_postgres
+
+# bm25 weights per column: name, keywords (types, courts, areas), body.
+_SQLITE = text(
+    "SELECT d.service_id AS service_id, -bm25(service_fts, 10.0, 4.0, 1.0) AS relevance "
+    "FROM service_fts JOIN service_document AS d ON d.id = service_fts.rowid "
+    "WHERE service_fts MATCH :query"
+)
+_POSTGRES = text(
+    "SELECT d.service_id AS service_id, ts_rank_cd(d.document, q, 32) AS relevance "
+    "FROM service_document AS d, websearch_to_tsquery('english', :query) AS q "
+    "WHERE d.document @@ q"
+)
+
+
+def text_match(session: Session, words: list[str], *, any_word: bool) -> Subquery:
+    """A subquery (service_id, relevance) of documents with all (or any) of ``words``."""
+    if is_postgres(session.get_bind()):  # type: ignore[arg-type]
+        query = (" or " if any_word else " ").join(words)
+        statement = _POSTGRES
+    else:
+        # Quoted so FTS5 syntax in user input is taken literally.
+        query = (" OR " if any_word else " AND ").join(
+            '"' + w.replace('"', '""') + '"' for w in words
+        )
+        statement = _SQLITE
+    return (
+        statement.bindparams(query=query)
+        .columns(service_id=String, relevance=Float)
+        .subquery("text_match")
+    )

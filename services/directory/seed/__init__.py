@@ -1,0 +1,1 @@
+"""Facts and sample data loaded into an empty directory database."""

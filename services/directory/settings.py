@@ -1,0 +1,25 @@
+"""Directory settings, read from the environment (prefix ``CJP_DIRECTORY_``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class DirectorySettings(BaseSettings):
+    """Where the directory listens, which database it owns and how it keeps entries current."""
+
+    model_config = SettingsConfigDict(env_prefix="CJP_DIRECTORY_", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = 8002
+    database_url: str = "sqlite:///data/directory.db"
+    seed_on_start: bool = True
+    run_outbox_relay: bool = True
+    review_check_interval_seconds: float = 3600.0
+
+
+@lru_cache
+def get_directory_settings() -> DirectorySettings:
+    return DirectorySettings()

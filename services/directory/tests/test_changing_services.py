@@ -1,0 +1,143 @@
+"""Changing entries: scoping, history and the ServiceUpdated outbox row, all in one transaction."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from services.directory.tables import ServiceChange
+from services.directory.tests.conftest import COORDINATOR, FIFE_EDITOR, GLASGOW_EDITOR, JUDICIARY
+from shared.outbox import OutboxMessage
+
+
+def _service_id(client: TestClient, area: str) -> str:
+    return str(client.get("/services", params={"local_authority": area}).json()["items"][0]["id"])
+
+
+def _outbox(engine: Engine) -> list[OutboxMessage]:
+    with Session(engine) as session:
+        return list(session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id))))
+
+
+def _history(engine: Engine, service_id: str) -> list[ServiceChange]:
+    with Session(engine) as session:
+        statement = select(ServiceChange).where(col(ServiceChange.service_id) == service_id)
+        return list(session.exec(statement))
+
+
+def test_area_editor_changes_their_entry_with_history_and_event(
+    client: TestClient, engine: Engine
+) -> None:
+    service_id = _service_id(client, "fife")
+    response = client.patch(
+        f"/services/{service_id}",
+        json={"phone": "01592 111222", "service_types": ["bail-supervision", "mental-health"]},
+        headers=FIFE_EDITOR,
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["phone"] == "01592 111222"
+    assert response.json()["service_types"] == ["bail-supervision", "mental-health"]
+    history = {row.field: row for row in _history(engine, service_id)}
+    assert set(history) == {"phone", "service_types"}
+    assert json.loads(history["phone"].old_value or "null") == "01592 000000"
+    assert history["phone"].changed_by == "fife@cjp.test"
+    [message] = _outbox(engine)
+    event = json.loads(message.payload)
+    assert (message.topic, message.key, event["event_type"]) == (
+        "directory.service.v1", service_id, "ServiceUpdated",
+    )  # fmt: skip
+    assert event["data"]["changes"]["phone"] == {"old": "01592 000000", "new": "01592 111222"}
+    assert event["data"]["local_authorities"] == ["fife"]
+    assert event["actor"]["subject"] == "fife@cjp.test"
+
+
+def test_editor_of_another_area_is_forbidden_and_nothing_is_written(
+    client: TestClient, engine: Engine
+) -> None:
+    service_id = _service_id(client, "fife")
+    response = client.patch(
+        f"/services/{service_id}", json={"name": "Hijacked"}, headers=GLASGOW_EDITOR
+    )
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "FORBIDDEN"
+    assert client.get(f"/services/{service_id}").json()["name"].startswith("Sample: Fife")
+    assert _outbox(engine) == [] and _history(engine, service_id) == []
+
+
+def test_readers_without_an_editing_role_are_forbidden(client: TestClient) -> None:
+    service_id = _service_id(client, "fife")
+    response = client.patch(f"/services/{service_id}", json={"name": "X"}, headers=JUDICIARY)
+    assert response.status_code == 403
+
+
+def test_anonymous_change_is_unauthenticated(client: TestClient) -> None:
+    service_id = _service_id(client, "fife")
+    response = client.patch(f"/services/{service_id}", json={"name": "X"})
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "UNAUTHENTICATED"
+
+
+def test_an_invalid_code_rejects_the_whole_change(client: TestClient, engine: Engine) -> None:
+    service_id = _service_id(client, "fife")
+    response = client.patch(
+        f"/services/{service_id}",
+        json={"name": "Renamed", "service_types": ["no-such-type"]},
+        headers=COORDINATOR,
+    )
+    assert response.status_code == 422
+    assert response.json()["error"] == {
+        "code": "BAD_USER_INPUT", "message": "Unknown service_types: no-such-type.",
+        "field": "service_types",
+    }  # fmt: skip
+    assert client.get(f"/services/{service_id}").json()["name"].startswith("Sample: Fife")
+    assert _outbox(engine) == [] and _history(engine, service_id) == []
+
+
+def test_unknown_fields_and_statuses_are_bad_input(client: TestClient) -> None:
+    service_id = _service_id(client, "fife")
+    for body in ({"colour": "red"}, {"status": "closed-ish"}):
+        response = client.patch(f"/services/{service_id}", json=body, headers=COORDINATOR)
+        assert response.status_code == 422
+        assert response.json()["error"]["code"] == "BAD_USER_INPUT"
+
+
+def test_unknown_service_is_not_found(client: TestClient) -> None:
+    response = client.patch("/services/nope", json={"name": "X"}, headers=COORDINATOR)
+    assert response.status_code == 404
+
+
+def test_a_change_to_the_same_values_raises_no_event(client: TestClient, engine: Engine) -> None:
+    service = client.get("/services", params={"local_authority": "fife"}).json()["items"][0]
+    response = client.patch(
+        f"/services/{service['id']}",
+        json={"name": service["name"], "courts": ["Kirkcaldy Sheriff Court", "dunfermline"]},
+        headers=COORDINATOR,
+    )
+    assert response.status_code == 200
+    assert _outbox(engine) == []
+
+
+def test_coordinator_may_change_any_area(client: TestClient, engine: Engine) -> None:
+    service_id = _service_id(client, "glasgow-city")
+    response = client.patch(
+        f"/services/{service_id}",
+        json={"status": "temporarily closed", "courts": ["Glasgow Sheriff Court", "paisley"]},
+        headers=COORDINATOR,
+    )
+    assert response.status_code == 200
+    assert response.json()["status"] == "temporarily closed"
+    assert response.json()["courts"] == ["Glasgow Sheriff Court", "Paisley Sheriff Court"]
+    [message] = _outbox(engine)
+    assert set(json.loads(message.payload)["data"]["changes"]) == {"status", "courts"}
+
+
+def test_editor_cannot_move_an_entry_into_another_area(client: TestClient) -> None:
+    service_id = _service_id(client, "fife")
+    response = client.patch(
+        f"/services/{service_id}", json={"local_authorities": ["fife", "glasgow-city"]},
+        headers=FIFE_EDITOR,
+    )  # fmt: skip
+    assert response.status_code == 403

@@ -1,0 +1,1 @@
+"""What people do with the directory: create, change, withdraw, review, suggest."""

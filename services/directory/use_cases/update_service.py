@@ -1,0 +1,82 @@
+"""Change a directory entry: scoped to its areas, with history and a ServiceUpdated event."""
+
+from __future__ import annotations
+
+import structlog
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from services.directory.access import ensure_may_edit, ensure_may_place_in
+from services.directory.events import FieldChange, ServiceUpdated, stage_service_event
+from services.directory.schemas import ServiceOut, ServicePatch
+from services.directory.search.index import reindex_service
+from services.directory.tables import Service, ServiceArea
+from services.directory.tables.base import utc_now
+from services.directory.use_cases.fields import apply_fields
+from services.directory.use_cases.history import diff, record_changes, snapshot
+from services.directory.views import service_views
+from shared.db import transaction
+from shared.errors import NotFound
+from shared.identity import Identity
+
+log = structlog.get_logger()
+
+
+def load_service(session: Session, service_id: str) -> Service:
+    service = session.get(Service, service_id)
+    if service is None:
+        raise NotFound(f"There is no service with id {service_id}.", field="id")
+    return service
+
+
+def areas_of(session: Session, service_id: str) -> list[str]:
+    return list(
+        session.exec(
+            select(ServiceArea.local_authority_code).where(
+                col(ServiceArea.service_id) == service_id
+            )
+        )
+    )
+
+
+def update_service(
+    engine: Engine,
+    service_id: str,
+    patch: ServicePatch,
+    *,
+    identity: Identity,
+    correlation_id: str | None = None,
+) -> ServiceOut:
+    """Apply ``patch``; the change, its history and its event commit together or not at all."""
+    fields = patch.model_dump(exclude_unset=True)
+    with transaction(engine) as session:
+        service = load_service(session, service_id)
+        old_areas = areas_of(session, service_id)
+        ensure_may_edit(identity, old_areas)
+        if "local_authorities" in fields:
+            added = set(fields["local_authorities"] or []) - set(old_areas)
+            ensure_may_place_in(identity, added)
+        before = snapshot(session, service_id)
+        apply_fields(session, service, fields)
+        changes = diff(before, snapshot(session, service_id))
+        if changes:
+            service.updated_at = utc_now()
+            session.add(service)
+            record_changes(session, service_id, changes, identity=identity)
+            reindex_service(session, service_id)
+            view = service_views(session, [service_id])[0]
+            stage_service_event(
+                session,
+                ServiceUpdated(
+                    service_id=service_id,
+                    name=view.name,
+                    local_authorities=view.local_authorities,
+                    service_types=view.service_types,
+                    is_sample=view.is_sample,
+                    changes={k: FieldChange(**v) for k, v in changes.items()},
+                ),
+                identity=identity,
+                correlation_id=correlation_id,
+            )
+            log.info("service_updated", service_id=service_id, fields=sorted(changes))
+        return service_views(session, [service_id])[0]

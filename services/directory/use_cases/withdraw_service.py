@@ -1,0 +1,61 @@
+"""Withdraw an entry that no longer runs: status becomes defunct, ServiceWithdrawn is raised."""
+
+from __future__ import annotations
+
+import structlog
+from sqlalchemy import Engine
+
+from services.directory.access import ensure_may_edit
+from services.directory.events import ServiceWithdrawn, stage_service_event
+from services.directory.schemas import ServiceOut
+from services.directory.search.index import reindex_service
+from services.directory.tables.base import utc_now
+from services.directory.use_cases.history import diff, record_changes, snapshot
+from services.directory.use_cases.update_service import areas_of, load_service
+from services.directory.views import service_views
+from shared.db import transaction
+from shared.errors import Conflict
+from shared.identity import Identity
+
+log = structlog.get_logger()
+
+
+def withdraw_service(
+    engine: Engine,
+    service_id: str,
+    reason: str,
+    *,
+    identity: Identity,
+    correlation_id: str | None = None,
+) -> ServiceOut:
+    with transaction(engine) as session:
+        service = load_service(session, service_id)
+        ensure_may_edit(identity, areas_of(session, service_id))
+        if service.withdrawn_at is not None:
+            raise Conflict("This service is already withdrawn.")
+        before = snapshot(session, service_id)
+        service.status = "defunct"
+        service.withdrawn_at = service.updated_at = utc_now()
+        service.withdrawal_reason = reason
+        session.add(service)
+        record_changes(
+            session, service_id, diff(before, snapshot(session, service_id)),
+            identity=identity, kind="withdrawn",
+        )  # fmt: skip
+        reindex_service(session, service_id)
+        view = service_views(session, [service_id])[0]
+        stage_service_event(
+            session,
+            ServiceWithdrawn(
+                service_id=service_id,
+                name=view.name,
+                local_authorities=view.local_authorities,
+                service_types=view.service_types,
+                is_sample=view.is_sample,
+                reason=reason,
+            ),
+            identity=identity,
+            correlation_id=correlation_id,
+        )
+        log.info("service_withdrawn", service_id=service_id)
+        return view

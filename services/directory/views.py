@@ -1,0 +1,131 @@
+"""Build the API view of services from their rows, a batch at a time (no N+1 queries)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from services.directory.review import REVIEW_INTERVAL
+from services.directory.schemas import OrganisationRef, ScheduleOut, ServiceOut
+from services.directory.tables import (
+    Attribute,
+    Court,
+    Organization,
+    Partnership,
+    Phone,
+    Schedule,
+    Service,
+    ServiceArea,
+    ServiceCourt,
+    Taxonomy,
+    TaxonomyTerm,
+)
+from services.directory.tables.base import as_utc, utc_now
+from services.directory.tables.taxonomy import CLIENT_GROUPS, REFERRAL_ROUTES, SERVICE_TYPES
+
+
+def service_views(session: Session, ids: list[str]) -> list[ServiceOut]:
+    """The views of ``ids`` in the same order; unknown ids are left out."""
+    if not ids:
+        return []
+    services = {s.id: s for s in session.exec(select(Service).where(col(Service.id).in_(ids)))}
+    related = _Related(session, list(services), {s.organization_id for s in services.values()})
+    return [related.view(services[i]) for i in ids if i in services]
+
+
+class _Related:
+    """Everything hanging off a batch of services, grouped by service id."""
+
+    def __init__(self, session: Session, ids: list[str], organisation_ids: set[str]) -> None:
+        self.areas: dict[str, list[str]] = defaultdict(list)
+        for area in session.exec(select(ServiceArea).where(col(ServiceArea.service_id).in_(ids))):
+            self.areas[area.service_id].append(area.local_authority_code)
+        self.terms: dict[tuple[str, str], list[str]] = defaultdict(list)
+        term_rows = session.exec(
+            select(Attribute.link_id, Taxonomy.code, TaxonomyTerm.code)
+            .join(TaxonomyTerm, col(TaxonomyTerm.id) == col(Attribute.taxonomy_term_id))
+            .join(Taxonomy, col(Taxonomy.id) == col(TaxonomyTerm.taxonomy_id))
+            .where(col(Attribute.link_id).in_(ids))
+        )
+        for link_id, taxonomy_code, term_code in term_rows:
+            self.terms[(link_id, taxonomy_code)].append(term_code)
+        self.courts: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        court_rows = session.exec(
+            select(ServiceCourt.service_id, Court.slug, Court.name)
+            .join(Court, col(Court.slug) == col(ServiceCourt.court_slug))
+            .where(col(ServiceCourt.service_id).in_(ids))
+        )
+        for service_id, slug, name in court_rows:
+            self.courts[service_id].append((slug, name))
+        self.phones: dict[str, str] = {}
+        for phone in session.exec(
+            select(Phone).where(col(Phone.service_id).in_(ids)).order_by(col(Phone.id))
+        ):
+            self.phones.setdefault(str(phone.service_id), phone.number)
+        self.schedules: dict[str, list[ScheduleOut]] = defaultdict(list)
+        for row in session.exec(select(Schedule).where(col(Schedule.service_id).in_(ids))):
+            self.schedules[str(row.service_id)].append(
+                ScheduleOut(
+                    byday=row.byday,
+                    opens_at=row.opens_at,
+                    closes_at=row.closes_at,
+                    description=row.description,
+                )
+            )
+        self.organisations = {
+            o.id: o
+            for o in session.exec(
+                select(Organization).where(col(Organization.id).in_(organisation_ids))
+            )
+        }
+        self.partnerships = {p.code: p.name for p in session.exec(select(Partnership))}
+
+    def view(self, service: Service) -> ServiceOut:
+        organisation = self.organisations[service.organization_id]
+        courts = sorted(self.courts[service.id], key=lambda c: c[1])
+        reviewed = as_utc(service.last_reviewed_at)
+        due = reviewed + REVIEW_INTERVAL
+        return ServiceOut(
+            id=service.id,
+            name=service.name,
+            description=service.description,
+            organisation=OrganisationRef(id=organisation.id, name=organisation.name),
+            local_authorities=sorted(self.areas[service.id]),
+            service_types=sorted(self.terms[(service.id, SERVICE_TYPES)]),
+            status=service.status,
+            courts=[name for _slug, name in courts],
+            court_slugs=[slug for slug, _name in courts],
+            referral_routes=sorted(self.terms[(service.id, REFERRAL_ROUTES)]),
+            client_groups=sorted(self.terms[(service.id, CLIENT_GROUPS)]),
+            eligibility=service.eligibility_description,
+            contact_email=service.email,
+            phone=self.phones.get(service.id),
+            is_sample=service.is_sample,
+            last_reviewed_at=reviewed,
+            updated_at=as_utc(service.updated_at),
+            created_at=as_utc(service.created_at),
+            minimum_age=service.minimum_age,
+            maximum_age=service.maximum_age,
+            url=service.url,
+            providing_partnership=self.partnerships.get(service.providing_partnership_code or ""),
+            published_date=service.published_date,
+            suitable_for=service.suitable_for,
+            programme_title=service.programme_title,
+            programme_provider=service.programme_provider,
+            scheme_details=service.scheme_details,
+            possible_outcomes=service.possible_outcomes,
+            assessment_process=service.assessment_process,
+            assured_date=service.assured_date,
+            assurer_email=service.assurer_email,
+            review_due_at=due,
+            is_stale=due < utc_now(),
+            withdrawn_at=_maybe_utc(service.withdrawn_at),
+            withdrawal_reason=service.withdrawal_reason,
+            schedules=self.schedules[service.id],
+        )
+
+
+def _maybe_utc(moment: datetime | None) -> datetime | None:
+    return as_utc(moment) if moment is not None else None
