@@ -1,0 +1,1 @@
+"""Deliverables service: the system of record for the community-justice delivery plan."""

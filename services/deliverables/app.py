@@ -1,0 +1,65 @@
+"""Wiring: the FastAPI app, its database engine and the outbox relay that publishes its events."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from services.deliverables.events import TOPICS
+from services.deliverables.routes import deliverables, reference
+from services.deliverables.seed.facts import seed_if_empty
+from services.deliverables.settings import DeliverablesSettings
+from shared.db import make_engine, upgrade_database
+from shared.http import install_http_basics
+from shared.outbox import OutboxRelay
+from shared.settings import CommonSettings, get_common_settings
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def prepare_database(settings: DeliverablesSettings) -> Engine:
+    """Migrate the database to the newest revision and seed it if asked and empty."""
+    upgrade_database(settings.database_url, MIGRATIONS)
+    engine = make_engine(settings.database_url)
+    if settings.seed_on_start:
+        seed_if_empty(engine)
+    return engine
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    relay: OutboxRelay | None = app.state.relay
+    task = asyncio.create_task(relay.run()) if relay else None
+    try:
+        yield
+    finally:
+        if relay and task:
+            await relay.stop()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(task, timeout=10)
+        app.state.engine.dispose()
+
+
+def create_app(settings: DeliverablesSettings, common: CommonSettings | None = None) -> FastAPI:
+    """The deliverables service, ready to serve: migrated, seeded if asked, relay attached."""
+    common = common or get_common_settings()
+    engine = prepare_database(settings)
+    relay = (
+        OutboxRelay(engine=engine, settings=common, topics=TOPICS, lock_key=settings.relay_lock_key)
+        if settings.relay_enabled
+        else None
+    )
+    app = FastAPI(title="CJP deliverables", lifespan=_lifespan)
+    app.state.engine = engine
+    app.state.relay = relay
+    app.state.wake_relay = relay.wake if relay else (lambda: None)
+    install_http_basics(app)
+    app.include_router(reference.router)
+    app.include_router(deliverables.router)
+    return app

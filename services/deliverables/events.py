@@ -1,0 +1,91 @@
+"""The events this service publishes (topics, payloads) and how they are staged in the outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from shared.events import Actor, new_event
+from shared.outbox import add_to_outbox
+
+SOURCE = "deliverables"
+DELIVERABLE_TOPIC = "deliverables.deliverable.v1"
+ROUND_TOPIC = "deliverables.reporting-round.v1"
+TOPICS = [DELIVERABLE_TOPIC, ROUND_TOPIC]
+
+
+class DeliverableFacts(BaseModel):
+    """What every deliverable event carries, so consumers need not call back."""
+
+    number: int
+    title: str
+    aim: int
+    priority_action: int
+    lead_partners: list[str]
+
+
+class DeliverableAdded(DeliverableFacts):
+    status: str
+    timescale: str | None
+
+
+class DeliverableStatusChanged(DeliverableFacts):
+    old_status: str | None
+    new_status: str
+    round: str | None
+
+
+class DeliverableTimescaleRevised(DeliverableFacts):
+    old_timescale: str | None
+    new_timescale: str
+    reason: str | None
+    round: str | None
+
+
+class DeliverableUpdated(DeliverableFacts):
+    narrative: str
+    round: str | None
+
+
+class ReportingRoundPublished(BaseModel):
+    round_number: int
+    name: str
+    published_at: datetime
+
+
+class EventContext(BaseModel):
+    """Who caused a change and which request it belongs to."""
+
+    actor: Actor | None = None
+    correlation_id: str | None = None
+
+
+def stage_deliverable_event(
+    session: Session, payload: DeliverableFacts, context: EventContext
+) -> None:
+    """Write a deliverable event to the outbox in the caller's transaction; key = its number."""
+    envelope = new_event(
+        event_type=type(payload).__name__,
+        source=SOURCE,
+        aggregate_id=str(payload.number),
+        data=payload,
+        actor=context.actor,
+        correlation_id=context.correlation_id,
+    )
+    add_to_outbox(session, envelope, topic=DELIVERABLE_TOPIC)
+
+
+def stage_round_published(
+    session: Session, payload: ReportingRoundPublished, context: EventContext
+) -> None:
+    envelope = new_event(
+        event_type="ReportingRoundPublished",
+        source=SOURCE,
+        aggregate_id=str(payload.round_number),
+        data=payload,
+        actor=context.actor,
+        correlation_id=context.correlation_id,
+    )
+    add_to_outbox(session, envelope, topic=ROUND_TOPIC)

@@ -1,0 +1,98 @@
+"""Deliverables: list with filters, one by number, status changes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Depends, Query, Request
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from services.deliverables.events import EventContext
+from services.deliverables.queries import find_deliverables, get_deliverable, present
+from services.deliverables.routes.dependencies import engine_of, event_context
+from services.deliverables.schemas import (
+    DeliverableFilter,
+    DeliverableOut,
+    DeliverablePage,
+    StatusChangeRequest,
+)
+from services.deliverables.statuses import DeliverableStatus
+from services.deliverables.use_cases.change_status import change_status
+from shared.db import transaction
+from shared.errors import BadUserInput
+from shared.http import require_identity
+from shared.identity import Identity
+
+router = APIRouter(prefix="/deliverables")
+
+
+def _numbers(raw: str | None) -> list[int] | None:
+    if raw is None or not raw.strip():
+        return None
+    try:
+        return [int(part) for part in raw.split(",") if part.strip()]
+    except ValueError as exc:
+        raise BadUserInput(
+            "numbers must be a comma-separated list of whole numbers", field="numbers"
+        ) from exc
+
+
+@router.get("")
+def list_deliverables(
+    engine: Engine = Depends(engine_of),
+    status: DeliverableStatus | None = None,
+    aim: int | None = None,
+    priority_action: int | None = None,
+    lead_partner: str | None = None,
+    collaborator: str | None = None,
+    numbers: str | None = None,
+    q: str | None = None,
+    overdue: bool | None = None,
+    due_before: date | None = None,
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0),
+) -> DeliverablePage:
+    where = DeliverableFilter(
+        status=status,
+        aim=aim,
+        priority_action=priority_action,
+        lead_partner=lead_partner,
+        collaborator=collaborator,
+        numbers=_numbers(numbers),
+        q=q,
+        overdue=overdue,
+        due_before=due_before,
+    )
+    with Session(engine) as session:
+        rows, total = find_deliverables(session, where, limit=limit, offset=offset)
+        return DeliverablePage(items=present(session, rows), total=total)
+
+
+@router.get("/{number}")
+def one_deliverable(number: int, engine: Engine = Depends(engine_of)) -> DeliverableOut:
+    with Session(engine) as session:
+        return present(session, [get_deliverable(session, number)])[0]
+
+
+@router.post("/{number}/status")
+def post_status(
+    number: int,
+    body: StatusChangeRequest,
+    request: Request,
+    identity: Identity = Depends(require_identity),
+    context: EventContext = Depends(event_context),
+    engine: Engine = Depends(engine_of),
+) -> DeliverableOut:
+    with transaction(engine) as session:
+        deliverable = change_status(
+            session,
+            number=number,
+            status=body.status,
+            reason=body.reason,
+            identity=identity,
+            context=context,
+        )
+        result = present(session, [deliverable])[0]
+    request.app.state.wake_relay()
+    return result

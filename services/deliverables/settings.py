@@ -1,0 +1,26 @@
+"""Settings of the deliverables service (environment prefix ``CJP_DELIVERABLES_``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class DeliverablesSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CJP_DELIVERABLES_", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = 8001
+    database_url: str = "sqlite:///data/deliverables.db"
+    # Loads the plan's facts (deliverables 1-50, aims, partners) into an empty database.
+    seed_on_start: bool = True
+    # Tests that need no broker switch the outbox relay off; events still wait in the outbox.
+    relay_enabled: bool = True
+    # Advisory-lock key electing one outbox relay per PostgreSQL database.
+    relay_lock_key: int = 8001
+
+
+@lru_cache
+def get_settings() -> DeliverablesSettings:
+    return DeliverablesSettings()

@@ -1,0 +1,101 @@
+"""Changing a deliverable's status: who may, what is written, and nothing on any error."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from services.deliverables.models import Deliverable, StatusChange
+from services.deliverables.tests.conftest import COORDINATOR, POLICE_EDITOR, SG_EDITOR
+from shared.outbox import OutboxMessage
+
+
+def _writes(engine: Engine) -> tuple[list[StatusChange], list[OutboxMessage]]:
+    with Session(engine) as session:
+        return (
+            list(session.exec(select(StatusChange)).all()),
+            list(session.exec(select(OutboxMessage)).all()),
+        )
+
+
+def test_lead_partner_editor_changes_status_with_history_and_event(
+    client: TestClient, engine: Engine
+) -> None:
+    response = client.post(
+        "/deliverables/40/status",
+        json={"status": "complete", "reason": "Tool relaunched"},
+        headers={**SG_EDITOR, "X-Correlation-ID": "corr-40"},
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "complete"
+    assert response.json()["status_label"] == "Complete"
+    history, outbox = _writes(engine)
+    assert [(row.old_status, row.new_status, row.reason) for row in history] == [
+        ("in_progress", "complete", "Tool relaunched")
+    ]
+    assert history[0].changed_by == "someone@cjp.test"
+    assert [(row.event_type, row.key, row.topic) for row in outbox] == [
+        ("DeliverableStatusChanged", "40", "deliverables.deliverable.v1")
+    ]
+    envelope = json.loads(outbox[0].payload)
+    assert envelope["correlation_id"] == "corr-40"
+    assert envelope["actor"]["organisation"] == "scottish-government"
+    assert envelope["data"] == {
+        "number": 40,
+        "title": "Help partners and the judiciary find local support services",
+        "aim": 4,
+        "priority_action": 13,
+        "lead_partners": ["scottish-government", "community-justice-scotland"],
+        "old_status": "in_progress",
+        "new_status": "complete",
+        "round": None,
+    }
+
+
+def test_coordinator_may_change_any_deliverable(client: TestClient, engine: Engine) -> None:
+    response = client.post(
+        "/deliverables/24/status", json={"status": "complete"}, headers=COORDINATOR
+    )
+    assert response.status_code == 200
+    assert len(_writes(engine)[1]) == 1
+
+
+def test_unchanged_status_writes_no_event(client: TestClient, engine: Engine) -> None:
+    response = client.post(
+        "/deliverables/40/status", json={"status": "in_progress"}, headers=COORDINATOR
+    )
+    assert response.status_code == 200
+    assert _writes(engine) == ([], [])
+
+
+@pytest.mark.parametrize(
+    ("number", "body", "headers", "status", "code"),
+    [
+        (40, {"status": "complete"}, {}, 401, "UNAUTHENTICATED"),
+        (40, {"status": "complete"}, POLICE_EDITOR, 403, "FORBIDDEN"),
+        (99, {"status": "complete"}, COORDINATOR, 404, "NOT_FOUND"),
+        (40, {"status": "finished"}, COORDINATOR, 422, "BAD_USER_INPUT"),
+        (40, {"status": "complete"}, {"X-CJP-Identity": "forged"}, 401, "UNAUTHENTICATED"),
+    ],
+    ids=["anonymous", "not-a-lead-partner", "unknown-number", "unknown-status", "forged-identity"],
+)
+def test_refused_changes_write_nothing(
+    client: TestClient,
+    engine: Engine,
+    number: int,
+    body: dict[str, str],
+    headers: dict[str, str],
+    status: int,
+    code: str,
+) -> None:
+    response = client.post(f"/deliverables/{number}/status", json=body, headers=headers)
+    assert response.status_code == status
+    assert response.json()["error"]["code"] == code
+    assert _writes(engine) == ([], [])
+    with Session(engine) as session:
+        deliverable = session.get(Deliverable, 40)
+        assert deliverable is not None and deliverable.status == "in_progress"
