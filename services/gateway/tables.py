@@ -25,4 +25,4 @@ class Account(GatewayTable, table=True):
     role: str = Field(max_length=40)
     organisation: str | None = Field(default=None, max_length=100)
     local_authority: str | None = Field(default=None, max_length=100)
-    created_at: datetime = Field(sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
+    created_at: datetime = Field(sa_type=DateTime(timezone=True))

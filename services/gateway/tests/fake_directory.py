@@ -11,6 +11,10 @@ from services.gateway.tests.fake_services import AREAS, Recorder, _recording_app
 from shared.http import error_body, require_identity
 from shared.identity import Identity
 
+# Ids the fake answers badly: an unhandled error (500) and a body missing its fields.
+BROKEN_SERVICE_ID = 666
+MALFORMED_SERVICE_ID = 667
+
 
 def make_service(service_id: int, area: str, service_type: str) -> dict[str, Any]:
     return {
@@ -72,6 +76,10 @@ def directory_app(recorder: Recorder) -> FastAPI:
 
     @app.get("/services/{service_id}", response_model=None)
     def one(service_id: int) -> dict[str, Any] | JSONResponse:
+        if service_id == BROKEN_SERVICE_ID:
+            raise RuntimeError("database at postgresql://internal-host/directory is on fire")
+        if service_id == MALFORMED_SERVICE_ID:
+            return {"id": service_id}
         if service_id not in services:
             return JSONResponse(error_body("NOT_FOUND", f"No service {service_id}."), 404)
         return services[service_id]
@@ -101,7 +109,8 @@ def notifications_app(recorder: Recorder) -> FastAPI:
     @app.post("/subscriptions/confirm", response_model=None)
     def confirm(body: dict[str, Any]) -> dict[str, str] | JSONResponse:
         if body.get("token") != "good-token":
-            return JSONResponse(error_body("BAD_USER_INPUT", "That link has expired.", "token"), 422)
+            expired = error_body("BAD_USER_INPUT", "That link has expired.", "token")
+            return JSONResponse(expired, 422)
         return {"status": "confirmed"}
 
     @app.post("/subscriptions/unsubscribe")

@@ -24,9 +24,7 @@ async def test_deliverables_are_filtered_by_status_aim_and_lead_partner(
         PAGE, {"filter": {"status": "COMPLETE", "leadPartner": "police-scotland"}}
     )
     nodes = result["data"]["deliverables"]["nodes"]
-    expected = [
-        n for n in range(21, 31) if make_deliverable(n)["status"] == "complete"
-    ]
+    expected = [n for n in range(21, 31) if make_deliverable(n)["status"] == "complete"]
     assert [node["number"] for node in nodes] == expected
     assert {node["statusLabel"] for node in nodes} == {"Complete"}
     by_aim = await graphql.run(PAGE, {"filter": {"aim": 2}})
@@ -89,7 +87,7 @@ async def test_a_local_authority_shows_its_services_and_the_deliverables_it_lead
 async def test_referral_contacts_are_hidden_from_the_public_but_shown_to_the_judiciary(
     graphql: GraphQLClient,
 ) -> None:
-    query = "query { service(id: \"1\") { name courts contactEmail phone referralRoutes } }"
+    query = 'query { service(id: "1") { name courts contactEmail phone referralRoutes } }'
     public = (await graphql.run(query))["data"]["service"]
     assert public["contactEmail"] is None and public["phone"] is None
     assert public["referralRoutes"] is None

@@ -1,0 +1,57 @@
+"""A list of N items costs a constant number of downstream calls, not N."""
+
+from __future__ import annotations
+
+from services.gateway.tests.conftest import FakeServices, GraphQLClient
+
+DASHBOARD = """
+query {
+  deliverables(first: 50) {
+    nodes {
+      number status latestUpdate
+      leadPartners { slug name leadDeliverables { number } }
+      aimDetail { title }
+    }
+  }
+}
+"""
+
+
+async def test_fifty_deliverables_with_partners_and_aims_cost_three_calls(
+    graphql: GraphQLClient, fakes: FakeServices
+) -> None:
+    result = await graphql.run(DASHBOARD)
+    nodes = result["data"]["deliverables"]["nodes"]
+    assert len(nodes) == 50
+    assert nodes[0]["aimDetail"] == {"title": "Aim 1"}
+    assert 25 in {d["number"] for d in nodes[24]["leadPartners"][0]["leadDeliverables"]}
+    # the page itself, every deliverable once for "leadDeliverables", the aims once
+    assert fakes.deliverables.count("/deliverables") == 2
+    assert fakes.deliverables.count("/aims") == 1
+    assert len(fakes.deliverables.requests) == 3
+
+
+async def test_deliverables_named_one_by_one_are_fetched_in_one_batch(
+    graphql: GraphQLClient, fakes: FakeServices
+) -> None:
+    aliases = " ".join(f"d{n}: deliverable(number: {n}) {{ number title }}" for n in range(1, 13))
+    result = await graphql.run(f"query {{ {aliases} }}")
+    assert result["data"]["d12"]["number"] == 12
+    assert fakes.deliverables.requests == [
+        (
+            "GET",
+            "/deliverables",
+            "numbers=1%2C2%2C3%2C4%2C5%2C6%2C7%2C8%2C9%2C10%2C11%2C12&limit=12&offset=0",
+        )
+    ]
+
+
+async def test_services_with_their_areas_cost_two_calls(
+    graphql: GraphQLClient, fakes: FakeServices
+) -> None:
+    result = await graphql.run(
+        "query { services(first: 9) { nodes { name localAuthorityDetails { name } } } }"
+    )
+    assert len(result["data"]["services"]["nodes"]) == 9
+    assert fakes.directory.count("/services") == 1
+    assert fakes.directory.count("/local-authorities") == 1
