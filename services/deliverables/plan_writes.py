@@ -39,17 +39,20 @@ def set_partners(
     session.exec(
         delete(DeliverablePartner).where(col(DeliverablePartner.deliverable_number) == number)
     )
-    for role, slugs in ((PartnerRole.LEAD, leads), (PartnerRole.COLLABORATOR, collaborators)):
-        for position, slug in enumerate(dict.fromkeys(slugs)):
-            session.add(
-                DeliverablePartner(
-                    deliverable_number=number,
-                    organisation_slug=slug,
-                    role=role.value,
-                    position=position,
-                )
-            )
+    session.add_all(partner_rows(number, leads=leads, collaborators=collaborators))
     session.flush()
+
+
+def partner_rows(
+    number: int, *, leads: Sequence[str], collaborators: Sequence[str]
+) -> list[DeliverablePartner]:
+    return [
+        DeliverablePartner(
+            deliverable_number=number, organisation_slug=slug, role=role.value, position=position
+        )
+        for role, slugs in ((PartnerRole.LEAD, leads), (PartnerRole.COLLABORATOR, collaborators))
+        for position, slug in enumerate(dict.fromkeys(slugs))
+    ]
 
 
 def ensure_round(

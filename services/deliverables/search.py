@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from collections.abc import Collection
 
-from sqlalchemy import ColumnElement, Integer, text
+from sqlalchemy import ColumnElement, Integer, bindparam, text
 from sqlmodel import Session, col, select
 
 from services.deliverables.models import Deliverable, RoundReport
@@ -16,14 +18,36 @@ def _is_sqlite(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
 
-def refresh_search_document(session: Session, number: int) -> None:
-    """Rebuild one deliverable's search document from its text, detail and every update."""
-    deliverable = session.get(Deliverable, number)
-    if deliverable is None:
+def refresh_search_documents(session: Session, numbers: Collection[int]) -> None:
+    """Rebuild the search documents of these deliverables from their text and every update."""
+    if not numbers:
         return
-    narratives = session.exec(
-        select(RoundReport.narrative).where(RoundReport.deliverable_number == number)
-    ).all()
+    wanted = list(numbers)
+    narratives: dict[int, list[str]] = defaultdict(list)
+    for number, narrative in session.exec(
+        select(RoundReport.deliverable_number, RoundReport.narrative).where(
+            col(RoundReport.deliverable_number).in_(wanted)
+        )
+    ):
+        if narrative:
+            narratives[number].append(narrative)
+    rows = [
+        {"n": item.number, "d": _document(item, narratives[item.number])}
+        for item in session.exec(select(Deliverable).where(col(Deliverable.number).in_(wanted)))
+    ]
+    session.execute(
+        text("DELETE FROM deliverable_search WHERE number IN :numbers").bindparams(
+            bindparam("numbers", expanding=True)
+        ),
+        {"numbers": wanted},
+    )
+    if rows:
+        session.execute(
+            text("INSERT INTO deliverable_search (number, document) VALUES (:n, :d)"), rows
+        )
+
+
+def _document(deliverable: Deliverable, narratives: list[str]) -> str:
     parts = [
         deliverable.title,
         deliverable.text,
@@ -33,12 +57,7 @@ def refresh_search_document(session: Session, number: int) -> None:
         deliverable.collaboration_text,
         *narratives,
     ]
-    document = "\n".join(part for part in parts if part)
-    session.execute(text("DELETE FROM deliverable_search WHERE number = :n"), {"n": number})
-    session.execute(
-        text("INSERT INTO deliverable_search (number, document) VALUES (:n, :d)"),
-        {"n": number, "d": document},
-    )
+    return "\n".join(part for part in parts if part)
 
 
 def matching_numbers_clause(session: Session, query: str) -> ColumnElement[bool]:

@@ -21,9 +21,9 @@ from services.deliverables.models import (
 from services.deliverables.plan_writes import (
     ensure_reference_organisations,
     ensure_round,
-    set_partners,
+    partner_rows,
 )
-from services.deliverables.search import refresh_search_document
+from services.deliverables.search import refresh_search_documents
 from shared.db import transaction
 
 log = structlog.get_logger()
@@ -46,47 +46,58 @@ def seed_if_empty(engine: Engine) -> bool:
 
 
 def load_facts(session: Session, facts: dict[str, Any]) -> None:
+    """Insert the facts in a few bulk statements (the seed runs on every fresh database)."""
     ensure_reference_organisations(session)
     for item in facts["rounds"]:
         ensure_round(session, item["number"], item["name"], published=True)
     latest_round = max(item["number"] for item in facts["rounds"])
     for aim in facts["aims"]:
         session.add(Aim(number=aim["number"], title=aim["title"]))
-        for action in aim["priority_actions"]:
-            session.add(
-                PriorityAction(
-                    number=action["number"], aim_number=aim["number"], title=action["title"]
-                )
-            )
+        session.add_all(
+            PriorityAction(number=pa["number"], aim_number=aim["number"], title=pa["title"])
+            for pa in aim["priority_actions"]
+        )
+    session.flush()
+    session.add_all(_deliverable(item) for item in facts["deliverables"])
     session.flush()
     for item in facts["deliverables"]:
-        _load_deliverable(session, item, latest_round)
+        session.add_all(
+            partner_rows(
+                item["number"], leads=item["lead_partners"], collaborators=item["collaborators"]
+            )
+        )
+        session.add_all(_revisions(item))
+        session.add(
+            RoundReport(
+                deliverable_number=item["number"], round_number=latest_round, status=item["status"]
+            )
+        )
+    session.flush()
+    refresh_search_documents(session, [item["number"] for item in facts["deliverables"]])
 
 
-def _load_deliverable(session: Session, item: dict[str, Any], latest_round: int) -> None:
+def _deliverable(item: dict[str, Any]) -> Deliverable:
     revisions = item["revisions"]
     current = revisions[-1] if revisions else item
-    session.add(
-        Deliverable(
-            number=item["number"],
-            aim_number=item["aim"],
-            priority_action_number=item["priority_action"],
-            title=item["title"],
-            original_timescale=item["timescale"],
-            timescale=current["timescale"],
-            due_date=_date(current["due_date"]),
-            status=item["status"],
-            opened_round=item.get("opened_round"),
-            closed_round=item.get("closed_round"),
-        )
+    return Deliverable(
+        number=item["number"],
+        aim_number=item["aim"],
+        priority_action_number=item["priority_action"],
+        title=item["title"],
+        original_timescale=item["timescale"],
+        timescale=current["timescale"],
+        due_date=_date(current["due_date"]),
+        status=item["status"],
+        opened_round=item.get("opened_round"),
+        closed_round=item.get("closed_round"),
     )
-    session.flush()
-    set_partners(
-        session, item["number"], leads=item["lead_partners"], collaborators=item["collaborators"]
-    )
+
+
+def _revisions(item: dict[str, Any]) -> list[TimescaleRevision]:
+    rows: list[TimescaleRevision] = []
     previous = item["timescale"]
-    for revision in revisions:
-        session.add(
+    for revision in item["revisions"]:
+        rows.append(
             TimescaleRevision(
                 deliverable_number=item["number"],
                 round_number=revision["round"],
@@ -96,13 +107,7 @@ def _load_deliverable(session: Session, item: dict[str, Any], latest_round: int)
             )
         )
         previous = revision["timescale"]
-    session.add(
-        RoundReport(
-            deliverable_number=item["number"], round_number=latest_round, status=item["status"]
-        )
-    )
-    session.flush()
-    refresh_search_document(session, item["number"])
+    return rows
 
 
 def _date(value: str | None) -> date | None:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
 
+from conftest import REQUIRE_POSTGRES_ENV, postgres_admin_url, postgres_skip_reason
 from services.deliverables.app import create_app
 from services.deliverables.settings import DeliverablesSettings
 from shared.identity import IDENTITY_HEADER, Identity, Role, sign_identity
@@ -35,6 +40,48 @@ def service_settings(database_url: str) -> DeliverablesSettings:
 def client(service_settings: DeliverablesSettings) -> Iterator[TestClient]:
     with TestClient(create_app(service_settings)) as test_client:
         yield test_client
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def reader(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestClient]:
+    """One seeded service per module and database, for tests that only read."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('read') / 'deliverables.db'}"
+        yield from _serve(url)
+        return
+    with postgres_database() as url:
+        yield from _serve(url)
+
+
+def _serve(url: str) -> Iterator[TestClient]:
+    settings = DeliverablesSettings(database_url=url, relay_enabled=False, seed_on_start=True)
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    """A fresh PostgreSQL database outside the function-scoped root fixture."""
+    reason = postgres_skip_reason()
+    if reason:
+        if os.environ.get(REQUIRE_POSTGRES_ENV) == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    admin_url = make_url(postgres_admin_url())
+    name = f"cjp_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture
