@@ -6,6 +6,8 @@ from collections.abc import Callable
 from functools import partial
 
 import strawberry
+import structlog
+from graphql import GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
@@ -14,12 +16,28 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     SchemaExtension,
 )
+from strawberry.types import ExecutionContext
 
 from services.gateway.api.error_codes import ErrorCodes
 from services.gateway.api.mutation import Mutation
 from services.gateway.api.query import Query
 from services.gateway.api.subscription import Subscription
+from services.gateway.errors import GatewayError
 from services.gateway.settings import GatewaySettings
+
+log = structlog.get_logger()
+
+
+class GatewaySchema(strawberry.Schema):
+    """Logs client errors briefly; unexpected ones are logged in full by ``ErrorCodes``."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        for error in errors:
+            if error.original_error is None or isinstance(error.original_error, GatewayError):
+                code = (error.extensions or {}).get("code", "BAD_USER_INPUT")
+                log.info("graphql_error", code=code, message=error.message, path=error.path)
 
 
 def build_schema(settings: GatewaySettings) -> strawberry.Schema:
@@ -32,6 +50,6 @@ def build_schema(settings: GatewaySettings) -> strawberry.Schema:
     ]
     if not settings.introspection_allowed:
         extensions.append(partial(AddValidationRules, [NoSchemaIntrospectionCustomRule]))
-    return strawberry.Schema(
+    return GatewaySchema(
         query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions
     )
