@@ -12,7 +12,7 @@ import structlog
 from fastapi import FastAPI
 
 from services.directory.events import SERVICE_TOPIC
-from services.directory.routes import reference, services
+from services.directory.routes import open_api, reference, services
 from services.directory.seed.load import seed_reference_data, seed_sample_services
 from services.directory.settings import DirectorySettings, get_directory_settings
 from shared.db import make_engine, upgrade_database
@@ -71,4 +71,5 @@ def create_app(
     install_http_basics(app)
     app.include_router(reference.router)
     app.include_router(services.router)
+    app.include_router(open_api.router)
     return app

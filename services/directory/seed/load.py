@@ -16,10 +16,12 @@ from services.directory.seed.taxonomy import TAXONOMIES
 from services.directory.tables import (
     Court,
     LocalAuthority,
+    Location,
     Organization,
     Partnership,
     Schedule,
     Service,
+    ServiceAtLocation,
     Taxonomy,
     TaxonomyTerm,
 )
@@ -72,6 +74,7 @@ def add_entry(session: Session, entry: dict[str, Any], *, is_sample: bool) -> Se
     fields = dict(entry)
     organisation = _organisation(session, fields.pop("organisation"), is_sample=is_sample)
     schedule = fields.pop("schedule", None)
+    location = fields.pop("location", None)
     reviewed = utc_now() - timedelta(days=fields.pop("reviewed_days_ago", 0))
     partnership = _partnership_code(session, fields["local_authorities"][0])
     service = Service(
@@ -90,8 +93,21 @@ def add_entry(session: Session, entry: dict[str, Any], *, is_sample: bool) -> Se
         session.add(
             Schedule(service_id=service.id, byday=byday, opens_at=opens_at, closes_at=closes_at)
         )
+    if location is not None:
+        _add_location(session, service, location)
     reindex_service(session, service.id)
     return service
+
+
+def _add_location(session: Session, service: Service, location: tuple[str, str, str, str]) -> None:
+    name, street, town, postcode = location
+    place = Location(
+        organization_id=service.organization_id, name=name, address_1=street, city=town,
+        region="Scotland", postal_code=postcode,
+    )  # fmt: skip
+    session.add(place)
+    session.flush()
+    session.add(ServiceAtLocation(service_id=service.id, location_id=place.id))
 
 
 def _organisation(session: Session, name: str, *, is_sample: bool) -> Organization:
