@@ -1,0 +1,1 @@
+"""Notifications: turns change events into email for subscribers (opt-in, digests, retries)."""

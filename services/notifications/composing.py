@@ -1,0 +1,164 @@
+"""Turn a delivery row into a ready email: recipient, subject, plain text and HTML, links."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlmodel import Session, col, select
+
+from services.notifications.tables import (
+    Delivery,
+    DeliveryKind,
+    DigestEntry,
+    ReceivedEvent,
+    Subscriber,
+    Subscription,
+)
+from services.notifications.tokens import LinkTokens, Purpose
+from services.notifications.wording import EventWords, describe_event, describe_target
+
+TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(["html", "html.j2"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+FREQUENCY_WORDS = {"immediately": "as they happen", "daily": "once a day", "weekly": "once a week"}
+
+
+@dataclass(frozen=True)
+class OutgoingEmail:
+    to: str
+    subject: str
+    text: str
+    html: str
+    unsubscribe_url: str | None
+
+
+class Composer:
+    """Writes emails from templates; links are signed with ``LinkTokens``."""
+
+    def __init__(self, *, base_url: str, tokens: LinkTokens) -> None:
+        self._base_url = base_url.rstrip("/")
+        self._tokens = tokens
+
+    def link(self, page: str, purpose: Purpose, subject_id: int) -> str:
+        return f"{self._base_url}/{page}?token={self._tokens.issue(purpose, subject_id)}"
+
+    def compose(self, session: Session, delivery: Delivery) -> OutgoingEmail | None:
+        """The email for a delivery, or None when there is nobody to send it to any more."""
+        if delivery.kind == DeliveryKind.REVIEW_DUE:
+            return self._review_due(session, delivery)
+        subscriber = session.get(Subscriber, delivery.subscriber_id)
+        if subscriber is None or subscriber.email is None:
+            return None
+        if delivery.kind == DeliveryKind.DIGEST:
+            return self._digest(session, delivery, subscriber)
+        subscription = session.get(Subscription, delivery.subscription_id)
+        if subscription is None:
+            return None
+        if delivery.kind == DeliveryKind.CONFIRMATION:
+            return self._confirmation(subscriber, subscription)
+        event = session.get(ReceivedEvent, delivery.event_id)
+        if event is None:
+            return None
+        return self._event(subscriber, subscription, event)
+
+    def _confirmation(self, subscriber: Subscriber, subscription: Subscription) -> OutgoingEmail:
+        assert subscription.id is not None and subscriber.email is not None
+        target = _target_words(subscription)
+        context = {
+            "intro": f"Someone, hopefully you, asked for emails about {target}, "
+            f"sent {FREQUENCY_WORDS[subscription.frequency]}. Please confirm this by pressing "
+            "the button below. The link works for 7 days. If it was not you, ignore this "
+            "email and nothing will happen.",
+            "action": {
+                "label": "Yes, send me these emails",
+                "url": self.link("confirm", Purpose.CONFIRM, subscription.id),
+            },
+            "why": "You are getting this email because this address was entered on our "
+            "sign-up form.",
+            "unsubscribe_url": self.link("unsubscribe", Purpose.UNSUBSCRIBE, subscription.id),
+        }
+        return self._render(subscriber.email, f"Please confirm: emails about {target}", context)
+
+    def _event(
+        self, subscriber: Subscriber, subscription: Subscription, event: ReceivedEvent
+    ) -> OutgoingEmail:
+        assert subscription.id is not None and subscriber.id is not None and subscriber.email
+        words = describe_event(event.event_type, json.loads(event.data))
+        context = {
+            "intro": "There is news about something you follow:",
+            "items": [words],
+            "why": "You are getting this because you asked for emails about "
+            f"{_target_words(subscription)}.",
+            "manage_url": self.link("manage", Purpose.MANAGE, subscriber.id),
+            "unsubscribe_url": self.link("unsubscribe", Purpose.UNSUBSCRIBE, subscription.id),
+        }
+        return self._render(subscriber.email, words.headline, context)
+
+    def _digest(
+        self, session: Session, delivery: Delivery, subscriber: Subscriber
+    ) -> OutgoingEmail | None:
+        assert subscriber.id is not None and subscriber.email is not None
+        statement = (
+            select(ReceivedEvent)
+            .join(DigestEntry, col(DigestEntry.event_id) == col(ReceivedEvent.event_id))
+            .where(DigestEntry.delivery_id == delivery.id)
+            .order_by(col(ReceivedEvent.occurred_at))
+        )
+        items: list[EventWords] = [
+            describe_event(event.event_type, json.loads(event.data))
+            for event in session.exec(statement)
+        ]
+        if not items:
+            return None
+        period = (delivery.digest_period or "daily").split(":", 1)[0]
+        context = {
+            "intro": f"Here is your {period} summary: {len(items)} update(s) since the last one.",
+            "items": items,
+            "why": f"You are getting this because you asked for a {period} summary "
+            "of what you follow.",
+            "manage_url": self.link("manage", Purpose.MANAGE, subscriber.id),
+            "unsubscribe_url": self.link("unsubscribe", Purpose.UNSUBSCRIBE_ALL, subscriber.id),
+        }
+        return self._render(
+            subscriber.email, f"Your {period} summary: {len(items)} update(s)", context
+        )
+
+    def _review_due(self, session: Session, delivery: Delivery) -> OutgoingEmail | None:
+        event = session.get(ReceivedEvent, delivery.event_id)
+        if event is None or not delivery.recipient:
+            return None
+        words = describe_event(event.event_type, json.loads(event.data))
+        context = {
+            "intro": "Please check that this directory entry is still correct "
+            "and mark it as reviewed:",
+            "items": [words],
+            "why": "You are getting this because you are named as the owner "
+            "of this directory entry.",
+        }
+        return self._render(delivery.recipient, words.headline, context)
+
+    def _render(self, to: str, subject: str, context: dict[str, Any]) -> OutgoingEmail:
+        context = {
+            "items": [],
+            "action": None,
+            "manage_url": None,
+            "unsubscribe_url": None,
+            **context,
+        }
+        context["subject"] = subject
+        text = TEMPLATES.get_template("email.txt.j2").render(context)
+        html = TEMPLATES.get_template("email.html.j2").render(context)
+        return OutgoingEmail(to, subject, text, html, context["unsubscribe_url"])
+
+
+def _target_words(subscription: Subscription) -> str:
+    return describe_target(
+        subscription.target_kind, subscription.target_value, subscription.transition
+    )

@@ -1,0 +1,124 @@
+"""The Kafka consumer (group ``notifications``): at-least-once, idempotent, poison to DLQ."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+import structlog
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from sqlalchemy import Engine
+
+from services.notifications.fanout import record_event
+from services.notifications.incoming import MalformedEvent, parse_envelope, parse_facts
+from services.notifications.settings import NotificationsSettings
+from services.notifications.topics import CONSUMED_TOPICS, DEAD_LETTER_TOPIC
+from shared.settings import CommonSettings
+
+log = structlog.get_logger()
+Position = tuple[str, int, int]
+
+
+class EventConsumer:
+    """Handles one message at a time; its offset is committed only once ``handle`` returns."""
+
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        settings: NotificationsSettings,
+        common: CommonSettings,
+        on_new_mail: Callable[[], None],
+    ) -> None:
+        self._engine = engine
+        self._settings = settings
+        self._on_new_mail = on_new_mail
+        self._failures: dict[Position, int] = {}
+        self.started = asyncio.Event()
+        self.broker = KafkaBroker(common.kafka_bootstrap_servers, client_id="cjp-notifications")
+        subscriber = self.broker.subscriber(
+            *CONSUMED_TOPICS,
+            group_id=settings.consumer_group,
+            ack_policy=AckPolicy.NACK_ON_ERROR,
+            auto_offset_reset="earliest",
+            session_timeout_ms=settings.consumer_session_timeout_ms,
+            heartbeat_interval_ms=settings.consumer_heartbeat_interval_ms,
+            description="Change events that may concern subscribers",
+        )
+
+        async def on_change_event(message: KafkaMessage) -> None:
+            await self.handle(message)
+
+        subscriber(on_change_event)
+
+    async def handle(self, message: KafkaMessage) -> None:
+        record = message.raw_message
+        assert not isinstance(record, tuple)
+        position: Position = (record.topic, record.partition, record.offset)
+        raw = message.body
+        try:
+            envelope = parse_envelope(raw)
+            facts = parse_facts(envelope)
+        except MalformedEvent as exc:
+            await self._dead_letter(message, position, str(exc))
+            return
+        with structlog.contextvars.bound_contextvars(
+            event_id=str(envelope.event_id), correlation_id=envelope.correlation_id
+        ):
+            if facts is None:
+                log.info("event_ignored", event_type=envelope.event_type)
+                return
+            try:
+                result = await asyncio.to_thread(
+                    record_event,
+                    self._engine,
+                    consumer=self._settings.consumer_group,
+                    envelope=envelope,
+                    facts=facts,
+                )
+            except Exception as exc:
+                await self._after_failure(message, position, exc)
+                return
+            self._failures.pop(position, None)
+            log.info(
+                "event_handled",
+                event_type=envelope.event_type,
+                duplicate=result.duplicate,
+                emails=result.emails,
+                digest_entries=result.digest_entries,
+            )
+            if result.emails:
+                self._on_new_mail()
+
+    async def _after_failure(
+        self, message: KafkaMessage, position: Position, exc: Exception
+    ) -> None:
+        """Retry a bounded number of times (the message is redelivered); then dead-letter it."""
+        attempts = self._failures.get(position, 0) + 1
+        self._failures[position] = attempts
+        log.warning("event_handling_failed", attempt=attempts, error=str(exc))
+        if attempts >= self._settings.consumer_max_attempts:
+            self._failures.pop(position, None)
+            await self._dead_letter(message, position, f"failed {attempts} times: {exc}")
+            return
+        await asyncio.sleep(self._settings.consumer_retry_base_seconds * 2 ** (attempts - 1))
+        raise exc  # not acked: FastStream seeks back and the message comes again
+
+    async def _dead_letter(self, message: KafkaMessage, position: Position, reason: str) -> None:
+        topic, partition, offset = position
+        headers = {key: str(value) for key, value in (message.headers or {}).items()}
+        headers.update(
+            {
+                "x-dead-letter-reason": reason[:1000],
+                "x-original-topic": topic,
+                "x-original-partition": str(partition),
+                "x-original-offset": str(offset),
+                "x-consumer-group": self._settings.consumer_group,
+            }
+        )
+        record = message.raw_message
+        key = None if isinstance(record, tuple) else record.key
+        await self.broker.publish(message.body, topic=DEAD_LETTER_TOPIC, key=key, headers=headers)
+        log.warning("event_dead_lettered", topic=topic, offset=offset, reason=reason)

@@ -1,0 +1,97 @@
+"""SMTP delivery with aiosmtplib: builds the message, tells temporary from permanent failure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from enum import StrEnum
+
+import aiosmtplib
+
+from services.notifications.composing import OutgoingEmail
+from services.notifications.settings import NotificationsSettings
+
+
+class Outcome(StrEnum):
+    SENT = "sent"
+    TEMPORARY = "temporary"  # 4xx, refused connection, timeout: try again later
+    PERMANENT = "permanent"  # 5xx: this address will not take mail
+
+
+@dataclass(frozen=True)
+class SendResult:
+    outcome: Outcome
+    reason: str | None = None
+
+
+def build_message(email: OutgoingEmail, *, mail_from: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = mail_from
+    message["To"] = email.to
+    message["Subject"] = email.subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain="cjp.notifications")
+    if email.unsubscribe_url:
+        message["List-Unsubscribe"] = f"<{email.unsubscribe_url}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message.set_content(email.text)
+    message.add_alternative(email.html, subtype="html")
+    return message
+
+
+def classify(exc: BaseException) -> SendResult:
+    """Map an aiosmtplib or socket error to a retry decision, keeping the server's words."""
+    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused) and exc.recipients:
+        refused = exc.recipients[0]
+        return _by_code(refused.code, f"{refused.code} {refused.message}")
+    if isinstance(exc, aiosmtplib.SMTPResponseException):
+        return _by_code(exc.code, f"{exc.code} {exc.message}")
+    return SendResult(Outcome.TEMPORARY, f"{type(exc).__name__}: {exc}"[:500])
+
+
+def _by_code(code: int, reason: str) -> SendResult:
+    outcome = Outcome.PERMANENT if 500 <= code < 600 else Outcome.TEMPORARY
+    return SendResult(outcome, reason[:500])
+
+
+class SmtpConnection:
+    """One reusable SMTP session; reconnects after any failure."""
+
+    def __init__(self, settings: NotificationsSettings) -> None:
+        self._settings = settings
+        self._client: aiosmtplib.SMTP | None = None
+
+    async def send(self, email: OutgoingEmail) -> SendResult:
+        message = build_message(email, mail_from=self._settings.mail_from)
+        try:
+            client = await self._connected()
+            await client.send_message(message)
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+            await self.close()  # a fresh session is simpler than recovering a half-sent one
+            return classify(exc)
+        return SendResult(Outcome.SENT)
+
+    async def _connected(self) -> aiosmtplib.SMTP:
+        if self._client is None or not self._client.is_connected:
+            settings = self._settings
+            client = aiosmtplib.SMTP(
+                hostname=settings.smtp_host,
+                port=settings.smtp_port,
+                username=settings.smtp_username,
+                password=settings.smtp_password,
+                use_tls=settings.smtp_use_tls,
+                start_tls=settings.smtp_start_tls,
+                timeout=settings.smtp_timeout_seconds,
+            )
+            await client.connect()
+            self._client = client
+        return self._client
+
+    async def close(self) -> None:
+        client, self._client = self._client, None
+        if client is not None and client.is_connected:
+            try:
+                await client.quit()
+            except (aiosmtplib.SMTPException, OSError, TimeoutError):
+                client.close()

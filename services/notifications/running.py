@@ -1,0 +1,85 @@
+"""Start and stop the background work: the Kafka consumer, the sender, digests and retention."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager, suppress
+
+import structlog
+
+from services.notifications.digests import queue_due_digests
+from services.notifications.retention import apply_retention
+from services.notifications.topics import CONSUMED_TOPICS, DEAD_LETTER_TOPIC
+from services.notifications.wiring import Wiring
+from shared.kafka import ensure_topics
+
+log = structlog.get_logger()
+
+
+@asynccontextmanager
+async def running(wiring: Wiring) -> AsyncIterator[Wiring]:
+    """Run every background loop while the block is open; stop them cleanly afterwards."""
+    settings = wiring.settings
+    tasks = [
+        asyncio.create_task(wiring.sender.run(), name="sender"),
+        asyncio.create_task(_start_consumer(wiring), name="consumer-start"),
+        asyncio.create_task(
+            _every(settings.digest_check_interval_seconds, lambda: _digests(wiring)), name="digests"
+        ),
+        asyncio.create_task(
+            _every(settings.retention_check_interval_seconds, lambda: _retention(wiring)),
+            name="retention",
+        ),
+    ]
+    try:
+        yield wiring
+    finally:
+        await wiring.sender.stop()
+        for task in tasks[1:]:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        with suppress(Exception):
+            await wiring.consumer.broker.stop()
+        wiring.engine.dispose()
+
+
+async def _start_consumer(wiring: Wiring) -> None:
+    """Keep trying until the broker is there: the HTTP API works without it meanwhile."""
+    delay = 0.5
+    while True:
+        try:
+            await ensure_topics(wiring.common, [*CONSUMED_TOPICS, DEAD_LETTER_TOPIC])
+            await wiring.consumer.broker.start()
+            wiring.consumer.started.set()
+            log.info("consumer_started", bootstrap=wiring.common.kafka_bootstrap_servers)
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning("consumer_start_retrying", error=str(exc), retry_in=delay)
+            with suppress(Exception):
+                await wiring.consumer.broker.stop()
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 10.0)
+
+
+async def _every(seconds: float, job: Callable[[], Awaitable[None]]) -> None:
+    while True:
+        try:
+            await job()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning("periodic_job_failed", error=str(exc))
+        await asyncio.sleep(seconds)
+
+
+async def _digests(wiring: Wiring) -> None:
+    queued = await asyncio.to_thread(queue_due_digests, wiring.engine)
+    if queued:
+        wiring.sender.wake()
+
+
+async def _retention(wiring: Wiring) -> None:
+    await asyncio.to_thread(apply_retention, wiring.engine, wiring.settings)

@@ -1,0 +1,74 @@
+"""Settings of the notifications service (prefix ``CJP_NOTIFICATIONS_``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.settings import get_common_settings
+
+DEVELOPMENT_TOKEN_SECRET = "development-only-notifications-token-secret"
+
+
+class NotificationsSettings(BaseSettings):
+    """Where to listen, where to send mail, and how hard to try; every value has a safe default."""
+
+    model_config = SettingsConfigDict(env_prefix="CJP_NOTIFICATIONS_", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = 8003
+    database_url: str = "sqlite:///data/notifications.db"
+    seed_on_start: bool = True  # nothing to seed: subscribers come only from people
+    public_base_url: str = "http://127.0.0.1:8003"
+
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 1025
+    smtp_use_tls: bool = False
+    smtp_start_tls: bool = False
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_timeout_seconds: float = 10.0
+    mail_from: str = "Community Justice Scotland updates <updates@cjp.test>"
+
+    # Signs confirm / unsubscribe / manage links (itsdangerous).
+    token_secret: str = DEVELOPMENT_TOKEN_SECRET
+    confirm_token_max_age_seconds: int = 7 * 24 * 3600
+    link_token_max_age_seconds: int = 400 * 24 * 3600
+
+    consumer_group: str = "notifications"
+    consumer_max_attempts: int = 5
+    consumer_retry_base_seconds: float = 0.2
+    consumer_session_timeout_ms: int = 10_000
+    consumer_heartbeat_interval_ms: int = 3_000
+
+    sender_poll_interval_seconds: float = 0.5
+    sender_batch_size: int = 200
+    sender_concurrency: int = 4
+    send_rate_per_minute: int = 1200  # 0 = unlimited; the limit delays mail, never drops it
+    retry_base_seconds: float = 30.0
+    retry_max_seconds: float = 3600.0
+    max_send_attempts: int = 8
+    permanent_failures_before_suspension: int = 3
+
+    digest_check_interval_seconds: float = 60.0
+    default_timezone: str = "Europe/London"
+    default_digest_time: str = "08:00"
+    default_digest_weekday: int = 0  # Monday
+
+    body_retention_days: int = 30
+    address_erasure_days: int = 30
+    retention_check_interval_seconds: float = 3600.0
+
+    @model_validator(mode="after")
+    def _refuse_default_secret_in_production(self) -> NotificationsSettings:
+        production = get_common_settings().environment == "production"
+        if production and self.token_secret == DEVELOPMENT_TOKEN_SECRET:
+            raise ValueError("CJP_NOTIFICATIONS_TOKEN_SECRET must be set in production")
+        return self
+
+
+@lru_cache
+def get_settings() -> NotificationsSettings:
+    return NotificationsSettings()

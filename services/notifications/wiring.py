@@ -1,0 +1,46 @@
+"""The one place where the service's parts are built and connected (bootstrap)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from services.notifications.composing import Composer
+from services.notifications.consumer import EventConsumer
+from services.notifications.sender import Sender
+from services.notifications.settings import NotificationsSettings
+from services.notifications.tokens import LinkTokens
+from shared.db import make_engine, upgrade_database
+from shared.settings import CommonSettings
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+@dataclass
+class Wiring:
+    engine: Engine
+    settings: NotificationsSettings
+    common: CommonSettings
+    tokens: LinkTokens
+    composer: Composer
+    sender: Sender
+    consumer: EventConsumer
+
+
+def build_wiring(settings: NotificationsSettings, common: CommonSettings) -> Wiring:
+    """Migrate the database and build every part; nothing runs until ``running`` starts it."""
+    upgrade_database(settings.database_url, MIGRATIONS)
+    engine = make_engine(settings.database_url)
+    tokens = LinkTokens(
+        secret=settings.token_secret,
+        confirm_max_age=settings.confirm_token_max_age_seconds,
+        link_max_age=settings.link_token_max_age_seconds,
+    )
+    composer = Composer(base_url=settings.public_base_url, tokens=tokens)
+    sender = Sender(engine=engine, settings=settings, composer=composer)
+    consumer = EventConsumer(
+        engine=engine, settings=settings, common=common, on_new_mail=sender.wake
+    )
+    return Wiring(engine, settings, common, tokens, composer, sender, consumer)
