@@ -23,7 +23,7 @@ class Target(BaseModel):
         if self.kind in NEEDS_NO_VALUE:
             self.value = ""
         elif not self.value:
-            raise ValueError(f"a {self.kind.value} subscription needs a value")
+            raise ValueError(f"a subscription to a {self.kind.value} needs a value")
         return self
 
 

@@ -31,8 +31,8 @@ class Wiring:
 
 def build_wiring(settings: NotificationsSettings, common: CommonSettings) -> Wiring:
     """Migrate the database and build every part; nothing runs until ``running`` starts it."""
+    engine = make_engine(settings.database_url)  # first: it creates a SQLite file's folder
     upgrade_database(settings.database_url, MIGRATIONS)
-    engine = make_engine(settings.database_url)
     tokens = LinkTokens(
         secret=settings.token_secret,
         confirm_max_age=settings.confirm_token_max_age_seconds,
