@@ -51,8 +51,7 @@ async def change_deliverable_status(
     changed = await context.upstreams.deliverables.post(
         f"/deliverables/{number}/status", {"status": status.value, "reason": reason}
     )
-    context.loaders.deliverable.clear(number)
-    context.loaders.deliverable.prime(number, changed)
+    context.loaders.deliverable.prime(number, changed, force=True)
     return deliverable_from_api(changed)
 
 
@@ -67,8 +66,7 @@ async def change_service(
         raise GatewayError(ErrorCode.NOT_FOUND, f"There is no directory service {service_id}.")
     ensure_may_change_service(identity, current.get("local_authorities", []))
     changed = await context.upstreams.directory.patch(f"/services/{service_id}", changes)
-    context.loaders.service.clear(service_id)
-    context.loaders.service.prime(service_id, changed)
+    context.loaders.service.prime(service_id, changed, force=True)
     return service_from_api(changed)
 
 

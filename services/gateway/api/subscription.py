@@ -52,5 +52,6 @@ class Subscription:
     ) -> AsyncGenerator[DeliverableStatusChange, None]:
         async for change in info.context.runtime.feed.changes():
             if number is None or change.number == number:
-                info.context.loaders.deliverable.clear(change.number)
+                # One context serves the whole connection: read the deliverable afresh.
+                info.context.loaders.deliverable.clear_all()
                 yield _change_from(change)

@@ -1,0 +1,47 @@
+"""Generated valid and invalid operations never produce a 500, a crash or an uncoded error."""
+
+from __future__ import annotations
+
+import json
+
+import hypothesis_graphql
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from services.gateway.export_schema import schema_text
+from services.gateway.tests.conftest import GraphQLClient
+
+SCHEMA = schema_text()
+CODES = {
+    "UNAUTHENTICATED",
+    "FORBIDDEN",
+    "BAD_USER_INPUT",
+    "NOT_FOUND",
+    "CONFLICT",
+    "UPSTREAM_UNAVAILABLE",
+    "RATE_LIMITED",
+}
+OPERATIONS = st.one_of(
+    hypothesis_graphql.queries(SCHEMA),
+    hypothesis_graphql.mutations(SCHEMA),
+    hypothesis_graphql.from_schema(SCHEMA, mode=hypothesis_graphql.Mode.NEGATIVE),
+    st.text(max_size=200),
+)
+FUZZ = settings(
+    max_examples=120, deadline=None, suppress_health_check=list(HealthCheck), database=None
+)
+
+
+@FUZZ
+@given(operation=OPERATIONS, signed_in=st.booleans())
+async def test_no_operation_breaks_the_gateway(
+    graphql: GraphQLClient, operation: object, signed_in: bool
+) -> None:
+    token = await graphql.token_for("coordinator@cjp.test") if signed_in else None
+    response = await graphql.post(str(operation), token=token)
+    assert response.status_code < 500, response.text
+    if response.headers.get("content-type", "").startswith("application/json"):
+        body = response.json()
+        for error in body.get("errors") or []:
+            assert error.get("extensions", {}).get("code") in CODES, (operation, error)
+        assert "Traceback" not in json.dumps(body)
