@@ -1,21 +1,23 @@
 """Typo tolerance: replace query words the index has never seen with the nearest indexed word.
 
-Candidates come from a trigram index inside the database (SQLite FTS5 ``trigram`` tokenizer,
-PostgreSQL ``pg_trgm``); the closest candidate by edit similarity wins if it is close enough.
+Candidates come from indexes inside the database: a trigram index (SQLite FTS5 ``trigram``
+tokenizer, PostgreSQL ``pg_trgm``) plus the words sharing the first letter and a similar length
+(which catches swapped letters in short words); the candidate fewest edits away wins (optimal
+string alignment distance, so a swap counts as one edit), if it is within 1 edit for words of up
+to 5 letters and 2 edits for longer ones.
 """
 
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
 
+from rapidfuzz.distance import OSA
 from sqlalchemy import text
 from sqlmodel import Session
 
 from shared.db import is_postgres
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-MIN_SIMILARITY = 0.75
 STOPWORDS = frozenset(
     [
         "a",
@@ -50,6 +52,10 @@ _SQLITE_CANDIDATES = text(
     "SELECT word FROM search_word_trigram WHERE search_word_trigram MATCH :trigrams "
     "ORDER BY rank LIMIT 25"
 )
+_NEIGHBOUR_CANDIDATES = text(
+    "SELECT word FROM search_word WHERE word >= :low AND word < :high "
+    "AND length(word) BETWEEN :shortest AND :longest LIMIT 500"
+)
 _POSTGRES_CANDIDATES = text(
     "SELECT word FROM search_word WHERE word % :word ORDER BY similarity(word, :word) DESC LIMIT 25"
 )
@@ -70,17 +76,29 @@ def _correct(session: Session, word: str) -> str:
         return word
     if session.execute(_KNOWN_SQL, {"word": word}).first() is not None:
         return word
-    candidates = _candidates(session, word)
-    scored = [(SequenceMatcher(None, word, c).ratio(), c) for c in candidates]
-    best = max(scored, default=(0.0, word))
-    return best[1] if best[0] >= MIN_SIMILARITY else word
+    allowed = 1 if len(word) <= 5 else 2
+    scored = sorted(
+        (OSA.distance(word, c), c[0] != word[0], abs(len(c) - len(word)), c)
+        for c in _candidates(session, word) | _neighbours(session, word)
+    )
+    if scored and scored[0][0] <= allowed:
+        return scored[0][3]
+    return word
 
 
-def _candidates(session: Session, word: str) -> list[str]:
+def _neighbours(session: Session, word: str) -> set[str]:
+    bounds = {
+        "low": word[0], "high": chr(ord(word[0]) + 1),
+        "shortest": len(word) - 2, "longest": len(word) + 2,
+    }  # fmt: skip
+    return {row[0] for row in session.execute(_NEIGHBOUR_CANDIDATES, bounds)}
+
+
+def _candidates(session: Session, word: str) -> set[str]:
     if is_postgres(session.get_bind()):  # type: ignore[arg-type]
         rows = session.execute(_POSTGRES_CANDIDATES, {"word": word})
     else:
         trigrams = {word[i : i + 3] for i in range(len(word) - 2)}
         query = " OR ".join(f'"{t}"' for t in sorted(trigrams))
         rows = session.execute(_SQLITE_CANDIDATES, {"trigrams": query})
-    return [row[0] for row in rows]
+    return {row[0] for row in rows}

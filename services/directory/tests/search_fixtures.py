@@ -1,0 +1,102 @@
+"""A module-wide database (SQLite and PostgreSQL) holding a small, known set of entries."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from conftest import REQUIRE_POSTGRES_ENV, postgres_admin_url, postgres_skip_reason
+from services.directory.app import MIGRATIONS
+from services.directory.seed.load import add_entry, seed_reference_data
+from shared.db import make_engine, transaction, upgrade_database
+
+WEEKDAYS = "MO,TU,WE,TH,FR"
+
+ENTRIES: list[dict[str, Any]] = [
+    {
+        "name": "Bail Supervision Service", "organisation": "Fife Justice",
+        "description": "Bail supervision for people who would otherwise be remanded.",
+        "local_authorities": ["fife"], "service_types": ["bail-supervision"],
+        "courts": ["dunfermline"], "referral_routes": ["court"], "client_groups": ["adults"],
+        "minimum_age": 16, "schedule": (WEEKDAYS, "09:00", "17:00"), "reviewed_days_ago": 10,
+    },
+    {
+        "name": "Supervised Bail Project", "organisation": "Fife Justice",
+        "description": "Young people on bail are supervised and supported.",
+        "local_authorities": ["fife"], "service_types": ["bail-supervision"],
+        "courts": ["kirkcaldy"], "referral_routes": ["court"], "client_groups": ["young-people"],
+        "minimum_age": 16, "maximum_age": 25, "reviewed_days_ago": 300,
+    },
+    {
+        "name": "Women's Bail Support", "organisation": "Glasgow Women",
+        "description": "Support for women granted bail, including supervision and housing.",
+        "local_authorities": ["glasgow-city"], "courts": ["glasgow"],
+        "service_types": ["bail-supervision", "womens-services"],
+        "referral_routes": ["self-referral", "court"], "client_groups": ["women"],
+        "minimum_age": 16, "reviewed_days_ago": 20,
+    },
+    {
+        "name": "Unpaid Work Team", "organisation": "Fife Justice",
+        "description": "Community Payback Order unpaid work placements.",
+        "local_authorities": ["fife"], "service_types": ["cpo-unpaid-work"],
+        "courts": ["dunfermline"], "referral_routes": ["court"], "client_groups": ["adults"],
+        "reviewed_days_ago": 5,
+    },
+    {
+        "name": "Recovery Cafe", "organisation": "Glasgow Recovery",
+        "description": "Drop-in recovery community for alcohol and drug use.",
+        "local_authorities": ["glasgow-city"], "service_types": ["substance-use"],
+        "referral_routes": ["self-referral"], "client_groups": ["adults"],
+        "schedule": ("SA", "10:00", "14:00"), "reviewed_days_ago": 15,
+    },
+]  # fmt: skip
+
+
+def load_entries(engine: Engine) -> None:
+    seed_reference_data(engine)
+    with transaction(engine) as session:
+        for entry in ENTRIES:
+            add_entry(session, entry, is_sample=False)
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def search_engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    """Migrated, with reference data and ``ENTRIES``; shared by the tests of one module."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('search') / 'directory.db'}"
+        yield from _prepared(url)
+        return
+    reason = postgres_skip_reason()
+    if reason:
+        if os.environ.get(REQUIRE_POSTGRES_ENV) == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    admin_url = make_url(postgres_admin_url())
+    name = f"cjp_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield from _prepared(admin_url.set(database=name).render_as_string(hide_password=False))
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _prepared(url: str) -> Iterator[Engine]:
+    upgrade_database(url, MIGRATIONS)
+    engine = make_engine(url)
+    load_entries(engine)
+    yield engine
+    engine.dispose()

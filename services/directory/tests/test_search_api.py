@@ -1,0 +1,32 @@
+"""Search over HTTP: one request with typos, a court and facets, as the gateway will send it."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+
+def test_bail_supervision_at_a_court_with_typos_in_one_request(client: TestClient) -> None:
+    response = client.get(
+        "/services",
+        params={"q": "bial supervison", "court": "Glasgow Sheriff Court", "facets": "true"},
+    )
+    body = response.json()
+    assert response.status_code == 200
+    assert [s["name"] for s in body["items"]] == ["Sample: Glasgow Electronically Monitored Bail"]
+    assert body["corrected_query"] == "bail supervision"
+    assert {"value": "bail-supervision", "name": "Bail supervision", "count": 1} in body["facets"][
+        "service_type"
+    ]
+
+
+def test_stale_entries_are_flagged_and_sink(client: TestClient) -> None:
+    items = client.get("/services", params={"limit": 100}).json()["items"]
+    stale = [s["name"] for s in items if s["is_stale"]]
+    assert stale == ["Sample: Borders Drug Treatment and Testing Order"]
+    assert items[-1]["name"] == stale[0]
+
+
+def test_bad_paging_is_bad_user_input(client: TestClient) -> None:
+    response = client.get("/services", params={"limit": 0})
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "BAD_USER_INPUT"
