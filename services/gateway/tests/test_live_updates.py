@@ -10,6 +10,7 @@ from typing import Any
 from aiokafka import AIOKafkaProducer
 from pydantic import BaseModel
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.typing import Subprotocol
 
 from services.gateway.live_feed import DELIVERABLE_TOPIC
 from services.gateway.tests.conftest import GatewayFactory
@@ -57,7 +58,8 @@ def status_changed(number: int) -> bytes:
 
 async def _subscribe(url: str) -> ClientConnection:
     ws = await connect(
-        url.replace("http://", "ws://") + "/graphql", subprotocols=["graphql-transport-ws"]
+        url.replace("http://", "ws://") + "/graphql",
+        subprotocols=[Subprotocol("graphql-transport-ws")],
     )
     await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
     assert json.loads(await ws.recv())["type"] == "connection_ack"
