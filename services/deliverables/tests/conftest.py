@@ -6,6 +6,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,8 +14,9 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from conftest import REQUIRE_POSTGRES_ENV, postgres_admin_url, postgres_skip_reason
-from services.deliverables.app import create_app
+from services.deliverables.app import MIGRATIONS, create_app
 from services.deliverables.settings import DeliverablesSettings
+from shared.db import make_engine, upgrade_database
 from shared.identity import IDENTITY_HEADER, Identity, Role, sign_identity
 from shared.settings import get_common_settings
 
@@ -88,3 +90,23 @@ def postgres_database() -> Iterator[str]:
 def engine(client: TestClient) -> Engine:
     app_engine: Engine = client.app.state.engine  # type: ignore[attr-defined]
     return app_engine
+
+
+SEED_DOCUMENT = Path("/work/shared/seeds/004_88e86c19ba4d9267.txt")
+
+
+@pytest.fixture
+def seed_document() -> str:
+    """The published text of update 2 (tests may read it; the product never does)."""
+    if not SEED_DOCUMENT.exists():
+        pytest.skip(f"seed document {SEED_DOCUMENT} not present")
+    return SEED_DOCUMENT.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def empty_engine(database_url: str) -> Iterator[Engine]:
+    """A migrated database with no plan in it."""
+    upgrade_database(database_url, MIGRATIONS)
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()

@@ -1,0 +1,161 @@
+"""Read a reporting round back out of the database in the shape of the published document."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from services.deliverables.models import (
+    Aim,
+    Deliverable,
+    PriorityAction,
+    ReportingRound,
+    RoundReport,
+    TimescaleRevision,
+)
+from services.deliverables.overdue import is_overdue
+from services.deliverables.queries import partners_of
+from services.deliverables.schemas import OrganisationRef
+from services.deliverables.statuses import DeliverableStatus
+from shared.errors import NotFound
+
+
+@dataclass
+class DeliverableView:
+    number: int
+    title: str
+    aim: int
+    priority_action: int
+    placeholder: bool
+    status: DeliverableStatus
+    text: str | None
+    timescale_lines: list[str]
+    timescale: str | None
+    due_date: date | None
+    lead_text: str | None
+    collaboration_text: str | None
+    lead_partners: list[str]
+    collaborators: list[str]
+    further_detail: str | None
+    narrative: str | None
+    overdue: bool
+
+
+@dataclass
+class PriorityActionView:
+    number: int
+    heading: str
+    deliverables: list[DeliverableView] = field(default_factory=list)
+
+
+@dataclass
+class AimView:
+    number: int
+    heading: str
+    priority_actions: list[PriorityActionView] = field(default_factory=list)
+
+
+@dataclass
+class EditionView:
+    round_number: int
+    round_name: str
+    title: str
+    aims: list[AimView]
+
+    def deliverables(self) -> list[DeliverableView]:
+        return [d for aim in self.aims for pa in aim.priority_actions for d in pa.deliverables]
+
+
+def edition_title(round_name: str) -> str:
+    """The heading the importer reads the round from: '...: delivery plan update 2, March 2024'."""
+    prefix = "National strategy for community justice: delivery plan"
+    if round_name.startswith("Original plan"):
+        return prefix + round_name.removeprefix("Original plan")
+    return f"{prefix} {round_name[:1].lower()}{round_name[1:]}"
+
+
+def build_edition(session: Session, round_number: int) -> EditionView:
+    reporting_round = session.get(ReportingRound, round_number)
+    if reporting_round is None:
+        raise NotFound(f"There is no reporting round {round_number}.", field="round")
+    views = _deliverable_views(session, round_number)
+    aims: list[AimView] = []
+    actions = session.exec(select(PriorityAction).order_by(col(PriorityAction.number))).all()
+    for aim in session.exec(select(Aim).order_by(col(Aim.number))):
+        aim_view = AimView(aim.number, aim.text or aim.title)
+        for action in (a for a in actions if a.aim_number == aim.number):
+            aim_view.priority_actions.append(
+                PriorityActionView(action.number, action.text or action.title, views[action.number])
+            )
+        aims.append(aim_view)
+    return EditionView(
+        round_number=round_number,
+        round_name=reporting_round.name,
+        title=edition_title(reporting_round.name),
+        aims=aims,
+    )
+
+
+def _deliverable_views(session: Session, round_number: int) -> dict[int, list[DeliverableView]]:
+    deliverables = [
+        item
+        for item in session.exec(select(Deliverable).order_by(col(Deliverable.number)))
+        if item.opened_round is None or item.opened_round <= round_number
+    ]
+    numbers = [item.number for item in deliverables]
+    reports = {
+        row.deliverable_number: row
+        for row in session.exec(select(RoundReport).where(RoundReport.round_number == round_number))
+    }
+    revisions: dict[int, list[TimescaleRevision]] = defaultdict(list)
+    for row in session.exec(select(TimescaleRevision).order_by(col(TimescaleRevision.id))):
+        if row.round_number is None or row.round_number <= round_number:
+            revisions[row.deliverable_number].append(row)
+    partners = partners_of(session, numbers)
+    views: dict[int, list[DeliverableView]] = defaultdict(list)
+    for item in deliverables:
+        report = reports.get(item.number)
+        view = _view(item, report, revisions[item.number], partners[item.number], round_number)
+        views[item.priority_action_number].append(view)
+    return views
+
+
+def _view(
+    item: Deliverable,
+    report: RoundReport | None,
+    revisions: list[TimescaleRevision],
+    partners: dict[str, list[OrganisationRef]],
+    round_number: int,
+) -> DeliverableView:
+    status = DeliverableStatus(report.status if report else item.status)
+    closed_before = item.closed_round is not None and item.closed_round < round_number
+    timescale = revisions[-1].new_timescale if revisions else item.original_timescale
+    lines = [item.original_timescale] if item.original_timescale else []
+    lines += [f"Revised in update {r.round_number} to {r.new_timescale}" for r in revisions]
+    leads = [ref.name for ref in partners["lead"]]
+    collaborators = [ref.name for ref in partners["collaborator"]]
+    return DeliverableView(
+        number=item.number,
+        title=item.title,
+        aim=item.aim_number,
+        priority_action=item.priority_action_number,
+        placeholder=status is DeliverableStatus.COMPLETE and (item.text is None or closed_before),
+        status=status,
+        text=item.text or item.title,
+        timescale_lines=lines,
+        timescale=timescale,
+        due_date=revisions[-1].new_due_date if revisions else item.due_date,
+        lead_text=item.lead_text or (" and ".join(leads) if leads else None),
+        collaboration_text=item.collaboration_text
+        or (", ".join(collaborators) if collaborators else None),
+        lead_partners=[ref.slug for ref in partners["lead"]],
+        collaborators=[ref.slug for ref in partners["collaborator"]],
+        further_detail=item.further_detail,
+        narrative=report.narrative if report else None,
+        overdue=is_overdue(
+            status.value, revisions[-1].new_due_date if revisions else item.due_date
+        ),
+    )

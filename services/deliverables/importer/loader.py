@@ -1,0 +1,108 @@
+"""Import a published edition in one transaction: aims, priority actions, deliverables, history."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import structlog
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from services.deliverables.events import EventContext
+from services.deliverables.importer.changes import EntryContext, apply_entry
+from services.deliverables.importer.html_text import html_to_text, looks_like_html
+from services.deliverables.importer.interpret import PlanEntry, interpret_edition
+from services.deliverables.importer.organisations import OrganisationResolver
+from services.deliverables.importer.parser import RawEdition, parse
+from services.deliverables.importer.tokeniser import tokenise
+from services.deliverables.models import Aim, PriorityAction
+from services.deliverables.plan_writes import ensure_reference_organisations, ensure_round
+from services.deliverables.search import refresh_search_documents
+from shared.db import transaction
+
+log = structlog.get_logger()
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    round_number: int
+    round_name: str
+    deliverables: int
+    changed: list[int]
+    seconds: float
+
+
+def read_edition(document: str) -> tuple[RawEdition, list[PlanEntry]]:
+    """Parse a whole edition before anything is written (errors name the line).
+
+    HTML is first flattened to one block per line, so its line numbers count blocks.
+    """
+    if looks_like_html(document):
+        document = html_to_text(document)
+    edition = parse(tokenise(document))
+    return edition, interpret_edition(edition)
+
+
+def import_edition(
+    engine: Engine, document: str, *, context: EventContext, actor: str | None = None
+) -> ImportSummary:
+    """Load or update the plan from an edition's text; all of it or (on any error) none of it."""
+    started = time.perf_counter()
+    edition, entries = read_edition(document)
+    with transaction(engine) as session:
+        changed = load_edition(session, edition, entries, context=context, actor=actor)
+    summary = ImportSummary(
+        round_number=edition.round_number,
+        round_name=edition.round_name,
+        deliverables=len(entries),
+        changed=changed,
+        seconds=round(time.perf_counter() - started, 3),
+    )
+    log.info("plan_edition_imported", round=summary.round_name, changed=len(changed))
+    return summary
+
+
+def load_edition(
+    session: Session,
+    edition: RawEdition,
+    entries: list[PlanEntry],
+    *,
+    context: EventContext,
+    actor: str | None,
+) -> list[int]:
+    ensure_reference_organisations(session)
+    for revision_round in sorted({r.round_number for e in entries for r in e.revisions}):
+        if revision_round != edition.round_number:
+            ensure_round(session, revision_round, f"Update {revision_round}", published=True)
+    edition_round = ensure_round(
+        session, edition.round_number, edition.round_name, published=True, actor=actor
+    )
+    _load_headings(session, edition)
+    entry_context = EntryContext(
+        session=session,
+        edition_round=edition_round,
+        resolver=OrganisationResolver(session),
+        events=context,
+        actor=actor,
+    )
+    changed = [entry.number for entry in entries if apply_entry(entry, entry_context)]
+    session.flush()
+    refresh_search_documents(session, changed)
+    return changed
+
+
+def _load_headings(session: Session, edition: RawEdition) -> None:
+    """Aims and priority actions keep our own short titles; the published wording goes in text."""
+    for number, text in edition.aims.items():
+        aim = session.get(Aim, number) or Aim(number=number, title=text[:300])
+        aim.text = text
+        session.add(aim)
+    session.flush()
+    for number, (aim_number, text) in edition.priority_actions.items():
+        action = session.get(PriorityAction, number) or PriorityAction(
+            number=number, aim_number=aim_number, title=text[:300]
+        )
+        action.text = text
+        session.add(action)
+    session.flush()

@@ -1,0 +1,50 @@
+"""Resolve the partner names of an edition to organisation records, creating unknown ones."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from services.deliverables.models import Organisation, OrganisationAlias
+from services.deliverables.organisation_names import (
+    KnownOrganisation,
+    NameMatcher,
+    lead_partner_names,
+    slugify,
+)
+
+
+class OrganisationResolver:
+    """Matches names against every organisation in the database (canonical and imported)."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        aliases: dict[str, list[str]] = {}
+        for alias in session.exec(select(OrganisationAlias)):
+            aliases.setdefault(alias.organisation_slug, []).append(alias.alias)
+        self._known = [
+            KnownOrganisation(item.slug, item.name, tuple(aliases.get(item.slug, [])))
+            for item in session.exec(select(Organisation))
+        ]
+        self._matcher = NameMatcher(self._known)
+
+    def leads(self, text: str | None) -> list[str]:
+        """Slugs of the lead partners named; a lead nobody knows becomes a new organisation."""
+        if not text:
+            return []
+        slugs, unknown = lead_partner_names(text, self._matcher)
+        for name in unknown:
+            slugs.append(self._create(name))
+        return slugs
+
+    def mentioned(self, text: str | None) -> list[str]:
+        """Slugs of the known organisations a collaboration text names."""
+        return self._matcher.find(text)[0] if text else []
+
+    def _create(self, name: str) -> str:
+        slug = slugify(name)[:120]
+        if self._session.get(Organisation, slug) is None:
+            self._session.add(Organisation(slug=slug, name=name[:200]))
+            self._session.flush()
+            self._known.append(KnownOrganisation(slug, name, ()))
+            self._matcher = NameMatcher(self._known)
+        return slug
