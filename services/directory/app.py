@@ -12,9 +12,10 @@ import structlog
 from fastapi import FastAPI
 
 from services.directory.events import SERVICE_TOPIC
-from services.directory.routes import open_api, reference, services
+from services.directory.routes import keeping, open_api, reference, services
 from services.directory.seed.load import seed_reference_data, seed_sample_services
 from services.directory.settings import DirectorySettings, get_directory_settings
+from services.directory.use_cases.review import request_due_reviews
 from shared.db import make_engine, upgrade_database
 from shared.http import install_http_basics
 from shared.outbox import OutboxRelay
@@ -37,6 +38,19 @@ def prepare_database(settings: DirectorySettings) -> None:
             engine.dispose()
 
 
+async def _request_reviews_periodically(app: FastAPI, settings: DirectorySettings) -> None:
+    """Once an interval, raise ServiceReviewDue for entries that went stale."""
+    while True:
+        try:
+            if await asyncio.to_thread(request_due_reviews, app.state.engine):
+                relay = getattr(app.state, "relay", None)
+                if relay is not None:
+                    relay.wake()
+        except Exception as exc:
+            log.warning("review_check_failed", error=str(exc))
+        await asyncio.sleep(settings.review_check_interval_seconds)
+
+
 def create_app(
     settings: DirectorySettings | None = None, common: CommonSettings | None = None
 ) -> FastAPI:
@@ -56,6 +70,8 @@ def create_app(
             )  # fmt: skip
             app.state.relay = relay
             tasks.append(asyncio.create_task(relay.run()))
+        if settings.review_check_interval_seconds > 0:
+            tasks.append(asyncio.create_task(_request_reviews_periodically(app, settings)))
         log.info("directory_ready", database=settings.database_url.split("@")[-1])
         try:
             yield
@@ -71,5 +87,6 @@ def create_app(
     install_http_basics(app)
     app.include_router(reference.router)
     app.include_router(services.router)
+    app.include_router(keeping.router)
     app.include_router(open_api.router)
     return app

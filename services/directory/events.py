@@ -48,6 +48,17 @@ class ServiceReviewDue(ServiceEventData):
     last_reviewed_at: datetime
 
 
+class ServiceCorrectionSuggested(ServiceEventData):
+    """Additive to the contract: tells the owning partnership someone suggested a correction."""
+
+    suggestion_id: str
+    field: str | None
+    message: str
+    owner_partnership: str | None
+    owner_partnership_code: str | None
+    owner_email: str | None
+
+
 def actor_of(identity: Identity | None) -> Actor | None:
     if identity is None:
         return None

@@ -17,7 +17,9 @@ from shared.settings import get_common_settings
 
 @pytest.fixture
 def directory_settings(database_url: str) -> DirectorySettings:
-    return DirectorySettings(database_url=database_url, seed_on_start=True, run_outbox_relay=False)
+    return DirectorySettings(
+        database_url=database_url, run_outbox_relay=False, review_check_interval_seconds=0
+    )
 
 
 @pytest.fixture

@@ -1,0 +1,91 @@
+"""The review cycle: ask owning partnerships to review stale entries; a review resets the clock."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import structlog
+from sqlalchemy import Engine, or_
+from sqlmodel import Session, col, select
+
+from services.directory.access import ensure_may_edit
+from services.directory.events import ServiceReviewDue, stage_service_event
+from services.directory.review import stale_before
+from services.directory.schemas import ServiceOut
+from services.directory.tables import Partnership, Service
+from services.directory.tables.base import as_utc, utc_now
+from services.directory.use_cases.history import record_changes
+from services.directory.use_cases.update_service import areas_of, load_service
+from services.directory.views import service_views
+from shared.db import transaction
+from shared.identity import Identity
+
+# A partnership that has not reviewed an entry is asked again after this long.
+REMIND_AFTER = timedelta(days=30)
+log = structlog.get_logger()
+
+
+def review_service(
+    engine: Engine, service_id: str, *, identity: Identity, note: str | None = None
+) -> ServiceOut:
+    """Record that the entry was checked and is correct: its six-month clock starts again."""
+    with transaction(engine) as session:
+        service = load_service(session, service_id)
+        ensure_may_edit(identity, areas_of(session, service_id))
+        previous = as_utc(service.last_reviewed_at).isoformat()
+        service.last_reviewed_at = utc_now()
+        service.last_reviewed_by = identity.subject
+        service.review_requested_at = None
+        session.add(service)
+        change = {"old": previous, "new": service.last_reviewed_at.isoformat(), "note": note}
+        record_changes(
+            session, service_id, {"last_reviewed_at": change}, identity=identity, kind="reviewed"
+        )
+        log.info("service_reviewed", service_id=service_id)
+        return service_views(session, [service_id])[0]
+
+
+def request_due_reviews(engine: Engine, *, now: datetime | None = None) -> int:
+    """Raise ``ServiceReviewDue`` for each stale entry not asked about lately; returns how many."""
+    moment = now or utc_now()
+    with transaction(engine) as session:
+        due = session.exec(
+            select(Service)
+            .where(
+                col(Service.last_reviewed_at) < stale_before(moment),
+                col(Service.withdrawn_at).is_(None),
+                or_(
+                    col(Service.review_requested_at).is_(None),
+                    col(Service.review_requested_at) < moment - REMIND_AFTER,
+                ),
+            )
+            .order_by(col(Service.last_reviewed_at))
+        ).all()
+        for service in due:
+            _ask_for_review(session, service, moment)
+    if due:
+        log.info("service_reviews_requested", count=len(due))
+    return len(due)
+
+
+def _ask_for_review(session: Session, service: Service, moment: datetime) -> None:
+    service.review_requested_at = moment
+    session.add(service)
+    owner = session.get(Partnership, service.providing_partnership_code or "")
+    view = service_views(session, [service.id])[0]
+    stage_service_event(
+        session,
+        ServiceReviewDue(
+            service_id=service.id,
+            name=view.name,
+            local_authorities=view.local_authorities,
+            service_types=view.service_types,
+            is_sample=view.is_sample,
+            owner_partnership=owner.name if owner else None,
+            owner_partnership_code=owner.code if owner else None,
+            owner_email=owner.email if owner else None,
+            last_reviewed_at=view.last_reviewed_at,
+        ),
+        identity=None,
+        correlation_id=None,
+    )
