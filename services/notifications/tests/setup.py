@@ -1,0 +1,76 @@
+"""Database-level helpers: a migrated database, confirmed subscriptions via the use cases."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from services.notifications.composing import Composer
+from services.notifications.fanout import FanOutResult, record_event
+from services.notifications.incoming import parse_facts
+from services.notifications.requests import SubscribeRequest
+from services.notifications.sender import Sender
+from services.notifications.settings import NotificationsSettings
+from services.notifications.subscribing import confirm, subscribe
+from services.notifications.tables import Delivery, Subscription
+from services.notifications.tokens import LinkTokens, Purpose
+from services.notifications.wiring import MIGRATIONS
+from shared.db import make_engine, upgrade_database
+from shared.events import EventEnvelope
+
+
+def migrated(url: str) -> Engine:
+    engine = make_engine(url)
+    upgrade_database(url, MIGRATIONS)
+    return engine
+
+
+def tokens_for(settings: NotificationsSettings) -> LinkTokens:
+    return LinkTokens(
+        secret=settings.token_secret,
+        confirm_max_age=settings.confirm_token_max_age_seconds,
+        link_max_age=settings.link_token_max_age_seconds,
+    )
+
+
+def sender_for(engine: Engine, settings: NotificationsSettings) -> Sender:
+    composer = Composer(base_url=settings.public_base_url, tokens=tokens_for(settings))
+    return Sender(engine=engine, settings=settings, composer=composer)
+
+
+def confirmed(
+    engine: Engine,
+    settings: NotificationsSettings,
+    email: str,
+    kind: str,
+    value: str | None = None,
+    **options: object,
+) -> int:
+    """Subscribe and confirm through the use cases; returns the subscription id."""
+    request = SubscribeRequest.model_validate(
+        {"email": email, "target": {"kind": kind, "value": value}, **options}
+    )
+    subscribe(engine, request, settings)
+    with Session(engine) as session:
+        subscription = session.exec(
+            select(Subscription).order_by(col(Subscription.id).desc())
+        ).first()
+        assert subscription is not None and subscription.id is not None
+    confirm(
+        engine, tokens_for(settings), tokens_for(settings).issue(Purpose.CONFIRM, subscription.id)
+    )
+    return subscription.id
+
+
+def handle(engine: Engine, envelope: EventEnvelope) -> FanOutResult:
+    facts = parse_facts(envelope)
+    assert facts is not None
+    return record_event(engine, consumer="notifications", envelope=envelope, facts=facts)
+
+
+def deliveries(engine: Engine, kind: str | None = None) -> list[Delivery]:
+    with Session(engine) as session:
+        statement = select(Delivery).order_by(col(Delivery.id))
+        if kind:
+            statement = statement.where(Delivery.kind == kind)
+        return list(session.exec(statement))
