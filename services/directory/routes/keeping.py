@@ -6,6 +6,8 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 from sqlalchemy import Engine
 
+from services.directory.open_data.hsds_input import HsdsDocument
+from services.directory.open_data.importer import ImportSummary, import_directory
 from services.directory.routes.dependencies import correlation_id, get_engine, wake_relay
 from services.directory.schemas import ChangeOut, ServiceOut, SuggestionCreate, SuggestionOut
 from services.directory.use_cases.read_history import read_history
@@ -28,6 +30,21 @@ class ReviewRequest(BaseModel):
 
 class ReviewsRequested(BaseModel):
     requested: int
+
+
+@router.post("/import/hsds", response_model=ImportSummary)
+def post_import(
+    body: HsdsDocument,
+    request: Request,
+    identity: Identity = Depends(require_identity),
+    engine: Engine = Depends(get_engine),
+) -> ImportSummary:
+    """Create or update entries from HSDS JSON (e.g. another directory's ``/open/export``)."""
+    summary = import_directory(
+        engine, body, identity=identity, correlation_id=correlation_id(request)
+    )
+    wake_relay(request)
+    return summary
 
 
 @router.post("/services/{service_id}/review", response_model=ServiceOut)

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from services.directory.open_data import listing
+from services.directory.open_data.exporter import export_directory
 from services.directory.open_data.paging import Page, PageRequest, page_of
 from services.directory.open_data.services_view import hsds_services
 from services.directory.routes.dependencies import get_engine
@@ -63,6 +64,12 @@ def open_service(service_id: str, engine: Engine = Depends(get_engine)) -> dict[
     with Session(engine) as session:
         load_service(session, service_id)
         return hsds_services(session, [service_id], full=True)[0]
+
+
+@router.get("/export")
+def open_export(engine: Engine = Depends(get_engine)) -> dict[str, Any]:
+    """The whole directory as one HSDS JSON document (withdrawn entries carry status defunct)."""
+    return export_directory(engine)
 
 
 @router.get("/organizations", response_model=Page)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -30,6 +31,12 @@ from services.directory.use_cases.fields import apply_fields
 from shared.db import transaction
 
 log = structlog.get_logger()
+_TAXONOMY_NAMESPACE = uuid.UUID("0b8f3c57-51a4-4f5e-9a51-8d1c1f0d2a77")
+
+
+def stable_id(code: str) -> str:
+    """The same taxonomy id in every installation, so open data links across directories."""
+    return str(uuid.uuid5(_TAXONOMY_NAMESPACE, code))
 
 
 def seed_reference_data(engine: Engine) -> bool:
@@ -47,11 +54,19 @@ def seed_reference_data(engine: Engine) -> bool:
         session.flush()
         session.add_all(Court(slug=s, name=n, local_authority_code=a) for s, n, a in COURTS)
         for t_code, (t_name, t_description, terms) in TAXONOMIES.items():
-            taxonomy = Taxonomy(code=t_code, name=t_name, description=t_description)
+            taxonomy = Taxonomy(
+                id=stable_id(t_code), code=t_code, name=t_name, description=t_description
+            )
             session.add(taxonomy)
             session.flush()
             session.add_all(
-                TaxonomyTerm(taxonomy_id=taxonomy.id, code=c, name=n, description=d)
+                TaxonomyTerm(
+                    id=stable_id(f"{t_code}/{c}"),
+                    taxonomy_id=taxonomy.id,
+                    code=c,
+                    name=n,
+                    description=d,
+                )
                 for c, n, d in terms
             )
     log.info("directory_reference_data_seeded", areas=len(LOCAL_AUTHORITIES), courts=len(COURTS))

@@ -1,0 +1,212 @@
+"""Import HSDS 3.0 JSON: create or update entries by their HSDS ids, all or nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from pydantic import BaseModel
+from sqlalchemy import Engine
+from sqlmodel import Session, col, delete, select
+
+from services.directory.events import (
+    FieldChange,
+    ServiceCreated,
+    ServiceUpdated,
+    stage_service_event,
+)
+from services.directory.open_data.hsds_input import HsdsDocument, HsdsService
+from services.directory.search.index import reindex_service
+from services.directory.tables import (
+    LocalAuthority,
+    Location,
+    Organization,
+    Partnership,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+)
+from services.directory.tables.base import utc_now
+from services.directory.use_cases.fields import TERM_FIELDS, apply_fields
+from services.directory.use_cases.history import diff, record_changes, snapshot
+from services.directory.views import service_views
+from shared.db import transaction
+from shared.errors import BadUserInput, Forbidden
+from shared.identity import Identity, Role
+
+log = structlog.get_logger()
+
+
+class ImportSummary(BaseModel):
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def import_directory(
+    engine: Engine, document: HsdsDocument, *, identity: Identity, correlation_id: str | None
+) -> ImportSummary:
+    if identity.role != Role.COORDINATOR:
+        raise Forbidden("Only a coordinator may import a directory.")
+    summary = ImportSummary()
+    with transaction(engine) as session:
+        for entry in document.services:
+            outcome = _import_one(session, entry, identity, correlation_id)
+            setattr(summary, outcome, getattr(summary, outcome) + 1)
+    log.info("directory_imported", **summary.model_dump())
+    return summary
+
+
+def _import_one(
+    session: Session, entry: HsdsService, identity: Identity, correlation_id: str | None
+) -> str:
+    organisation = _upsert_organisation(session, entry)
+    fields = _editable_fields(session, entry)
+    existing = session.get(Service, entry.id)
+    before = snapshot(session, entry.id) if existing else {}
+    service = existing or Service(id=entry.id, organization_id=organisation.id, name=entry.name)
+    service.organization_id = organisation.id
+    extension = entry.community_justice
+    service.is_sample = extension.is_sample
+    service.assured_date, service.assurer_email = entry.assured_date, entry.assurer_email
+    service.providing_partnership_code = _owner(session, entry, fields["local_authorities"])
+    if extension.last_reviewed_at is not None:
+        service.last_reviewed_at = extension.last_reviewed_at
+    apply_fields(session, service, fields)
+    _replace_schedules(session, entry)
+    _upsert_locations(session, entry, organisation.id)
+    changes = diff(before, snapshot(session, entry.id))
+    if existing is not None and not changes:
+        return "unchanged"
+    service.updated_at = utc_now()
+    session.add(service)
+    record_changes(session, entry.id, changes, identity=identity, kind="imported")
+    reindex_service(session, entry.id)
+    _stage(session, entry.id, changes if existing else None, identity, correlation_id)
+    return "updated" if existing else "created"
+
+
+def _stage(
+    session: Session,
+    service_id: str,
+    changes: dict[str, dict[str, Any]] | None,
+    identity: Identity,
+    correlation_id: str | None,
+) -> None:
+    view = service_views(session, [service_id])[0]
+    common: dict[str, Any] = {
+        "service_id": service_id, "name": view.name, "is_sample": view.is_sample,
+        "local_authorities": view.local_authorities, "service_types": view.service_types,
+    }  # fmt: skip
+    data = (
+        ServiceCreated(**common, status=view.status)
+        if changes is None
+        else ServiceUpdated(**common, changes={k: FieldChange(**v) for k, v in changes.items()})
+    )
+    stage_service_event(session, data, identity=identity, correlation_id=correlation_id)
+
+
+def _owner(session: Session, entry: HsdsService, areas: list[str]) -> str | None:
+    """The partnership named in the entry, else the one covering its first area."""
+    named = entry.community_justice.providing_partnership
+    if named:
+        found = session.exec(select(Partnership).where(col(Partnership.name) == named)).first()
+        if found is not None:
+            return found.code
+    area = session.get(LocalAuthority, areas[0])
+    return area.partnership_code if area else None
+
+
+def _upsert_organisation(session: Session, entry: HsdsService) -> Organization:
+    given = entry.organization
+    row = session.get(Organization, given.id) or Organization(id=given.id, name=given.name)
+    row.name, row.description = given.name, given.description or given.name
+    row.email, row.website = given.email, given.website
+    row.is_sample = entry.community_justice.is_sample
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _editable_fields(session: Session, entry: HsdsService) -> dict[str, Any]:
+    extension = entry.community_justice
+    fields: dict[str, Any] = {
+        "name": entry.name, "description": entry.description, "status": entry.status,
+        "url": entry.url, "contact_email": entry.email,
+        "eligibility": entry.eligibility_description, "minimum_age": entry.minimum_age,
+        "maximum_age": entry.maximum_age, "courts": extension.courts,
+        "phone": entry.phones[0].number if entry.phones else None,
+        "local_authorities": _area_codes(session, entry),
+        **{name: getattr(extension, name) for name in (
+            "published_date", "suitable_for", "programme_title", "programme_provider",
+            "scheme_details", "possible_outcomes", "assessment_process")},
+    }  # fmt: skip
+    fields.update(_term_codes(session, entry))
+    return fields
+
+
+def _area_codes(session: Session, entry: HsdsService) -> list[str]:
+    areas = session.exec(select(LocalAuthority)).all()
+    by_name = {a.name.lower(): a.code for a in areas} | {a.code: a.code for a in areas}
+    wanted = [(area.extent or area.name or "").strip().lower() for area in entry.service_areas]
+    codes = [by_name.get(w) or by_name.get((area.name or "").lower()) for w, area in
+             zip(wanted, entry.service_areas, strict=True)]  # fmt: skip
+    if not codes or None in codes:
+        raise BadUserInput(
+            f"Service {entry.id} needs service_areas naming Scottish local authorities.",
+            field="service_areas",
+        )
+    return sorted({c for c in codes if c})
+
+
+def _term_codes(session: Session, entry: HsdsService) -> dict[str, list[str]]:
+    """Our taxonomy terms among the entry's attributes, by term id or code; others are skipped."""
+    rows = session.exec(
+        select(TaxonomyTerm, Taxonomy).join(
+            Taxonomy, col(Taxonomy.id) == col(TaxonomyTerm.taxonomy_id)
+        )
+    ).all()
+    by_key = {t.id: (x.code, t.code) for t, x in rows} | {t.code: (x.code, t.code) for t, x in rows}
+    found: dict[str, list[str]] = {name: [] for name in TERM_FIELDS}
+    field_of = {taxonomy: name for name, taxonomy in TERM_FIELDS.items()}
+    for attribute in entry.attributes:
+        term = attribute.taxonomy_term
+        key = attribute.taxonomy_term_id or (term.id if term else None)
+        match = by_key.get(key or "") or by_key.get((term.code if term else None) or "")
+        if match is not None:
+            found[field_of[match[0]]].append(match[1])
+    return found
+
+
+def _replace_schedules(session: Session, entry: HsdsService) -> None:
+    session.exec(delete(Schedule).where(col(Schedule.service_id) == entry.id))
+    for given in entry.schedules:
+        session.add(
+            Schedule(service_id=entry.id, byday=given.byday or "", opens_at=given.opens_at,
+                     closes_at=given.closes_at, description=given.description)
+        )  # fmt: skip
+
+
+def _upsert_locations(session: Session, entry: HsdsService, organisation_id: str) -> None:
+    for link in entry.service_at_locations:
+        if link.location is None:
+            continue
+        given = link.location
+        address = given.addresses[0] if given.addresses else None
+        place = session.get(Location, given.id) or Location(id=given.id)
+        place.organization_id, place.name, place.description = (
+            organisation_id, given.name, given.description,
+        )  # fmt: skip
+        place.latitude, place.longitude = given.latitude, given.longitude
+        if address is not None:
+            place.address_1, place.city = address.address_1, address.city
+            place.region, place.postal_code = address.state_province, address.postal_code
+        session.add(place)
+        session.flush()
+        if session.get(ServiceAtLocation, link.id) is None:
+            session.add(
+                ServiceAtLocation(id=link.id, service_id=entry.id, location_id=place.id,
+                                  description=link.description)
+            )  # fmt: skip
