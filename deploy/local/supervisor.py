@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import socket
@@ -11,17 +12,24 @@ import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import httpx
 
 from deploy.local.processes import ProcessSpec
 
 COLOURS = ("36", "33", "32", "35", "34", "31")
+PR_SET_PDEATHSIG = 1
 
 
 class ProcessFailedToStart(RuntimeError):
     """A process exited or never became ready; the message carries the end of its output."""
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: Linux sends it SIGTERM if the supervisor dies, however it dies."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def port_is_open(port: int, host: str = "127.0.0.1") -> bool:
@@ -126,19 +134,17 @@ class Supervisor:
         env = {**spec.env, "PYTHONUNBUFFERED": "1"}
         log_path = self.log_path(name)
         # Each child gets its own session: Ctrl-C reaches only us, and we stop them in order.
+        options: dict[str, Any] = {
+            "env": env,
+            "stderr": subprocess.STDOUT,
+            "start_new_session": True,
+            "preexec_fn": _die_with_parent,
+        }
         if log_path is not None:
             with log_path.open("ab") as log:
-                process = subprocess.Popen(
-                    spec.argv, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-                )
+                process = subprocess.Popen(spec.argv, stdout=log, **options)
         else:
-            process = subprocess.Popen(
-                spec.argv,
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+            process = subprocess.Popen(spec.argv, stdout=subprocess.PIPE, **options)
             threading.Thread(target=self._pump, args=(name, process), daemon=True).start()
         self.processes[name] = process
 

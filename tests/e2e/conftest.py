@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import AsyncIterator, Generator, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -13,15 +16,24 @@ from tests.e2e.system import MEASUREMENTS, RunningSystem, start_system, stop_sys
 _RUNNING: list[RunningSystem] = []
 
 
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
+
+
 @pytest.fixture(scope="session")
-def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSystem]:
-    running = start_system(tmp_path_factory.mktemp("cjp-system"))
+def system(request: pytest.FixtureRequest) -> Iterator[RunningSystem]:
+    """The system, with its data and logs in test-artifacts/e2e/ (kept only if a test failed)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    data_dir = Path(tempfile.mkdtemp(prefix="run-", dir=ARTIFACTS))
+    failures_before = request.session.testsfailed
+    running = start_system(data_dir)
     _RUNNING.append(running)
     try:
         yield running
     finally:
         stop_system(running)
         _RUNNING.remove(running)
+        if request.session.testsfailed == failures_before:
+            shutil.rmtree(data_dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

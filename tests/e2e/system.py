@@ -100,12 +100,13 @@ class RunningSystem:
         return tails
 
 
-def start_system(data_dir: Path) -> RunningSystem:
+def start_system(data_dir: Path, *, include_web: bool = False) -> RunningSystem:
     """Start broker, mail sink and services on free ports; the caller must call ``stop_system``."""
     ports = free_ports()
     (data_dir / "mail").mkdir(parents=True, exist_ok=True)
     (data_dir / "logs").mkdir(exist_ok=True)
-    specs = build_process_specs(ports, isolated_environment(ports, data_dir))
+    environment = isolated_environment(ports, data_dir)
+    specs = build_process_specs(ports, environment, include_web=include_web)
     supervisor = Supervisor(specs, log_dir=data_dir / "logs", ready_timeout=90.0)
     began = time.monotonic()
     system = RunningSystem(ports=ports, data_dir=data_dir, supervisor=supervisor)
