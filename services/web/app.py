@@ -13,7 +13,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
 from services.web.forms import install_csrf_page
-from services.web.gateway import GatewayClient, gateway_milliseconds
+from services.web.gateway import GatewayClient, GatewayTimer, gateway_timer
 from services.web.pages import install_error_pages
 from services.web.routes import account, alerts, find_services, my_deliverables, plan, rounds
 from services.web.session import SessionCookie, install_sessions
@@ -43,12 +43,13 @@ def _install_server_timing(app: FastAPI) -> None:
     async def _server_timing(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        gateway_milliseconds.set(0.0)
+        timer = GatewayTimer()
+        gateway_timer.set(timer)
         started = time.perf_counter()
         response = await call_next(request)
         total = (time.perf_counter() - started) * 1000
         response.headers["Server-Timing"] = (
-            f"app;dur={total:.1f}, gateway;dur={gateway_milliseconds.get():.1f}"
+            f"app;dur={total:.1f}, gateway;dur={timer.milliseconds:.1f}"
         )
         return response
 

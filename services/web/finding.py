@@ -65,6 +65,24 @@ class SearchPage:
     type_counts: dict[str, int] = field(default_factory=dict)
     court_counts: dict[str, int] = field(default_factory=dict)
 
+    def court_options(self) -> list[tuple[str, str]]:
+        return [
+            (court, self._counted(court, self.court_counts.get(court))) for court in self.courts
+        ]
+
+    def area_options(self) -> list[tuple[str, str]]:
+        return [(area.code, area.name) for area in self.local_authorities]
+
+    def type_options(self) -> list[tuple[str, str]]:
+        return [
+            (t.code, self._counted(t.name, self.type_counts.get(t.code)))
+            for t in self.service_types
+        ]
+
+    def _counted(self, label: str, count: int | None) -> str:
+        """A filter's label with how many services it would show, once there is a search."""
+        return label if self.search.is_empty else f"{label} ({count or 0})"
+
     def area_name(self, code: str) -> str:
         return next((a.name for a in self.local_authorities if a.code == code), code)
 

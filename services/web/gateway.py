@@ -11,8 +11,18 @@ import structlog
 
 log = structlog.get_logger()
 
-# Milliseconds spent waiting for the gateway during the current page request (Server-Timing).
-gateway_milliseconds: ContextVar[float] = ContextVar("gateway_milliseconds", default=0.0)
+
+class GatewayTimer:
+    """Milliseconds one page request spent waiting for the gateway (for Server-Timing).
+
+    A mutable holder, because the route runs in a copy of the middleware's context.
+    """
+
+    def __init__(self) -> None:
+        self.milliseconds = 0.0
+
+
+gateway_timer: ContextVar[GatewayTimer | None] = ContextVar("gateway_timer", default=None)
 
 
 class GatewayError(Exception):
@@ -71,8 +81,8 @@ class GatewayClient:
             log.warning("gateway_unreachable", error=str(exc))
             raise GatewayUnavailable("The platform's data service is not answering.") from exc
         finally:
-            elapsed = (time.perf_counter() - started) * 1000
-            gateway_milliseconds.set(gateway_milliseconds.get() + elapsed)
+            if (timer := gateway_timer.get()) is not None:
+                timer.milliseconds += (time.perf_counter() - started) * 1000
         if not isinstance(body, dict):
             raise GatewayUnavailable("The platform's data service gave an unexpected answer.")
         if body.get("errors"):

@@ -34,7 +34,15 @@ def time_ago(moment: datetime | None, *, now: datetime | None = None) -> str:
     return "today"
 
 
+def humanise(code: str) -> str:
+    """A code such as ``justice-social-work`` as words; names with spaces stay as they are."""
+    if " " in code or code != code.lower():
+        return code
+    return code.replace("-", " ").replace("_", " ").capitalize()
+
+
 templates.env.filters["time_ago"] = time_ago
+templates.env.filters["humanise"] = humanise
 
 
 def render(
