@@ -23,6 +23,7 @@ from services.gateway.permissions import (
     ensure_may_edit_services,
 )
 from services.gateway.tokens import issue_token
+from services.gateway.upstream import segment
 
 
 async def sign_in(context: GatewayContext, email: str, password: str) -> SignInPayload:
@@ -65,7 +66,8 @@ async def change_service(
     if current is None:
         raise GatewayError(ErrorCode.NOT_FOUND, f"There is no directory service {service_id}.")
     ensure_may_change_service(identity, current.get("local_authorities", []))
-    changed = await context.upstreams.directory.patch(f"/services/{service_id}", changes)
+    path = f"/services/{segment(service_id)}"
+    changed = await context.upstreams.directory.patch(path, changes)
     context.loaders.service.prime(service_id, changed, force=True)
     return service_from_api(changed)
 

@@ -10,7 +10,7 @@ from strawberry.dataloader import DataLoader
 
 from services.gateway.api.request_cache import RequestCache
 from services.gateway.errors import ErrorCode, GatewayError
-from services.gateway.upstream import Upstreams
+from services.gateway.upstream import Upstreams, segment
 
 Json = dict[str, Any]
 # The deliverables service pages its lists; this is the page size used to read a whole list.
@@ -43,7 +43,8 @@ class Loaders:
 
     async def _service_or_none(self, service_id: str) -> Json | None:
         try:
-            found: Json = await self._upstreams.directory.get(f"/services/{service_id}")
+            path = f"/services/{segment(service_id)}"
+            found: Json = await self._upstreams.directory.get(path)
         except GatewayError as error:
             if error.code is ErrorCode.NOT_FOUND:
                 return None

@@ -35,7 +35,9 @@ class Served:
     def __init__(self, app: Any) -> None:
         self.port = pick_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=self.port, log_level="warning", timeout_graceful_shutdown=1
+        )
         self._server = uvicorn.Server(config)
         self._task: asyncio.Task[None] | None = None
 

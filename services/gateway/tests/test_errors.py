@@ -97,3 +97,15 @@ async def test_the_correlation_id_is_forwarded_to_the_services(
         headers={"X-Correlation-ID": "trace-me-123"},
     )
     assert fakes.deliverables.correlation_ids == ["trace-me-123"]
+
+
+async def test_ids_cannot_reach_other_paths_of_a_service(
+    graphql: GraphQLClient, fakes: FakeServices
+) -> None:
+    for service_id in ("..", "1/../../deliverables", "\u001f", "1?x=2"):
+        result = await graphql.run(
+            "query($id: ID!) { service(id: $id) { name } }", {"id": service_id}
+        )
+        assert result["data"]["service"] is None, service_id
+    assert all(path.startswith("/services/") for _m, path, _q in fakes.directory.requests)
+    assert fakes.deliverables.requests == []

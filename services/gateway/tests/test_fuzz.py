@@ -28,7 +28,7 @@ OPERATIONS = st.one_of(
     st.text(max_size=200),
 )
 FUZZ = settings(
-    max_examples=120, deadline=None, suppress_health_check=list(HealthCheck), database=None
+    max_examples=80, deadline=None, suppress_health_check=list(HealthCheck), database=None
 )
 
 
