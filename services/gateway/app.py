@@ -94,8 +94,8 @@ async def _start_runtime(
     common: CommonSettings,
     transport: httpx.AsyncBaseTransport | None,
 ) -> GatewayRuntime:
+    engine = make_engine(settings.database_url)  # creates the SQLite folder if need be
     await asyncio.to_thread(upgrade_database, settings.database_url, MIGRATIONS)
-    engine = make_engine(settings.database_url)
     if settings.seed_on_start and settings.environment == "development":
         await asyncio.to_thread(
             accounts.create_demo_accounts, engine, password=settings.demo_password
