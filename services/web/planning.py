@@ -20,12 +20,19 @@ DELIVERABLE_FIELDS = """
   number title aim priorityAction timescale dueDate status statusLabel latestUpdate updatedAt
   leadPartners { slug name } collaborators { slug name }
 """
-PLAN_AIMS = "query PlanAims { aims { number title priorityActions { number title } } }"
-PLAN_DELIVERABLES = f"""
-query PlanDeliverables($filter: DeliverableFilter, $first: Int!, $after: String) {{
+DELIVERABLES_PAGE = f"""
   deliverables(filter: $filter, first: $first, after: $after) {{
     pageInfo {{ hasNextPage endCursor }} nodes {{ {DELIVERABLE_FIELDS} }}
-  }}
+  }}"""
+PLAN_DELIVERABLES = f"""
+query PlanDeliverables($filter: DeliverableFilter, $first: Int!, $after: String) {{
+  {DELIVERABLES_PAGE}
+}}"""
+# The aims and the first page of deliverables in one round trip.
+PLAN = f"""
+query Plan($filter: DeliverableFilter, $first: Int!, $after: String) {{
+  aims {{ number title priorityActions {{ number title }} }}
+  {DELIVERABLES_PAGE}
 }}"""
 ONE_DELIVERABLE = f"""
 query OneDeliverable($number: Int!) {{ deliverable(number: $number) {{ {DELIVERABLE_FIELDS} }} }}"""
@@ -53,26 +60,33 @@ class Plan:
     today: date
 
 
-async def _deliverables(caller: Caller, filter_: dict[str, Any] | None = None) -> list[Deliverable]:
+async def _deliverables(
+    caller: Caller, filter_: dict[str, Any] | None = None, *, first_query: str = PLAN_DELIVERABLES
+) -> tuple[list[Deliverable], dict[str, Any]]:
+    """Every deliverable matching the filter, page by page; also the first answer's data."""
     found: list[Deliverable] = []
     after: str | None = None
+    query, first_data = first_query, None
     while True:
         variables = {"filter": filter_ or {}, "first": PAGE_SIZE, "after": after}
-        connection = (await caller.run(PLAN_DELIVERABLES, variables))["deliverables"]
+        data = await caller.run(query, variables)
+        first_data = first_data or data
+        connection = data["deliverables"]
         found += [Deliverable.model_validate(n) for n in connection["nodes"]]
-        after = connection["pageInfo"]["endCursor"]
+        after, query = connection["pageInfo"]["endCursor"], PLAN_DELIVERABLES
         if not connection["pageInfo"]["hasNextPage"] or not after:
-            return found
+            return found, first_data
 
 
 async def deliverables_led_by(caller: Caller, organisation: str | None) -> list[Deliverable]:
     """The deliverables an organisation leads; every deliverable when no organisation is given."""
-    return await _deliverables(caller, {"leadPartner": organisation} if organisation else None)
+    found, _ = await _deliverables(caller, {"leadPartner": organisation} if organisation else None)
+    return found
 
 
 async def load_plan(caller: Caller, today: date) -> Plan:
-    aims = [Aim.model_validate(a) for a in (await caller.run(PLAN_AIMS))["aims"] or []]
-    deliverables = await _deliverables(caller)
+    deliverables, data = await _deliverables(caller, first_query=PLAN)
+    aims = [Aim.model_validate(a) for a in data["aims"] or []]
     summaries = []
     for aim in aims:
         mine = [d for d in deliverables if d.aim == aim.number]

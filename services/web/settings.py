@@ -29,7 +29,6 @@ class WebSettings(BaseSettings):
     cookie_secure: bool = True
     # Where ``npm install --prefix services/web/static-src`` put node_modules.
     static_src_dir: Path = STATIC_SRC_DIR
-    notifications_public_base_url: str = "http://127.0.0.1:8003"
 
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> WebSettings:
