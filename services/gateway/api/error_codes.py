@@ -19,7 +19,8 @@ def coded(error: GraphQLError) -> GraphQLError:
     original = error.original_error
     if isinstance(original, GatewayError):
         return error
-    if original is None:
+    if original is None or isinstance(original, GraphQLError):
+        # Parse, validation and variable-coercion errors: the request itself is wrong.
         code = (error.extensions or {}).get("code") or ErrorCode.BAD_USER_INPUT.value
         return _with(error, error.message, code)
     log.error(

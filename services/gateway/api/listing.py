@@ -24,6 +24,12 @@ class DeliverableFilter:
         default=None, description="An organisation slug, e.g. `police-scotland`."
     )
     search: str | None = strawberry.field(default=None, description="Words in the title.")
+    collaborator: str | None = strawberry.field(
+        default=None, description="An organisation slug among the collaborators."
+    )
+    overdue: bool | None = strawberry.field(
+        default=None, description="Only deliverables past their due date and not complete."
+    )
 
 
 @strawberry.input(description="Narrow the directory services; every field given must match.")
@@ -49,6 +55,8 @@ async def list_deliverables(
         "priority_action": chosen.priority_action,
         "lead_partner": chosen.lead_partner,
         "q": chosen.search,
+        "collaborator": chosen.collaborator,
+        "overdue": _flag(chosen.overdue),
         "limit": page.limit,
         "offset": page.offset,
     }
@@ -77,3 +85,7 @@ async def list_services(
         info.context.loaders.service.prime(str(item["id"]), item)
     edges, page_info = page_from(answer["items"], answer["total"], page, service_from_api)
     return ServiceConnection(total_count=answer["total"], edges=edges, page_info=page_info)
+
+
+def _flag(value: bool | None) -> str | None:
+    return None if value is None else str(value).lower()

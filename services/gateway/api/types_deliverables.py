@@ -58,6 +58,12 @@ class Deliverable:
     collaborators: list[Organisation]
     latest_update: str | None
     updated_at: datetime | None
+    original_timescale: str | None = strawberry.field(
+        description="The timescale first published, when it has since been revised."
+    )
+    overdue: bool = strawberry.field(description="Past its due date and not complete.")
+    text: str | None = strawberry.field(description="The deliverable's full text, if imported.")
+    further_detail: str | None
 
     @strawberry.field(description="The aim this deliverable serves (title and priority actions).")
     async def aim_detail(self, info: Info) -> Aim | None:
@@ -94,6 +100,10 @@ def deliverable_from_api(data: dict[str, Any]) -> Deliverable:
         collaborators=[organisation_from_api(p) for p in data.get("collaborators", [])],
         latest_update=data.get("latest_update"),
         updated_at=_datetime_or_none(data.get("updated_at")),
+        original_timescale=data.get("original_timescale"),
+        overdue=bool(data.get("overdue", False)),
+        text=data.get("text"),
+        further_detail=data.get("further_detail"),
     )
 
 

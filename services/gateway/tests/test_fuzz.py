@@ -45,3 +45,34 @@ async def test_no_operation_breaks_the_gateway(
         for error in body.get("errors") or []:
             assert error.get("extensions", {}).get("code") in CODES, (operation, error)
         assert "Traceback" not in json.dumps(body)
+
+
+WITH_VARIABLES = [
+    "mutation($n: Int!, $s: DeliverableStatus!, $r: String) "
+    "{ updateDeliverableStatus(number: $n, status: $s, reason: $r) { status } }",
+    "query($f: DeliverableFilter, $first: Int, $after: String) "
+    "{ deliverables(filter: $f, first: $first, after: $after) { totalCount } }",
+    "query($id: ID!) { service(id: $id) { name } }",
+    "mutation($input: SubscribeInput!) { subscribe(input: $input) { status } }",
+]
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=8,
+)
+VARIABLE_NAMES = st.sampled_from(["n", "s", "r", "f", "first", "after", "id", "input"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@given(
+    operation=st.sampled_from(WITH_VARIABLES),
+    variables=st.dictionaries(VARIABLE_NAMES, JSON, max_size=4),
+)
+async def test_no_variables_break_the_gateway(
+    graphql: GraphQLClient, operation: str, variables: dict[str, object]
+) -> None:
+    token = await graphql.token_for("coordinator@cjp.test")
+    response = await graphql.post(operation, variables, token=token)
+    assert response.status_code < 500, response.text
+    for error in response.json().get("errors") or []:
+        assert error.get("extensions", {}).get("code") in CODES, (operation, variables, error)

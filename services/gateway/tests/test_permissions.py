@@ -142,6 +142,14 @@ async def test_unknown_deliverable_is_not_found_and_nothing_is_written(
         as_user="coordinator@cjp.test",
     )
     assert error_codes(invalid) == ["BAD_USER_INPUT"]
+    as_variable = await graphql.run(
+        "mutation($s: DeliverableStatus!) { updateDeliverableStatus(number: 1, status: $s) "
+        "{ status } }",
+        {"s": "FINISHED"},
+        as_user="coordinator@cjp.test",
+    )
+    assert error_codes(as_variable) == ["BAD_USER_INPUT"]
+    assert "FINISHED" in as_variable["errors"][0]["message"]
     assert fakes.deliverables.writes == []
 
 

@@ -109,3 +109,17 @@ async def test_a_local_authority_joins_its_services_and_partnership(real: GraphQ
     fife = result["data"]["localAuthority"]
     assert fife["services"]["totalCount"] >= 1
     assert all(n["isSample"] for n in fife["services"]["nodes"])
+
+
+async def test_overdue_and_status_filters_reach_the_service(real: GraphQLClient) -> None:
+    result = await real.run(
+        "query { overdue: deliverables(filter: {overdue: true}, first: 100) "
+        "{ totalCount nodes { overdue status } } "
+        "outstanding: deliverables(filter: {status: OUTSTANDING}, first: 100) "
+        "{ nodes { status } } }"
+    )
+    assert "errors" not in result, result
+    assert all(node["overdue"] for node in result["data"]["overdue"]["nodes"])
+    assert all(node["status"] != "COMPLETE" for node in result["data"]["overdue"]["nodes"])
+    statuses = {node["status"] for node in result["data"]["outstanding"]["nodes"]}
+    assert statuses <= {"OUTSTANDING"}
