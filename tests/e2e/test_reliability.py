@@ -139,7 +139,7 @@ async def test_a_change_made_while_the_broker_is_down_is_emailed_once_a_broker_i
         system.start_broker()
 
     emails = await system.wait_for_emails(
-        address, matching=mentions_status(STATUS_LABELS[new_status]), timeout=90
+        address, matching=mentions_status(STATUS_LABELS[new_status]), timeout=45
     )
     recovery = emails[0].delivered_at.timestamp() - restarted_at
     MEASUREMENTS.append(
