@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from services.deliverables.events import TOPICS
-from services.deliverables.routes import deliverables, reference
+from services.deliverables.routes import deliverables, history, plan_io, reference, rounds
 from services.deliverables.seed.facts import seed_if_empty
 from services.deliverables.settings import DeliverablesSettings
 from shared.db import make_engine, upgrade_database
@@ -61,5 +61,8 @@ def create_app(settings: DeliverablesSettings, common: CommonSettings | None = N
     app.state.wake_relay = relay.wake if relay else (lambda: None)
     install_http_basics(app)
     app.include_router(reference.router)
+    app.include_router(history.router)
     app.include_router(deliverables.router)
+    app.include_router(rounds.router)
+    app.include_router(plan_io.router)
     return app

@@ -1,14 +1,19 @@
-"""Apply one deliverable as an edition states it: add it, or record what changed as history."""
+"""Apply one deliverable as an edition states it: add it, or record what changed as history.
+
+The loader reads the current plan once into a ``PlanSnapshot``; unchanged entries cost no query.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from services.deliverables.events import (
     DeliverableAdded,
+    DeliverableFacts,
     DeliverableStatusChanged,
     DeliverableTimescaleRevised,
     DeliverableUpdated,
@@ -18,6 +23,7 @@ from services.deliverables.events import (
 from services.deliverables.importer.errors import ImportFormatError
 from services.deliverables.importer.interpret import PlanEntry
 from services.deliverables.importer.organisations import OrganisationResolver
+from services.deliverables.importer.snapshot import PlanSnapshot
 from services.deliverables.models import (
     Deliverable,
     ReportingRound,
@@ -26,11 +32,9 @@ from services.deliverables.models import (
     TimescaleRevision,
     utc_now,
 )
-from services.deliverables.plan_writes import set_partners
-from services.deliverables.queries import partners_of
+from services.deliverables.plan_writes import partner_rows, set_partners
 from services.deliverables.statuses import DeliverableStatus
 from services.deliverables.timescales import due_date_of
-from services.deliverables.use_cases.facts import facts_of
 
 PLACEHOLDER_TITLE = "Completed before this edition (details in earlier editions)"
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
@@ -43,6 +47,15 @@ class EntryContext:
     resolver: OrganisationResolver
     events: EventContext
     actor: str | None
+    plan: PlanSnapshot
+    # Rows of new deliverables, written once the deliverables themselves are (foreign keys).
+    dependent_rows: list[Any] = field(default_factory=list)
+
+    def write_dependent_rows(self) -> None:
+        self.session.flush()
+        self.session.add_all(self.dependent_rows)
+        self.dependent_rows = []
+        self.session.flush()
 
 
 def short_title(text: str | None, *, words: int = 12) -> str:
@@ -55,7 +68,7 @@ def short_title(text: str | None, *, words: int = 12) -> str:
 
 def apply_entry(entry: PlanEntry, context: EntryContext) -> bool:
     """Write the entry; True if anything changed (events are staged for every change)."""
-    existing = context.session.get(Deliverable, entry.number)
+    existing = context.plan.deliverables.get(entry.number)
     if existing is None:
         _add(entry, context)
         return True
@@ -71,8 +84,15 @@ def apply_entry(entry: PlanEntry, context: EntryContext) -> bool:
     return changed
 
 
-def _current_timescale(entry: PlanEntry) -> str | None:
-    return entry.revisions[-1].timescale if entry.revisions else entry.original_timescale
+def _facts(deliverable: Deliverable, context: EntryContext) -> dict[str, Any]:
+    leads = context.plan.partners.get(deliverable.number, ([], []))[0]
+    return DeliverableFacts(
+        number=deliverable.number,
+        title=deliverable.title,
+        aim=deliverable.aim_number,
+        priority_action=deliverable.priority_action_number,
+        lead_partners=leads,
+    ).model_dump()
 
 
 def _add(entry: PlanEntry, context: EntryContext) -> None:
@@ -83,7 +103,7 @@ def _add(entry: PlanEntry, context: EntryContext) -> None:
             "deliverables (expected it under an 'Aim' and 'Priority Action' heading)",
         )
     session = context.session
-    timescale = _current_timescale(entry)
+    timescale = entry.revisions[-1].timescale if entry.revisions else entry.original_timescale
     deliverable = Deliverable(
         number=entry.number,
         aim_number=entry.aim,
@@ -97,30 +117,29 @@ def _add(entry: PlanEntry, context: EntryContext) -> None:
     )
     _copy_text(deliverable, entry)
     session.add(deliverable)
-    session.flush()
-    set_partners(
-        session,
-        entry.number,
-        leads=context.resolver.leads(entry.lead_text),
-        collaborators=context.resolver.mentioned(entry.collaboration_text),
-    )
+    leads = context.resolver.leads(entry.lead_text)
+    collaborators = context.resolver.mentioned(entry.collaboration_text)
+    pending = context.dependent_rows
+    pending += partner_rows(entry.number, leads=leads, collaborators=collaborators)
     previous = entry.original_timescale
     for revision in entry.revisions:
-        _add_revision_row(
-            session, entry.number, revision.round_number, previous, revision.timescale
+        pending.append(
+            _revision_row(entry.number, revision.round_number, previous, revision.timescale)
         )
         previous = revision.timescale
-    session.add(
-        RoundReport(
-            deliverable_number=entry.number,
-            round_number=context.edition_round.number,
-            status=entry.status.value,
-            narrative=entry.narrative,
-            submitted_by=context.actor,
-        )
+    report = RoundReport(
+        deliverable_number=entry.number,
+        round_number=context.edition_round.number,
+        status=entry.status.value,
+        narrative=entry.narrative,
+        submitted_by=context.actor,
     )
+    pending.append(report)
+    context.plan.deliverables[entry.number] = deliverable
+    context.plan.partners[entry.number] = (leads, collaborators)
+    context.plan.reports[entry.number] = report
     payload = DeliverableAdded(
-        **facts_of(session, deliverable), status=entry.status.value, timescale=timescale
+        **_facts(deliverable, context), status=entry.status.value, timescale=timescale
     )
     stage_deliverable_event(session, payload, context.events)
 
@@ -146,95 +165,81 @@ def _update_details(deliverable: Deliverable, entry: PlanEntry, context: EntryCo
     if entry.closed_round is not None:
         deliverable.closed_round = entry.closed_round
     changed = deliverable.model_dump() != before
-    changed |= _update_partners(deliverable.number, entry, context)
-    return changed
+    return _update_partners(deliverable.number, entry, context) or changed
 
 
 def _update_partners(number: int, entry: PlanEntry, context: EntryContext) -> bool:
-    leads = context.resolver.leads(entry.lead_text)
-    collaborators = context.resolver.mentioned(entry.collaboration_text)
-    current = partners_of(context.session, [number])[number]
-    if [ref.slug for ref in current["lead"]] == leads and [
-        ref.slug for ref in current["collaborator"]
-    ] == collaborators:
+    stated = (
+        context.resolver.leads(entry.lead_text),
+        context.resolver.mentioned(entry.collaboration_text),
+    )
+    if context.plan.partners.get(number) == stated:
         return False
-    set_partners(context.session, number, leads=leads, collaborators=collaborators)
+    set_partners(context.session, number, leads=stated[0], collaborators=stated[1])
+    context.plan.partners[number] = stated
     return True
 
 
-def _add_revision_row(
-    session: Session, number: int, round_number: int, old: str | None, new: str
-) -> None:
-    session.add(
-        TimescaleRevision(
-            deliverable_number=number,
-            round_number=round_number,
-            old_timescale=old,
-            new_timescale=new,
-            new_due_date=due_date_of(new),
-        )
+def _revision_row(number: int, round_number: int, old: str | None, new: str) -> TimescaleRevision:
+    return TimescaleRevision(
+        deliverable_number=number,
+        round_number=round_number,
+        old_timescale=old,
+        new_timescale=new,
+        new_due_date=due_date_of(new),
     )
 
 
 def _record_revisions(deliverable: Deliverable, entry: PlanEntry, context: EntryContext) -> bool:
-    session = context.session
-    known = {
-        (row.round_number, row.new_timescale)
-        for row in session.exec(
-            select(TimescaleRevision).where(
-                TimescaleRevision.deliverable_number == deliverable.number
-            )
-        )
-    }
+    known = context.plan.revisions.setdefault(deliverable.number, set())
     changed = False
     for revision in entry.revisions:
         if (revision.round_number, revision.timescale) in known:
             continue
         old = deliverable.timescale
-        _add_revision_row(
-            session, deliverable.number, revision.round_number, old, revision.timescale
+        context.session.add(
+            _revision_row(deliverable.number, revision.round_number, old, revision.timescale)
         )
+        known.add((revision.round_number, revision.timescale))
         deliverable.timescale = revision.timescale
         deliverable.due_date = due_date_of(revision.timescale)
         payload = DeliverableTimescaleRevised(
-            **facts_of(session, deliverable),
+            **_facts(deliverable, context),
             old_timescale=old,
             new_timescale=revision.timescale,
             reason=None,
             round=f"Update {revision.round_number}",
         )
-        stage_deliverable_event(session, payload, context.events)
+        stage_deliverable_event(context.session, payload, context.events)
         changed = True
     return changed
 
 
-def _round_report(session: Session, number: int, round_number: int) -> RoundReport | None:
-    return session.exec(
-        select(RoundReport).where(
-            RoundReport.deliverable_number == number, RoundReport.round_number == round_number
+def _report_for(deliverable: Deliverable, status: DeliverableStatus, context: EntryContext) -> bool:
+    """Make sure the edition's round has a report with this status; True if one was written."""
+    report = context.plan.reports.get(deliverable.number)
+    if report is not None and report.status == status.value:
+        return False
+    if report is None:
+        report = RoundReport(
+            deliverable_number=deliverable.number,
+            round_number=context.edition_round.number,
+            status=status.value,
+            submitted_by=context.actor,
         )
-    ).first()
+        context.plan.reports[deliverable.number] = report
+    report.status = status.value
+    context.session.add(report)
+    return True
 
 
 def _change_status(
     deliverable: Deliverable, status: DeliverableStatus, context: EntryContext
 ) -> bool:
     session, edition = context.session, context.edition_round
-    report = _round_report(session, deliverable.number, edition.number)
-    if report is None:
-        session.add(
-            RoundReport(
-                deliverable_number=deliverable.number,
-                round_number=edition.number,
-                status=status.value,
-                submitted_by=context.actor,
-            )
-        )
-    elif report.status != status.value:
-        report.status = status.value
-        session.add(report)
+    report_written = _report_for(deliverable, status, context)
     if deliverable.status == status.value:
-        return report is None
+        return report_written
     old = deliverable.status
     session.add(
         StatusChange(
@@ -250,30 +255,22 @@ def _change_status(
     if status is DeliverableStatus.COMPLETE and deliverable.closed_round is None:
         deliverable.closed_round = edition.number
     payload = DeliverableStatusChanged(
-        **facts_of(session, deliverable),
-        old_status=old,
-        new_status=status.value,
-        round=edition.name,
+        **_facts(deliverable, context), old_status=old, new_status=status.value, round=edition.name
     )
     stage_deliverable_event(session, payload, context.events)
     return True
 
 
 def _record_narrative(deliverable: Deliverable, entry: PlanEntry, context: EntryContext) -> bool:
-    if not entry.narrative:
-        return False
-    session = context.session
-    session.flush()
-    report = _round_report(session, deliverable.number, context.edition_round.number)
-    assert report is not None  # _change_status made sure the round has a report
-    if report.narrative == entry.narrative:
+    report = context.plan.reports.get(deliverable.number)
+    if not entry.narrative or report is None or report.narrative == entry.narrative:
         return False
     report.narrative = entry.narrative
-    session.add(report)
+    context.session.add(report)
     payload = DeliverableUpdated(
-        **facts_of(session, deliverable),
+        **_facts(deliverable, context),
         narrative=entry.narrative,
         round=context.edition_round.name,
     )
-    stage_deliverable_event(session, payload, context.events)
+    stage_deliverable_event(context.session, payload, context.events)
     return True

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from services.deliverables.events import EventContext
-from services.deliverables.importer.changes import EntryContext, apply_entry
+from services.deliverables.importer.changes import EntryContext, PlanSnapshot, apply_entry
 from services.deliverables.importer.html_text import html_to_text, looks_like_html
 from services.deliverables.importer.interpret import PlanEntry, interpret_edition
 from services.deliverables.importer.organisations import OrganisationResolver
@@ -85,9 +85,10 @@ def load_edition(
         resolver=OrganisationResolver(session),
         events=context,
         actor=actor,
+        plan=PlanSnapshot.read(session, edition_round.number),
     )
     changed = [entry.number for entry in entries if apply_entry(entry, entry_context)]
-    session.flush()
+    entry_context.write_dependent_rows()
     refresh_search_documents(session, changed)
     return changed
 

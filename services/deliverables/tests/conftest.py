@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -21,16 +21,38 @@ from shared.identity import IDENTITY_HEADER, Identity, Role, sign_identity
 from shared.settings import get_common_settings
 
 
-def identity_headers(
-    role: Role, *, organisation: str | None = None, subject: str = "someone@cjp.test"
-) -> dict[str, str]:
-    identity = Identity(subject=subject, name="Test Person", role=role, organisation=organisation)
-    return {IDENTITY_HEADER: sign_identity(identity, secret=get_common_settings().identity_secret)}
+class IdentityHeaders(Mapping[str, str]):
+    """Request headers carrying a freshly signed identity each time they are read.
+
+    Signed identities live 120 s, less than a full test run, so they are never signed in advance.
+    """
+
+    def __init__(self, role: Role, *, organisation: str | None = None, subject: str) -> None:
+        self._identity = Identity(
+            subject=subject, name="Test Person", role=role, organisation=organisation
+        )
+
+    def _headers(self) -> dict[str, str]:
+        secret = get_common_settings().identity_secret
+        return {IDENTITY_HEADER: sign_identity(self._identity, secret=secret)}
+
+    def __getitem__(self, key: str) -> str:
+        return self._headers()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([IDENTITY_HEADER])
+
+    def __len__(self) -> int:
+        return 1
 
 
-COORDINATOR = identity_headers(Role.COORDINATOR, subject="coordinator@cjp.test")
-SG_EDITOR = identity_headers(Role.PARTNER_EDITOR, organisation="scottish-government")
-POLICE_EDITOR = identity_headers(Role.PARTNER_EDITOR, organisation="police-scotland")
+COORDINATOR = IdentityHeaders(Role.COORDINATOR, subject="coordinator@cjp.test")
+SG_EDITOR = IdentityHeaders(
+    Role.PARTNER_EDITOR, organisation="scottish-government", subject="someone@cjp.test"
+)
+POLICE_EDITOR = IdentityHeaders(
+    Role.PARTNER_EDITOR, organisation="police-scotland", subject="police@cjp.test"
+)
 
 
 @pytest.fixture

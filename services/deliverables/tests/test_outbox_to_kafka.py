@@ -21,7 +21,7 @@ async def _consume_until(bootstrap: str, correlation_id: str) -> tuple[bytes, di
     consumer = AIOKafkaConsumer(
         DELIVERABLE_TOPIC,
         bootstrap_servers=bootstrap,
-        group_id=f"test-{uuid.uuid4().hex[:8]}",
+        group_id=None,
         auto_offset_reset="earliest",
     )
     await consumer.start()

@@ -6,7 +6,6 @@ import csv
 import io
 from pathlib import Path
 
-import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -24,22 +23,23 @@ def _fresh_engine(tmp_path: Path, name: str) -> Engine:
     return make_engine(url)
 
 
-@pytest.mark.parametrize("export_format", [ExportFormat.MARKDOWN, ExportFormat.HTML])
 def test_importing_an_export_gives_back_the_same_plan(
-    empty_engine: Engine, seed_document: str, tmp_path: Path, export_format: ExportFormat
+    empty_engine: Engine, seed_document: str, tmp_path: Path
 ) -> None:
     import_edition(empty_engine, seed_document, context=EventContext())
-    with Session(empty_engine) as session:
-        exported = export_round(session, 2, export_format)
-    copy = _fresh_engine(tmp_path, "copy.db")
-    summary = import_edition(copy, exported, context=EventContext())
-    assert (summary.round_number, summary.round_name) == (2, "Update 2 – March 2024")  # noqa: RUF001
-    assert _plan(copy) == _plan(empty_engine)
+    for export_format in (ExportFormat.MARKDOWN, ExportFormat.HTML):
+        with Session(empty_engine) as session:
+            exported = export_round(session, 2, export_format)
+        copy = _fresh_engine(tmp_path, f"copy-{export_format.value}.db")
+        summary = import_edition(copy, exported, context=EventContext())
+        assert (summary.round_number, summary.round_name) == (2, "Update 2 – March 2024")  # noqa: RUF001
+        assert _plan(copy) == _plan(empty_engine), export_format
 
 
-def test_csv_export_has_one_row_per_deliverable(empty_engine: Engine, seed_document: str) -> None:
-    import_edition(empty_engine, seed_document, context=EventContext())
-    with Session(empty_engine) as session:
+def test_csv_export_has_one_row_per_deliverable(tmp_path: Path, seed_document: str) -> None:
+    engine = _fresh_engine(tmp_path, "csv.db")
+    import_edition(engine, seed_document, context=EventContext())
+    with Session(engine) as session:
         rows = list(csv.DictReader(io.StringIO(export_round(session, 2, ExportFormat.CSV))))
     assert [int(row["number"]) for row in rows] == list(range(1, 51))
     row_24 = rows[23]
@@ -50,11 +50,12 @@ def test_csv_export_has_one_row_per_deliverable(empty_engine: Engine, seed_docum
     )
 
 
-def test_html_export_escapes_text(empty_engine: Engine, seed_document: str) -> None:
+def test_html_export_escapes_text(tmp_path: Path, seed_document: str) -> None:
+    engine = _fresh_engine(tmp_path, "html.db")
     import_edition(
-        empty_engine, seed_document.replace("HDC Task", "<b>HDC</b> Task"), context=EventContext()
+        engine, seed_document.replace("HDC Task", "<b>HDC</b> Task"), context=EventContext()
     )
-    with Session(empty_engine) as session:
+    with Session(engine) as session:
         html = export_round(session, 2, ExportFormat.HTML)
     assert "&lt;b&gt;HDC&lt;/b&gt; Task" in html
     assert "<b>HDC" not in html

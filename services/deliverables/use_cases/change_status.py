@@ -10,7 +10,13 @@ from services.deliverables.events import (
     EventContext,
     stage_deliverable_event,
 )
-from services.deliverables.models import Deliverable, RoundReport, StatusChange, utc_now
+from services.deliverables.models import (
+    Deliverable,
+    ReportingRound,
+    RoundReport,
+    StatusChange,
+    utc_now,
+)
 from services.deliverables.permissions import ensure_may_change_deliverable
 from services.deliverables.plan_writes import open_round
 from services.deliverables.queries import get_deliverable, lead_slugs
@@ -33,15 +39,30 @@ def change_status(
     """Raise NotFound / Forbidden before writing anything; an unchanged status writes nothing."""
     deliverable = get_deliverable(session, number)
     ensure_may_change_deliverable(identity, lead_slugs(session, number), number)
+    current_round = open_round(session)
+    changed = apply_status(session, deliverable, status, reason, identity, current_round, context)
+    if changed and current_round is not None:
+        record_round_report(session, number, current_round.number, status, identity.subject)
+    return deliverable
+
+
+def apply_status(
+    session: Session,
+    deliverable: Deliverable,
+    status: DeliverableStatus,
+    reason: str | None,
+    identity: Identity,
+    in_round: ReportingRound | None,
+    context: EventContext,
+) -> bool:
+    """Record a status change and stage its event; False (and no writes) if it is unchanged."""
     old_status = deliverable.status
     if old_status == status.value:
-        return deliverable
-    current_round = open_round(session)
-    round_number = current_round.number if current_round else None
+        return False
     session.add(
         StatusChange(
-            deliverable_number=number,
-            round_number=round_number,
+            deliverable_number=deliverable.number,
+            round_number=in_round.number if in_round else None,
             old_status=old_status,
             new_status=status.value,
             reason=reason,
@@ -50,22 +71,24 @@ def change_status(
         )
     )
     deliverable.status = status.value
+    if status is DeliverableStatus.COMPLETE and in_round is not None:
+        deliverable.closed_round = in_round.number
     deliverable.updated_at = utc_now()
     session.add(deliverable)
-    if round_number is not None:
-        record_round_status(session, number, round_number, status, identity.subject)
     payload = DeliverableStatusChanged(
         **facts_of(session, deliverable),
         old_status=old_status,
         new_status=status.value,
-        round=current_round.name if current_round else None,
+        round=in_round.name if in_round else None,
     )
     stage_deliverable_event(session, payload, context)
-    log.info("deliverable_status_changed", number=number, old=old_status, new=status.value)
-    return deliverable
+    log.info(
+        "deliverable_status_changed", number=deliverable.number, old=old_status, new=status.value
+    )
+    return True
 
 
-def record_round_status(
+def record_round_report(
     session: Session, number: int, round_number: int, status: DeliverableStatus, actor: str
 ) -> RoundReport:
     """The deliverable's report for the round, created or given the new status."""

@@ -1,0 +1,150 @@
+"""Read side for a deliverable's full history, the status dashboard and a round's review."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, case, func
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from services.deliverables.models import (
+    Aim,
+    Deliverable,
+    ReportingRound,
+    RoundReport,
+    StatusChange,
+    TimescaleRevision,
+)
+from services.deliverables.overdue import today
+from services.deliverables.queries import get_deliverable
+from services.deliverables.schemas_history import (
+    AimStatusCounts,
+    DeliverableHistory,
+    RevisionOut,
+    RoundOut,
+    RoundReportOut,
+    RoundReview,
+    StatusChangeOut,
+)
+from services.deliverables.statuses import DeliverableStatus
+
+
+def round_out(item: ReportingRound) -> RoundOut:
+    return RoundOut.model_validate(item, from_attributes=True)
+
+
+def deliverable_history(session: Session, number: int) -> DeliverableHistory:
+    deliverable = get_deliverable(session, number)
+    revisions = session.exec(
+        select(TimescaleRevision)
+        .where(TimescaleRevision.deliverable_number == number)
+        .order_by(col(TimescaleRevision.id))
+    ).all()
+    changes = session.exec(
+        select(StatusChange)
+        .where(StatusChange.deliverable_number == number)
+        .order_by(col(StatusChange.id))
+    ).all()
+    reports = session.exec(
+        select(RoundReport, ReportingRound)
+        .join(ReportingRound, col(ReportingRound.number) == col(RoundReport.round_number))
+        .where(RoundReport.deliverable_number == number)
+        .order_by(col(RoundReport.round_number))
+    ).all()
+    return DeliverableHistory(
+        number=number,
+        title=deliverable.title,
+        opened_round=deliverable.opened_round,
+        closed_round=deliverable.closed_round,
+        original_timescale=deliverable.original_timescale,
+        timescale=deliverable.timescale,
+        revisions=[
+            RevisionOut(
+                round=r.round_number,
+                old_timescale=r.old_timescale,
+                new_timescale=r.new_timescale,
+                due_date=r.new_due_date,
+                reason=r.reason,
+                recorded_by=r.recorded_by,
+                recorded_at=r.recorded_at,
+            )
+            for r in revisions
+        ],
+        status_changes=[
+            StatusChangeOut(
+                round=c.round_number,
+                old_status=c.old_status,
+                new_status=c.new_status,
+                reason=c.reason,
+                changed_by=c.changed_by,
+                changed_by_name=c.changed_by_name,
+                changed_at=c.changed_at,
+            )
+            for c in changes
+        ],
+        rounds=[
+            RoundReportOut(
+                round=report.round_number,
+                round_name=reporting_round.name,
+                status=DeliverableStatus(report.status),
+                status_label=DeliverableStatus(report.status).label,
+                narrative=report.narrative,
+                submitted_by=report.submitted_by,
+                submitted_at=report.submitted_at,
+            )
+            for report, reporting_round in reports
+        ],
+    )
+
+
+def _count_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def status_counts(session: Session) -> list[AimStatusCounts]:
+    """Counts by status per aim, computed by the database in one grouped query."""
+    status = col(Deliverable.status)
+    late = (col(Deliverable.due_date) < today()) & (status != DeliverableStatus.COMPLETE.value)
+    statement = (
+        sa_select(
+            col(Aim.number),
+            col(Aim.title),
+            func.count(col(Deliverable.number)),
+            *(_count_where(status == s.value) for s in DeliverableStatus),
+            _count_where(late),
+        )
+        .join(Deliverable, col(Deliverable.aim_number) == col(Aim.number), isouter=True)
+        .group_by(col(Aim.number), col(Aim.title))
+        .order_by(col(Aim.number))
+    )
+    fields = ["aim", "title", "total", *(s.value for s in DeliverableStatus), "overdue"]
+    return [
+        AimStatusCounts.model_validate(dict(zip(fields, (v or 0 for v in row), strict=True)))
+        for row in session.execute(statement).all()
+    ]
+
+
+def review_round(session: Session, reporting_round: ReportingRound) -> RoundReview:
+    """Before publishing: missing updates, overdue items, revised statuses with no revision."""
+    open_items = session.exec(
+        select(Deliverable).where(col(Deliverable.status) != DeliverableStatus.COMPLETE.value)
+    ).all()
+    reported = set(
+        session.exec(
+            select(RoundReport.deliverable_number).where(
+                RoundReport.round_number == reporting_round.number
+            )
+        ).all()
+    )
+    revised = set(session.exec(select(TimescaleRevision.deliverable_number)).all())
+    return RoundReview(
+        round=round_out(reporting_round),
+        missing_updates=sorted(d.number for d in open_items if d.number not in reported),
+        overdue=sorted(
+            d.number for d in open_items if d.due_date is not None and d.due_date < today()
+        ),
+        revised_without_revision=sorted(
+            d.number
+            for d in open_items
+            if d.status == DeliverableStatus.IN_PROGRESS_REVISED.value and d.number not in revised
+        ),
+    )

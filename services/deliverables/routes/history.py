@@ -1,0 +1,59 @@
+"""A deliverable's full history, timescale revisions, and the status dashboard."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from services.deliverables.events import EventContext
+from services.deliverables.history_queries import deliverable_history, status_counts
+from services.deliverables.queries import present
+from services.deliverables.routes.dependencies import engine_of, event_context
+from services.deliverables.schemas import DeliverableOut
+from services.deliverables.schemas_history import (
+    AimStatusCounts,
+    DeliverableHistory,
+    ReviseTimescaleRequest,
+)
+from services.deliverables.use_cases.revise_timescale import revise_timescale
+from shared.db import transaction
+from shared.http import require_identity
+from shared.identity import Identity
+
+router = APIRouter()
+
+
+@router.get("/deliverables/{number}/history")
+def history(number: int, engine: Engine = Depends(engine_of)) -> DeliverableHistory:
+    with Session(engine) as session:
+        return deliverable_history(session, number)
+
+
+@router.post("/deliverables/{number}/timescale")
+def post_timescale(
+    number: int,
+    body: ReviseTimescaleRequest,
+    request: Request,
+    identity: Identity = Depends(require_identity),
+    context: EventContext = Depends(event_context),
+    engine: Engine = Depends(engine_of),
+) -> DeliverableOut:
+    with transaction(engine) as session:
+        revised = revise_timescale(
+            session,
+            number=number,
+            timescale=body.timescale,
+            reason=body.reason,
+            identity=identity,
+            context=context,
+        )
+        result = present(session, [revised])[0]
+    request.app.state.wake_relay()
+    return result
+
+
+@router.get("/status-counts")
+def counts(engine: Engine = Depends(engine_of)) -> list[AimStatusCounts]:
+    with Session(engine) as session:
+        return status_counts(session)

@@ -1,0 +1,105 @@
+"""Reporting rounds: list, open, submit a deliverable's update, review, publish."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from services.deliverables.events import EventContext
+from services.deliverables.history_queries import review_round, round_out
+from services.deliverables.models import ReportingRound
+from services.deliverables.permissions import ensure_coordinator
+from services.deliverables.queries import present
+from services.deliverables.routes.dependencies import engine_of, event_context
+from services.deliverables.schemas import DeliverableOut
+from services.deliverables.schemas_history import (
+    OpenRoundRequest,
+    RoundOut,
+    RoundReview,
+    SubmitUpdateRequest,
+)
+from services.deliverables.use_cases.rounds import get_round, open_new_round, publish_round
+from services.deliverables.use_cases.submit_update import submit_update
+from shared.db import transaction
+from shared.http import require_identity
+from shared.identity import Identity
+
+router = APIRouter(prefix="/rounds")
+
+
+@router.get("")
+def list_rounds(engine: Engine = Depends(engine_of)) -> list[RoundOut]:
+    with Session(engine) as session:
+        rounds = session.exec(select(ReportingRound).order_by(col(ReportingRound.number))).all()
+        return [round_out(item) for item in rounds]
+
+
+@router.post("", status_code=201)
+def open_round(
+    body: OpenRoundRequest,
+    identity: Identity = Depends(require_identity),
+    engine: Engine = Depends(engine_of),
+) -> RoundOut:
+    with transaction(engine) as session:
+        created = open_new_round(
+            session, name=body.name, period_covered=body.period_covered, identity=identity
+        )
+        return round_out(created)
+
+
+@router.get("/{number}")
+def one_round(number: int, engine: Engine = Depends(engine_of)) -> RoundOut:
+    with Session(engine) as session:
+        return round_out(get_round(session, number))
+
+
+@router.get("/{number}/review")
+def review(
+    number: int,
+    identity: Identity = Depends(require_identity),
+    engine: Engine = Depends(engine_of),
+) -> RoundReview:
+    ensure_coordinator(identity)
+    with Session(engine) as session:
+        return review_round(session, get_round(session, number))
+
+
+@router.put("/{number}/deliverables/{deliverable}")
+def submit(
+    number: int,
+    deliverable: int,
+    body: SubmitUpdateRequest,
+    request: Request,
+    identity: Identity = Depends(require_identity),
+    context: EventContext = Depends(event_context),
+    engine: Engine = Depends(engine_of),
+) -> DeliverableOut:
+    with transaction(engine) as session:
+        updated = submit_update(
+            session,
+            round_number=number,
+            number=deliverable,
+            update=body,
+            identity=identity,
+            context=context,
+        )
+        result = present(session, [updated])[0]
+    request.app.state.wake_relay()
+    return result
+
+
+@router.post("/{number}/publish")
+def publish(
+    number: int,
+    request: Request,
+    identity: Identity = Depends(require_identity),
+    context: EventContext = Depends(event_context),
+    engine: Engine = Depends(engine_of),
+) -> RoundOut:
+    with transaction(engine) as session:
+        published = round_out(
+            publish_round(session, number=number, identity=identity, context=context)
+        )
+    request.app.state.wake_relay()
+    return published
