@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from services.directory.review import REVIEW_INTERVAL
@@ -60,30 +61,37 @@ class _Related:
         for service_id, slug, name in court_rows:
             self.courts[service_id].append((slug, name))
         self.phones: dict[str, str] = {}
-        for phone in session.exec(
-            select(Phone).where(col(Phone.service_id).in_(ids)).order_by(col(Phone.id))
-        ):
-            self.phones.setdefault(str(phone.service_id), phone.number)
+        phone_rows = session.exec(
+            select(Phone.service_id, Phone.number)
+            .where(col(Phone.service_id).in_(ids))
+            .order_by(col(Phone.id))
+        )
+        for phone_service_id, number in phone_rows:
+            self.phones.setdefault(str(phone_service_id), number)
         self.schedules: dict[str, list[ScheduleOut]] = defaultdict(list)
-        for row in session.exec(select(Schedule).where(col(Schedule.service_id).in_(ids))):
-            self.schedules[str(row.service_id)].append(
+        schedule_rows = session.execute(
+            sa_select(
+                col(Schedule.service_id), col(Schedule.byday), col(Schedule.opens_at),
+                col(Schedule.closes_at), col(Schedule.description),
+            ).where(col(Schedule.service_id).in_(ids))
+        ).all()  # fmt: skip
+        for schedule_service_id, byday, opens_at, closes_at, description in schedule_rows:
+            self.schedules[str(schedule_service_id)].append(
                 ScheduleOut(
-                    byday=row.byday,
-                    opens_at=row.opens_at,
-                    closes_at=row.closes_at,
-                    description=row.description,
+                    byday=byday, opens_at=opens_at, closes_at=closes_at, description=description
                 )
             )
-        self.organisations = {
-            o.id: o
-            for o in session.exec(
-                select(Organization).where(col(Organization.id).in_(organisation_ids))
-            )
-        }
-        self.partnerships = {p.code: p.name for p in session.exec(select(Partnership))}
+        self.organisations = dict(
+            session.exec(
+                select(Organization.id, Organization.name).where(
+                    col(Organization.id).in_(organisation_ids)
+                )
+            ).all()
+        )
+        self.partnerships = dict(session.exec(select(Partnership.code, Partnership.name)).all())
 
     def view(self, service: Service) -> ServiceOut:
-        organisation = self.organisations[service.organization_id]
+        organisation_name = self.organisations[service.organization_id]
         courts = sorted(self.courts[service.id], key=lambda c: c[1])
         reviewed = as_utc(service.last_reviewed_at)
         due = reviewed + REVIEW_INTERVAL
@@ -91,7 +99,7 @@ class _Related:
             id=service.id,
             name=service.name,
             description=service.description,
-            organisation=OrganisationRef(id=organisation.id, name=organisation.name),
+            organisation=OrganisationRef(id=service.organization_id, name=organisation_name),
             local_authorities=sorted(self.areas[service.id]),
             service_types=sorted(self.terms[(service.id, SERVICE_TYPES)]),
             status=service.status,

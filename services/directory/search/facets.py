@@ -42,31 +42,38 @@ def facet_counts(
 
 
 def _area_counts(session: Session, ids: Select[Any]) -> list[FacetCount]:
+    matched = ids.subquery()
     statement = (
         select(col(LocalAuthority.code), col(LocalAuthority.name), func.count())
-        .join(ServiceArea, col(ServiceArea.local_authority_code) == col(LocalAuthority.code))
-        .where(col(ServiceArea.service_id).in_(ids))
+        .select_from(matched)
+        .join(ServiceArea, col(ServiceArea.service_id) == matched.c.id)
+        .join(LocalAuthority, col(LocalAuthority.code) == col(ServiceArea.local_authority_code))
         .group_by(col(LocalAuthority.code), col(LocalAuthority.name))
     )
     return _as_counts(session, statement)
 
 
 def _court_counts(session: Session, ids: Select[Any]) -> list[FacetCount]:
+    matched = ids.subquery()
     statement = (
         select(col(Court.slug), col(Court.name), func.count())
-        .join(ServiceCourt, col(ServiceCourt.court_slug) == col(Court.slug))
-        .where(col(ServiceCourt.service_id).in_(ids))
+        .select_from(matched)
+        .join(ServiceCourt, col(ServiceCourt.service_id) == matched.c.id)
+        .join(Court, col(Court.slug) == col(ServiceCourt.court_slug))
         .group_by(col(Court.slug), col(Court.name))
     )
     return _as_counts(session, statement)
 
 
 def _term_counts(session: Session, ids: Select[Any], taxonomy: str) -> list[FacetCount]:
+    matched = ids.subquery()
     statement = (
         select(col(TaxonomyTerm.code), col(TaxonomyTerm.name), func.count())
-        .join(Attribute, col(Attribute.taxonomy_term_id) == col(TaxonomyTerm.id))
+        .select_from(matched)
+        .join(Attribute, col(Attribute.link_id) == matched.c.id)
+        .join(TaxonomyTerm, col(TaxonomyTerm.id) == col(Attribute.taxonomy_term_id))
         .join(Taxonomy, col(Taxonomy.id) == col(TaxonomyTerm.taxonomy_id))
-        .where(col(Taxonomy.code) == taxonomy, col(Attribute.link_id).in_(ids))
+        .where(col(Taxonomy.code) == taxonomy)
         .group_by(col(TaxonomyTerm.code), col(TaxonomyTerm.name))
     )
     return _as_counts(session, statement)

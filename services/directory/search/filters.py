@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, exists, or_, select
@@ -58,10 +59,9 @@ def conditions(criteria: SearchCriteria) -> list[ColumnElement[bool]]:
 
 
 def in_area(code: str) -> ColumnElement[bool]:
-    return exists().where(
-        col(ServiceArea.service_id) == col(Service.id),
-        col(ServiceArea.local_authority_code) == code,
-    )
+    # IN (indexed subquery) lets the database start from the few matching rows.
+    areas = select(col(ServiceArea.service_id)).where(col(ServiceArea.local_authority_code) == code)
+    return col(Service.id).in_(areas)
 
 
 def at_court(slug_or_name: str) -> ColumnElement[bool]:
@@ -69,26 +69,22 @@ def at_court(slug_or_name: str) -> ColumnElement[bool]:
     court = select(col(Court.slug)).where(
         or_(col(Court.slug) == slug_or_name.lower(), col(Court.name) == slug_or_name)
     )
-    return exists().where(
-        col(ServiceCourt.service_id) == col(Service.id),
-        col(ServiceCourt.court_slug).in_(court.scalar_subquery()),
-    )
+    linked = select(col(ServiceCourt.service_id)).where(col(ServiceCourt.court_slug).in_(court))
+    return col(Service.id).in_(linked)
 
 
 def has_term(taxonomy: str, code: str) -> ColumnElement[bool]:
-    return exists().where(
-        col(Attribute.link_id) == col(Service.id),
-        col(Attribute.taxonomy_term_id) == col(TaxonomyTerm.id),
-        col(TaxonomyTerm.taxonomy_id) == col(Taxonomy.id),
-        col(Taxonomy.code) == taxonomy,
-        col(TaxonomyTerm.code) == code,
+    term = (
+        select(col(TaxonomyTerm.id))
+        .join(Taxonomy, col(Taxonomy.id) == col(TaxonomyTerm.taxonomy_id))
+        .where(col(Taxonomy.code) == taxonomy, col(TaxonomyTerm.code) == code)
     )
+    return _has_term_id(term.scalar_subquery())
 
 
-def _has_term_id(term_id: str) -> ColumnElement[bool]:
-    return exists().where(
-        col(Attribute.link_id) == col(Service.id), col(Attribute.taxonomy_term_id) == term_id
-    )
+def _has_term_id(term_id: Any) -> ColumnElement[bool]:
+    linked = select(col(Attribute.link_id)).where(col(Attribute.taxonomy_term_id) == term_id)
+    return col(Service.id).in_(linked)
 
 
 def accepts_age(age: int) -> ColumnElement[bool]:

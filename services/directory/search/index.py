@@ -7,6 +7,7 @@ import re
 from sqlalchemy import text
 from sqlmodel import Session
 
+from services.directory.schemas import ServiceOut
 from services.directory.views import service_views
 
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
@@ -22,8 +23,28 @@ _ADD_WORD = text("INSERT INTO search_word (word) VALUES (:word) ON CONFLICT (wor
 
 def reindex_service(session: Session, service_id: str) -> None:
     """Rewrite the search document of one service from its current rows (same transaction)."""
+    reindex_services(session, [service_id])
+
+
+def reindex_services(session: Session, service_ids: list[str]) -> None:
+    """Rewrite the search documents of a batch of services and add their words to the vocabulary."""
     session.flush()
-    view = service_views(session, [service_id])[0]
+    documents = [_document(view) for view in service_views(session, service_ids)]
+    if not documents:
+        return
+    session.execute(_UPSERT_DOCUMENT, documents)
+    words = {
+        word.lower()
+        for document in documents
+        for part in (document["name"], document["keywords"], document["body"])
+        for word in _WORD.findall(part)
+    }
+    if words:
+        session.execute(_ADD_WORD, [{"word": word} for word in sorted(words)])
+
+
+def _document(view: ServiceOut) -> dict[str, str]:
+    """Name, keywords (organisation, types, groups, routes, courts, areas) and body text."""
     keywords = " ".join(
         [
             view.organisation.name,
@@ -48,8 +69,4 @@ def reindex_service(session: Session, service_id: str) -> None:
             view.assessment_process,
         )
     )
-    document = {"service_id": service_id, "name": view.name, "keywords": keywords, "body": body}
-    session.execute(_UPSERT_DOCUMENT, document)
-    words = {w.lower() for part in (view.name, keywords, body) for w in _WORD.findall(part)}
-    if words:
-        session.execute(_ADD_WORD, [{"word": word} for word in sorted(words)])
+    return {"service_id": view.id, "name": view.name, "keywords": keywords, "body": body}

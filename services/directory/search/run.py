@@ -30,18 +30,26 @@ def search_services(session: Session, criteria: SearchCriteria) -> SearchResult:
     """Exact and fresh entries first; entries past their review date sink to the bottom."""
     words = query_words(criteria.text or "")
     corrected = correct_words(session, words) if words else []
-    match = text_match(session, corrected, any_word=False) if corrected else None
-    total = _count(session, criteria, match)
-    if total == 0 and match is not None and len(corrected) > 1:
-        match = text_match(session, corrected, any_word=True)
-        total = _count(session, criteria, match)
-    ids = list(session.execute(_page(criteria, match)).scalars())
+    any_word = False
+    total = _count(session, criteria, _match(session, corrected, any_word, ranked=False))
+    if total == 0 and len(corrected) > 1:
+        any_word = True
+        total = _count(session, criteria, _match(session, corrected, any_word, ranked=False))
+    ranked = _match(session, corrected, any_word, ranked=True)
+    ids = list(session.execute(_page(criteria, ranked)).scalars())
     result = SearchResult(ids=[str(i) for i in ids], total=total)
     if corrected != words:
         result.corrected_query = " ".join(corrected)
     if criteria.with_facets:
-        result.facets = facet_counts(session, lambda c: matching_ids(c, match), criteria)
+        counting = _match(session, corrected, any_word, ranked=False)
+        result.facets = facet_counts(session, lambda c: matching_ids(c, counting), criteria)
     return result
+
+
+def _match(session: Session, words: list[str], any_word: bool, *, ranked: bool) -> Subquery | None:
+    if not words:
+        return None
+    return text_match(session, words, any_word=any_word, ranked=ranked)
 
 
 def matching_ids(criteria: SearchCriteria, match: Subquery | None) -> Select[Any]:

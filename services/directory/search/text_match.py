@@ -13,6 +13,11 @@ _SQLITE = text(
     "FROM service_fts JOIN service_document AS d ON d.id = service_fts.rowid "
     "WHERE service_fts MATCH :query"
 )
+_SQLITE_UNRANKED = text(
+    "SELECT d.service_id AS service_id, 0.0 AS relevance "
+    "FROM service_fts JOIN service_document AS d ON d.id = service_fts.rowid "
+    "WHERE service_fts MATCH :query"
+)
 _POSTGRES = text(
     "SELECT d.service_id AS service_id, ts_rank_cd(d.document, q, 32) AS relevance "
     "FROM service_document AS d, websearch_to_tsquery('english', :query) AS q "
@@ -20,17 +25,28 @@ _POSTGRES = text(
 )
 
 
-def text_match(session: Session, words: list[str], *, any_word: bool) -> Subquery:
-    """A subquery (service_id, relevance) of documents with all (or any) of ``words``."""
+_POSTGRES_UNRANKED = text(
+    "SELECT d.service_id AS service_id, 0.0 AS relevance "
+    "FROM service_document AS d WHERE d.document @@ websearch_to_tsquery('english', :query)"
+)
+
+
+def text_match(
+    session: Session, words: list[str], *, any_word: bool, ranked: bool = True
+) -> Subquery:
+    """A subquery (service_id, relevance) of documents with all (or any) of ``words``.
+
+    Counting needs no ranking, so ``ranked=False`` skips computing bm25 / ts_rank_cd.
+    """
     if is_postgres(session.get_bind()):  # type: ignore[arg-type]
         query = (" or " if any_word else " ").join(words)
-        statement = _POSTGRES
+        statement = _POSTGRES if ranked else _POSTGRES_UNRANKED
     else:
         # Quoted so FTS5 syntax in user input is taken literally.
         query = (" OR " if any_word else " AND ").join(
             '"' + w.replace('"', '""') + '"' for w in words
         )
-        statement = _SQLITE
+        statement = _SQLITE if ranked else _SQLITE_UNRANKED
     return (
         statement.bindparams(query=query)
         .columns(service_id=String, relevance=Float)

@@ -26,7 +26,7 @@ async def _consume_until(bootstrap: str, correlation_id: str) -> tuple[bytes, di
     )
     await consumer.start()
     try:
-        async with asyncio.timeout(30):
+        async with asyncio.timeout(60):
             async for message in consumer:
                 envelope = json.loads(message.value or b"{}")
                 if envelope.get("correlation_id") == correlation_id:
