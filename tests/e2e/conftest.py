@@ -1,4 +1,4 @@
-"""One running system for the whole end-to-end session, and its logs when a test fails."""
+"""One running system for the end-to-end tests (stopped after them), and its logs on failure."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ _RUNNING: list[RunningSystem] = []
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def system(request: pytest.FixtureRequest) -> Iterator[RunningSystem]:
     """The system, with its data and logs in test-artifacts/e2e/ (kept only if a test failed)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -36,7 +36,7 @@ def system(request: pytest.FixtureRequest) -> Iterator[RunningSystem]:
             shutil.rmtree(data_dir, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 async def gateway(system: RunningSystem) -> AsyncIterator[Gateway]:
     async with httpx.AsyncClient(timeout=20.0) as http:
         yield Gateway(http, system.graphql_url)
