@@ -11,7 +11,6 @@ from deploy.local.maildir import StoredEmail
 from tests.e2e.gateway import Gateway, GraphQLResponse
 from tests.e2e.system import RunningSystem
 
-TOKEN_IN_LINK = re.compile(r"/confirm\?token=([^\s\"'<>&]+)")
 DELIVERABLE_FIELDS = (
     "number title aim priorityAction status statusLabel latestUpdate leadPartners { slug }"
 )
@@ -28,10 +27,15 @@ def new_address(purpose: str) -> str:
     return f"{purpose}-{uuid.uuid4().hex[:8]}@subscriber.test"
 
 
-def confirmation_token(email: StoredEmail) -> str:
-    match = TOKEN_IN_LINK.search(email.text())
-    assert match, f"no confirm link in the confirmation email: {email.text()[:500]}"
+def link_token(text: str, page: str) -> str:
+    """The signed token of the first link to ``page`` (confirm, unsubscribe) in ``text``."""
+    match = re.search(rf"/{page}\?token=([^\s\"'<>&]+)", text)
+    assert match, f"no {page} link in: {text[:500]}"
     return unquote(match.group(1))
+
+
+def confirmation_token(email: StoredEmail) -> str:
+    return link_token(email.text(), "confirm")
 
 
 async def subscribe_and_confirm(

@@ -11,6 +11,7 @@ from tests.e2e.flows import (
     STATUS_LABELS,
     change_status,
     deliverable,
+    link_token,
     new_address,
     other_statuses,
     subscribe_and_confirm,
@@ -97,3 +98,27 @@ async def test_unknown_deliverables_invalid_statuses_and_anonymous_callers_chang
     assert await deliverable(gateway, 40) == before
     missing = await gateway.data("{ deliverable(number: 999) { number } }")
     assert missing["deliverable"] is None
+
+
+async def test_a_reader_who_unsubscribes_by_the_emailed_link_gets_no_more_email(
+    system: RunningSystem, gateway: Gateway
+) -> None:
+    leaving, staying = new_address("leaving"), new_address("staying")
+    for address in (leaving, staying):
+        await subscribe_and_confirm(gateway, system, address, "DELIVERABLE", "41")
+    first, second = other_statuses((await deliverable(gateway, 41))["status"])[:2]
+    assert not (await change_status(gateway, 41, first, as_user=COORDINATOR)).errors
+    notice = (await system.wait_for_emails(leaving, count=2))[-1]
+    assert notice.header_value("List-Unsubscribe-Post") == "List-Unsubscribe=One-Click"
+
+    token = link_token(notice.header_value("List-Unsubscribe"), "unsubscribe")
+    left = await gateway.data(
+        "mutation($token: String!) { unsubscribe(token: $token) { status } }", {"token": token}
+    )
+
+    assert left["unsubscribe"]["status"] == "unsubscribed"
+    await system.wait_for_emails(staying, count=2)
+    assert not (await change_status(gateway, 41, second, as_user=COORDINATOR)).errors
+    await system.wait_for_emails(staying, count=3)  # the second change has been mailed out
+    await asyncio.sleep(0.5)
+    assert len(system.emails_to(leaving)) == 2
