@@ -97,6 +97,16 @@ class AimStatusCounts(BaseModel):
     overdue: int
 
 
+class NewDeliverableRequest(BaseModel):
+    number: int | None = Field(default=None, ge=1)
+    priority_action: int
+    title: str = Field(min_length=3, max_length=300)
+    text: str | None = Field(default=None, max_length=20_000)
+    timescale: str = Field(min_length=4, max_length=200)
+    lead_partners: list[str] = Field(min_length=1)
+    collaborators: list[str] = Field(default_factory=list)
+
+
 class ImportRequest(BaseModel):
     document: str = Field(min_length=1, max_length=5_000_000)
 

@@ -6,8 +6,8 @@ import time
 from dataclasses import dataclass
 
 import structlog
-from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlalchemy import Engine, func
+from sqlmodel import Session, select
 
 from services.deliverables.events import EventContext
 from services.deliverables.importer.changes import EntryContext, PlanSnapshot, apply_entry
@@ -16,10 +16,11 @@ from services.deliverables.importer.interpret import PlanEntry, interpret_editio
 from services.deliverables.importer.organisations import OrganisationResolver
 from services.deliverables.importer.parser import RawEdition, parse
 from services.deliverables.importer.tokeniser import tokenise
-from services.deliverables.models import Aim, PriorityAction
+from services.deliverables.models import Aim, PriorityAction, RoundReport
 from services.deliverables.plan_writes import ensure_reference_organisations, ensure_round
 from services.deliverables.search import refresh_search_documents
 from shared.db import transaction
+from shared.errors import Conflict
 
 log = structlog.get_logger()
 
@@ -71,6 +72,7 @@ def load_edition(
     context: EventContext,
     actor: str | None,
 ) -> list[int]:
+    _ensure_not_older_than_recorded(session, edition)
     ensure_reference_organisations(session)
     for revision_round in sorted({r.round_number for e in entries for r in e.revisions}):
         if revision_round != edition.round_number:
@@ -91,6 +93,16 @@ def load_edition(
     entry_context.write_dependent_rows()
     refresh_search_documents(session, changed)
     return changed
+
+
+def _ensure_not_older_than_recorded(session: Session, edition: RawEdition) -> None:
+    """An older edition over newer reports would roll statuses back: editions go in order."""
+    latest = session.exec(select(func.max(RoundReport.round_number))).one()
+    if latest is not None and edition.round_number < latest:
+        raise Conflict(
+            f"{edition.round_name} is older than round {latest}, which is already recorded; "
+            "import editions in order."
+        )
 
 
 def _load_headings(session: Session, edition: RawEdition) -> None:

@@ -17,7 +17,9 @@ from services.deliverables.schemas import (
     DeliverablePage,
     StatusChangeRequest,
 )
+from services.deliverables.schemas_history import NewDeliverableRequest
 from services.deliverables.statuses import DeliverableStatus
+from services.deliverables.use_cases.add_deliverable import add_deliverable
 from services.deliverables.use_cases.change_status import change_status
 from shared.db import transaction
 from shared.errors import BadUserInput
@@ -67,6 +69,21 @@ def list_deliverables(
     with Session(engine) as session:
         rows, total = find_deliverables(session, where, limit=limit, offset=offset)
         return DeliverablePage(items=present(session, rows), total=total)
+
+
+@router.post("", status_code=201)
+def post_deliverable(
+    body: NewDeliverableRequest,
+    request: Request,
+    identity: Identity = Depends(require_identity),
+    context: EventContext = Depends(event_context),
+    engine: Engine = Depends(engine_of),
+) -> DeliverableOut:
+    with transaction(engine) as session:
+        added = add_deliverable(session, request=body, identity=identity, context=context)
+        result = present(session, [added])[0]
+    request.app.state.wake_relay()
+    return result
 
 
 @router.get("/{number}")

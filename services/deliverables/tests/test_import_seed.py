@@ -15,6 +15,7 @@ from services.deliverables.importer.loader import import_edition
 from services.deliverables.models import Deliverable, RoundReport, StatusChange, TimescaleRevision
 from services.deliverables.queries import partners_of
 from services.deliverables.seed.facts import plan_facts
+from shared.errors import Conflict
 from shared.outbox import OutboxMessage
 
 IMPORTER = EventContext()
@@ -155,6 +156,11 @@ def test_reimport_changes_nothing_and_a_later_edition_records_history_and_events
     counts = _event_counts(empty_engine)
     assert counts["DeliverableStatusChanged"] == 1
     assert counts["DeliverableTimescaleRevised"] == 1
+    # Going back to an older edition would roll statuses back: refused, nothing written.
+    older = seed_document.replace("update 2 – March 2024", "update 1 – December 2023")
+    with pytest.raises(Conflict, match="older than round 3"):
+        import_edition(empty_engine, older, context=IMPORTER)
+    assert _event_counts(empty_engine) == counts
 
 
 def test_an_unreadable_edition_imports_nothing(empty_engine: Engine, seed_document: str) -> None:

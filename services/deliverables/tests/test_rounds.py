@@ -134,3 +134,36 @@ def test_a_lead_partner_revises_a_timescale_with_a_reason(
         "June 2024",
         None,
     )
+
+
+def test_a_coordinator_adds_a_deliverable_in_the_open_round(
+    client: TestClient, engine: Engine
+) -> None:
+    client.post("/rounds", json=ROUND_3, headers=COORDINATOR)
+    new = {
+        "priority_action": 13,
+        "title": "Publish an open directory of local support services",
+        "timescale": "June 2025",
+        "lead_partners": ["community-justice-scotland"],
+        "collaborators": ["local-authorities"],
+    }
+    assert client.post("/deliverables", json=new, headers=SG_EDITOR).status_code == 403
+    unknown = {**new, "lead_partners": ["nobody"]}
+    assert client.post("/deliverables", json=unknown, headers=COORDINATOR).status_code == 422
+    added = client.post("/deliverables", json=new, headers=COORDINATOR)
+    assert added.status_code == 201, added.text
+    assert (added.json()["number"], added.json()["aim"], added.json()["status"]) == (
+        51,
+        4,
+        "in_progress",
+    )
+    assert client.get("/deliverables/51/history").json()["opened_round"] == 3
+    again = client.post("/deliverables", json={**new, "number": 51}, headers=COORDINATOR)
+    assert again.status_code == 409
+    [(kind, key, data)] = _events(engine)
+    assert (kind, key, data["lead_partners"], data["timescale"]) == (
+        "DeliverableAdded",
+        "51",
+        ["community-justice-scotland"],
+        "June 2025",
+    )

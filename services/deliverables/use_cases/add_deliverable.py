@@ -1,0 +1,67 @@
+"""Add a new deliverable to the plan (as 42-50 were added in update 2), opened in the open round."""
+
+from __future__ import annotations
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from services.deliverables.events import DeliverableAdded, EventContext, stage_deliverable_event
+from services.deliverables.models import Deliverable, Organisation, PriorityAction
+from services.deliverables.permissions import ensure_coordinator
+from services.deliverables.plan_writes import open_round, set_partners
+from services.deliverables.schemas_history import NewDeliverableRequest
+from services.deliverables.search import refresh_search_documents
+from services.deliverables.statuses import DeliverableStatus
+from services.deliverables.timescales import due_date_of
+from services.deliverables.use_cases.facts import facts_of
+from shared.errors import BadUserInput, Conflict
+from shared.identity import Identity
+
+
+def add_deliverable(
+    session: Session, *, request: NewDeliverableRequest, identity: Identity, context: EventContext
+) -> Deliverable:
+    ensure_coordinator(identity)
+    action = session.get(PriorityAction, request.priority_action)
+    if action is None:
+        raise BadUserInput(
+            f"There is no priority action {request.priority_action}.", field="priority_action"
+        )
+    _ensure_known_organisations(session, [*request.lead_partners, *request.collaborators])
+    number = request.number or (session.exec(select(func.max(Deliverable.number))).one() or 0) + 1
+    if session.get(Deliverable, number) is not None:
+        raise Conflict(f"Deliverable {number} already exists.")
+    due_date = due_date_of(request.timescale)
+    if due_date is None:
+        raise BadUserInput("The timescale must name a month and year.", field="timescale")
+    current_round = open_round(session)
+    deliverable = Deliverable(
+        number=number,
+        aim_number=action.aim_number,
+        priority_action_number=action.number,
+        title=request.title,
+        text=request.text,
+        original_timescale=request.timescale,
+        timescale=request.timescale,
+        due_date=due_date,
+        status=DeliverableStatus.IN_PROGRESS.value,
+        opened_round=current_round.number if current_round else None,
+    )
+    session.add(deliverable)
+    session.flush()
+    set_partners(session, number, leads=request.lead_partners, collaborators=request.collaborators)
+    payload = DeliverableAdded(
+        **facts_of(session, deliverable), status=deliverable.status, timescale=request.timescale
+    )
+    stage_deliverable_event(session, payload, context)
+    refresh_search_documents(session, [number])
+    return deliverable
+
+
+def _ensure_known_organisations(session: Session, slugs: list[str]) -> None:
+    known = set(
+        session.exec(select(Organisation.slug).where(col(Organisation.slug).in_(slugs))).all()
+    )
+    unknown = sorted(set(slugs) - known)
+    if unknown:
+        raise BadUserInput(f"Unknown organisations: {', '.join(unknown)}.", field="lead_partners")
