@@ -75,6 +75,8 @@ def install_error_pages(app: FastAPI) -> None:
             return RedirectResponse(f"/sign-in?next={request.url.path}", status_code=303)
         if exc.code == "FORBIDDEN":
             return error_page(request, 403, "You cannot do this", exc.message)
+        if exc.code == "RATE_LIMITED":
+            return error_page(request, 429, "Too many requests", "Wait a minute and try again.")
         if exc.code == "NOT_FOUND":
             return error_page(request, 404, "Page not found", exc.message)
         return error_page(request, 400, "Sorry, there is a problem", exc.message)

@@ -11,6 +11,7 @@ from playwright.async_api import expect
 from tests.browser.audit import audit_page
 from tests.browser.measurements import NewContext
 from tests.browser.steps import sign_in
+from tests.e2e.gateway import Gateway
 
 pytestmark = pytest.mark.e2e
 
@@ -80,3 +81,29 @@ async def test_the_coordinator_sees_that_publishing_a_round_is_not_offered_yet(
     await page.get_by_role("link", name="Reporting rounds").click()
     await expect(page.get_by_text("not available yet")).to_be_visible()
     await audit_page(page, "rounds")
+
+
+NOT_LED_BY_POLICE = """
+query { deliverables(first: 100) { nodes { number status leadPartners { slug } } } }"""
+STATUS_OF = "query($n: Int!) { deliverable(number: $n) { status } }"
+
+
+async def test_a_partner_cannot_change_a_deliverable_it_does_not_lead(
+    new_context: NewContext, gateway: Gateway
+) -> None:
+    nodes = (await gateway.data(NOT_LED_BY_POLICE))["deliverables"]["nodes"]
+    other = next(
+        n for n in nodes if "police-scotland" not in {p["slug"] for p in n["leadPartners"]}
+    )
+    new_status = "OUTSTANDING" if other["status"] != "OUTSTANDING" else "COMPLETE"
+    page = await (await new_context()).new_page()
+    await sign_in(page, "police.editor@cjp.test")
+
+    await page.goto(f"/my-deliverables/{other['number']}")
+    await page.get_by_label("New status").select_option(new_status)
+    await page.get_by_label("Reason for the change").fill("Trying someone else's deliverable.")
+    await page.get_by_role("button", name="Save the new status").click()
+
+    await expect(page.get_by_role("heading", name="You cannot do this")).to_be_visible()
+    after = await gateway.data(STATUS_OF, {"n": other["number"]})
+    assert after["deliverable"]["status"] == other["status"]
