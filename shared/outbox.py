@@ -121,6 +121,10 @@ class OutboxRelay:
         """Publish one batch; stops at the first failure so per-key order is kept."""
         producer = await self._ensure_producer()
         rows = await asyncio.to_thread(self._fetch_batch)
+        if rows:
+            # A broker that restarted empty (Tansu's memory storage) has lost its topics; a
+            # producer with cached metadata would write where no consumer reads. Re-assert them.
+            await ensure_topics(self._settings, self._topics)
         published: list[int] = []
         try:
             for row in rows:
