@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ from sqlalchemy.engine import make_url
 
 from conftest import REQUIRE_POSTGRES_ENV, postgres_admin_url, postgres_skip_reason
 from services.deliverables.app import MIGRATIONS, create_app
+from services.deliverables.seed.facts import seed_if_empty
 from services.deliverables.settings import DeliverablesSettings
 from shared.db import make_engine, upgrade_database
 from shared.identity import IDENTITY_HEADER, Identity, Role, sign_identity
@@ -55,9 +57,74 @@ POLICE_EDITOR = IdentityHeaders(
 )
 
 
+def _prepare(url: str, *, seeded: bool) -> None:
+    upgrade_database(url, MIGRATIONS)
+    engine = make_engine(url)
+    if seeded:
+        seed_if_empty(engine)
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Migrated databases, one empty and one seeded, that tests copy instead of rebuilding."""
+    folder = tmp_path_factory.mktemp("templates")
+    templates = {"empty": folder / "empty.db", "seeded": folder / "seeded.db"}
+    for kind, path in templates.items():
+        _prepare(f"sqlite:///{path}", seeded=kind == "seeded")
+    return templates
+
+
+@pytest.fixture(scope="session")
+def postgres_templates() -> Iterator[dict[str, str]]:
+    with postgres_database() as empty_url, postgres_database() as seeded_url:
+        _prepare(empty_url, seeded=False)
+        _prepare(seeded_url, seeded=True)
+        yield {
+            "empty": str(make_url(empty_url).database),
+            "seeded": str(make_url(seeded_url).database),
+        }
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def _copy_of(kind: str, backend: str, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh database copied from the template of ``kind`` on ``backend``."""
+    if backend == "sqlite":
+        target = request.getfixturevalue("tmp_path") / f"{kind}.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_templates")[kind], target)
+        yield f"sqlite:///{target}"
+        return
+    template = request.getfixturevalue("postgres_templates")[kind]
+    admin_url = make_url(postgres_admin_url())
+    name = f"cjp_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture
-def service_settings(database_url: str) -> DeliverablesSettings:
-    return DeliverablesSettings(database_url=database_url, relay_enabled=False, seed_on_start=True)
+def seeded_url(backend: str, request: pytest.FixtureRequest) -> Iterator[str]:
+    yield from _copy_of("seeded", backend, request)
+
+
+@pytest.fixture
+def empty_url(backend: str, request: pytest.FixtureRequest) -> Iterator[str]:
+    yield from _copy_of("empty", backend, request)
+
+
+@pytest.fixture
+def service_settings(seeded_url: str) -> DeliverablesSettings:
+    return DeliverablesSettings(database_url=seeded_url, relay_enabled=False, seed_on_start=True)
 
 
 @pytest.fixture
@@ -126,9 +193,8 @@ def seed_document() -> str:
 
 
 @pytest.fixture
-def empty_engine(database_url: str) -> Iterator[Engine]:
+def empty_engine(empty_url: str) -> Iterator[Engine]:
     """A migrated database with no plan in it."""
-    upgrade_database(database_url, MIGRATIONS)
-    engine = make_engine(database_url)
+    engine = make_engine(empty_url)
     yield engine
     engine.dispose()

@@ -37,9 +37,9 @@ async def _consume_until(bootstrap: str, correlation_id: str) -> tuple[bytes, di
 
 
 async def test_status_change_is_published_to_kafka(
-    kafka_broker: TansuBroker, database_url: str
+    kafka_broker: TansuBroker, seeded_url: str
 ) -> None:
-    settings = DeliverablesSettings(database_url=database_url)
+    settings = DeliverablesSettings(database_url=seeded_url)
     common = CommonSettings(kafka_bootstrap_servers=kafka_broker.bootstrap)
     correlation_id = f"kafka-{uuid.uuid4()}"
     with TestClient(create_app(settings, common)) as client:
