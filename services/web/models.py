@@ -71,6 +71,7 @@ class Deliverable(GatewayModel):
     collaborators: list[Organisation] = Field(default_factory=list)
     latest_update: str | None = None
     updated_at: datetime | None = None
-
-    def is_overdue(self, today: date) -> bool:
-        return self.due_date is not None and self.due_date < today and self.status != "COMPLETE"
+    # The gateway's rule: past its due date and not complete.
+    overdue: bool = False
+    original_timescale: str | None = None
+    further_detail: str | None = None

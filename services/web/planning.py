@@ -18,6 +18,7 @@ STATUSES = [
 ]
 DELIVERABLE_FIELDS = """
   number title aim priorityAction timescale dueDate status statusLabel latestUpdate updatedAt
+  overdue originalTimescale furtherDetail
   leadPartners { slug name } collaborators { slug name }
 """
 DELIVERABLES_PAGE = f"""
@@ -93,7 +94,7 @@ async def load_plan(caller: Caller, today: date) -> Plan:
         summaries.append(AimSummary(aim, mine, Counter(d.status for d in mine)))
     return Plan(
         aims=summaries,
-        overdue=[d for d in deliverables if d.is_overdue(today)],
+        overdue=[d for d in deliverables if d.overdue],
         totals=Counter(d.status for d in deliverables),
         today=today,
     )

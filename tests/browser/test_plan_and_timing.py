@@ -18,7 +18,8 @@ STATUS_TOTALS = """
 query { complete: deliverables(filter: {status: COMPLETE}) { totalCount }
   inProgress: deliverables(filter: {status: IN_PROGRESS}) { totalCount }
   revised: deliverables(filter: {status: IN_PROGRESS_REVISED}) { totalCount }
-  outstanding: deliverables(filter: {status: OUTSTANDING}) { totalCount } }"""
+  outstanding: deliverables(filter: {status: OUTSTANDING}) { totalCount }
+  overdue: deliverables(filter: {overdue: true}) { totalCount } }"""
 LOADS = 5
 SEARCH_URL = "/find-services?local_authority=fife&service_type=bail-supervision"
 
@@ -36,6 +37,7 @@ async def test_the_plan_shows_status_counts_per_aim_that_match_the_gateway(
     ]
     await expect(all_aims).to_have_text([str(n) for n in [*expected, sum(expected)]])
     await expect(page.get_by_role("heading", name="Overdue deliverables")).to_be_visible()
+    await expect(page.locator(".web-overdue li")).to_have_count(totals["overdue"]["totalCount"])
     await expect(page.get_by_role("heading", name="Aim 1:", exact=False)).to_be_visible()
     await audit_page(page, "plan")
 

@@ -33,5 +33,5 @@ async def deliverable_page(
     return render(
         request,
         "deliverable.html",
-        {"d": deliverable, "title": f"Deliverable {number}", "nav": "plan", "today": date.today()},
+        {"d": deliverable, "title": f"Deliverable {number}", "nav": "plan"},
     )
