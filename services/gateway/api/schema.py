@@ -8,13 +8,14 @@ from functools import partial
 import strawberry
 import structlog
 from graphql import GraphQLError
-from graphql.validation import NoSchemaIntrospectionCustomRule
+from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     QueryDepthLimiter,
     SchemaExtension,
+    ValidationCache,
 )
 from strawberry.types import ExecutionContext
 
@@ -26,6 +27,19 @@ from services.gateway.errors import GatewayError
 from services.gateway.settings import GatewaySettings
 
 log = structlog.get_logger()
+
+
+_CACHE_SIZE = 256
+
+
+def _validation_rules(settings: GatewaySettings) -> list[type[ASTValidationRule]]:
+    rules = [
+        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+    ]
+    if not settings.introspection_allowed:
+        rules.append(NoSchemaIntrospectionCustomRule)
+    return rules
 
 
 class GatewaySchema(strawberry.Schema):
@@ -41,15 +55,15 @@ class GatewaySchema(strawberry.Schema):
 
 
 def build_schema(settings: GatewaySettings) -> strawberry.Schema:
-    # Factories: strawberry builds fresh extension instances for every operation.
+    # Factories: strawberry builds fresh extension instances for every operation. The
+    # validation rules are built once, so ValidationCache can reuse the result for a query.
+    rules = _validation_rules(settings)
     extensions: list[Callable[[], SchemaExtension]] = [
         ErrorCodes,
-        partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
         partial(MaxTokensLimiter, max_token_count=settings.max_query_tokens),
-        partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
+        partial(AddValidationRules, rules),
+        partial(ValidationCache, maxsize=_CACHE_SIZE),
     ]
-    if not settings.introspection_allowed:
-        extensions.append(partial(AddValidationRules, [NoSchemaIntrospectionCustomRule]))
     return GatewaySchema(
         query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions
     )
