@@ -17,6 +17,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from services.gateway import accounts
 from services.gateway.api.context import get_context
 from services.gateway.api.schema import build_schema
+from services.gateway.correlation import CorrelationMiddleware
 from services.gateway.live_feed import DeliverableStatusFeed, consume_status_changes
 from services.gateway.protection import ProtectionMiddleware, TokenBuckets
 from services.gateway.runtime import GatewayRuntime
@@ -76,6 +77,7 @@ def create_app(
     app.add_middleware(
         ProtectionMiddleware, max_body_bytes=settings.max_body_bytes, buckets=buckets
     )
+    app.add_middleware(CorrelationMiddleware)  # outermost: even refusals carry an id
     return app
 
 

@@ -91,12 +91,20 @@ async def test_invalid_queries_are_bad_user_input(graphql: GraphQLClient) -> Non
 async def test_the_correlation_id_is_forwarded_to_the_services(
     graphql: GraphQLClient, fakes: FakeServices
 ) -> None:
-    await graphql.http.post(
+    response = await graphql.http.post(
         f"{graphql.url}/graphql",
         json={"query": "query { aims { number } }"},
         headers={"X-Correlation-ID": "trace-me-123"},
     )
-    assert fakes.deliverables.correlation_ids == ["trace-me-123"]
+    assert response.headers["x-correlation-id"] == "trace-me-123"
+    forged = await graphql.http.post(
+        f"{graphql.url}/graphql",
+        json={"query": "query { aims { number } }"},
+        headers={"X-Correlation-ID": 'x" event=forged'},
+    )
+    fresh = forged.headers["x-correlation-id"]
+    assert fresh != 'x" event=forged' and len(fresh) == 36
+    assert fakes.deliverables.correlation_ids == ["trace-me-123", fresh]
 
 
 async def test_ids_cannot_reach_other_paths_of_a_service(
