@@ -57,42 +57,46 @@ def deliverable_history(session: Session, number: int) -> DeliverableHistory:
         closed_round=deliverable.closed_round,
         original_timescale=deliverable.original_timescale,
         timescale=deliverable.timescale,
-        revisions=[
-            RevisionOut(
-                round=r.round_number,
-                old_timescale=r.old_timescale,
-                new_timescale=r.new_timescale,
-                due_date=r.new_due_date,
-                reason=r.reason,
-                recorded_by=r.recorded_by,
-                recorded_at=r.recorded_at,
-            )
-            for r in revisions
-        ],
-        status_changes=[
-            StatusChangeOut(
-                round=c.round_number,
-                old_status=c.old_status,
-                new_status=c.new_status,
-                reason=c.reason,
-                changed_by=c.changed_by,
-                changed_by_name=c.changed_by_name,
-                changed_at=c.changed_at,
-            )
-            for c in changes
-        ],
-        rounds=[
-            RoundReportOut(
-                round=report.round_number,
-                round_name=reporting_round.name,
-                status=DeliverableStatus(report.status),
-                status_label=DeliverableStatus(report.status).label,
-                narrative=report.narrative,
-                submitted_by=report.submitted_by,
-                submitted_at=report.submitted_at,
-            )
-            for report, reporting_round in reports
-        ],
+        revisions=[_revision_out(row) for row in revisions],
+        status_changes=[_change_out(row) for row in changes],
+        rounds=[_report_out(report, named) for report, named in reports],
+    )
+
+
+def _revision_out(row: TimescaleRevision) -> RevisionOut:
+    return RevisionOut(
+        round=row.round_number,
+        old_timescale=row.old_timescale,
+        new_timescale=row.new_timescale,
+        due_date=row.new_due_date,
+        reason=row.reason,
+        recorded_by=row.recorded_by,
+        recorded_at=row.recorded_at,
+    )
+
+
+def _change_out(row: StatusChange) -> StatusChangeOut:
+    return StatusChangeOut(
+        round=row.round_number,
+        old_status=row.old_status,
+        new_status=row.new_status,
+        reason=row.reason,
+        changed_by=row.changed_by,
+        changed_by_name=row.changed_by_name,
+        changed_at=row.changed_at,
+    )
+
+
+def _report_out(report: RoundReport, reporting_round: ReportingRound) -> RoundReportOut:
+    status = DeliverableStatus(report.status)
+    return RoundReportOut(
+        round=report.round_number,
+        round_name=reporting_round.name,
+        status=status,
+        status_label=status.label,
+        narrative=report.narrative,
+        submitted_by=report.submitted_by,
+        submitted_at=report.submitted_at,
     )
 
 

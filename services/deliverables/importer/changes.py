@@ -103,19 +103,8 @@ def _add(entry: PlanEntry, context: EntryContext) -> None:
             "deliverables (expected it under an 'Aim' and 'Priority Action' heading)",
         )
     session = context.session
-    timescale = entry.revisions[-1].timescale if entry.revisions else entry.original_timescale
-    deliverable = Deliverable(
-        number=entry.number,
-        aim_number=entry.aim,
-        priority_action_number=entry.priority_action,
-        title=short_title(entry.text),
-        status=entry.status.value,
-        opened_round=entry.opened_round,
-        closed_round=entry.closed_round,
-        timescale=timescale,
-        due_date=due_date_of(timescale),
-    )
-    _copy_text(deliverable, entry)
+    deliverable = _new_deliverable(entry, entry.aim, entry.priority_action)
+    timescale = deliverable.timescale
     session.add(deliverable)
     leads = context.resolver.leads(entry.lead_text)
     collaborators = context.resolver.mentioned(entry.collaboration_text)
@@ -142,6 +131,23 @@ def _add(entry: PlanEntry, context: EntryContext) -> None:
         **_facts(deliverable, context), status=entry.status.value, timescale=timescale
     )
     stage_deliverable_event(session, payload, context.events)
+
+
+def _new_deliverable(entry: PlanEntry, aim: int, priority_action: int) -> Deliverable:
+    timescale = entry.revisions[-1].timescale if entry.revisions else entry.original_timescale
+    deliverable = Deliverable(
+        number=entry.number,
+        aim_number=aim,
+        priority_action_number=priority_action,
+        title=short_title(entry.text),
+        status=entry.status.value,
+        opened_round=entry.opened_round,
+        closed_round=entry.closed_round,
+        timescale=timescale,
+        due_date=due_date_of(timescale),
+    )
+    _copy_text(deliverable, entry)
+    return deliverable
 
 
 def _copy_text(deliverable: Deliverable, entry: PlanEntry) -> None:
