@@ -45,6 +45,7 @@ class EventConsumer:
             auto_offset_reset="earliest",
             session_timeout_ms=settings.consumer_session_timeout_ms,
             heartbeat_interval_ms=settings.consumer_heartbeat_interval_ms,
+            fetch_max_wait_ms=settings.consumer_fetch_max_wait_ms,
             description="Change events that may concern subscribers",
         )
 

@@ -65,12 +65,23 @@ class SmtpConnection:
     async def send(self, email: OutgoingEmail) -> SendResult:
         message = build_message(email, mail_from=self._settings.mail_from)
         try:
-            client = await self._connected()
-            await client.send_message(message)
+            await self._send_on_live_session(message)
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
             await self.close()  # a fresh session is simpler than recovering a half-sent one
             return classify(exc)
         return SendResult(Outcome.SENT)
+
+    async def _send_on_live_session(self, message: EmailMessage) -> None:
+        """A kept-open session the server has since closed gets one fresh reconnect."""
+        reused = self._client is not None and self._client.is_connected
+        client = await self._connected()
+        try:
+            await client.send_message(message)
+        except (aiosmtplib.SMTPServerDisconnected, ConnectionError):
+            if not reused:
+                raise
+            await self.close()
+            await (await self._connected()).send_message(message)
 
     async def _connected(self) -> aiosmtplib.SMTP:
         if self._client is None or not self._client.is_connected:

@@ -47,20 +47,27 @@ def record_attempts(
 
 def _record_sent(session: Session, sent: list[Attempt]) -> None:
     now = utc_now()
-    for attempt in sent:
+    if sent:
+        rows = [
+            {
+                "id": attempt.delivery_id,
+                "state": DeliveryState.SENT.value,
+                "sent_at": now,
+                "subject": attempt.subject,
+                "body_text": attempt.body_text,
+                "last_error": None,
+                "lease_token": None,
+                "lease_until": None,
+            }
+            for attempt in sent
+        ]
+        session.execute(update(Delivery), rows)  # one executemany by primary key
+        ids = [attempt.delivery_id for attempt in sent]
         session.execute(
             update(Delivery)
-            .where(col(Delivery.id) == attempt.delivery_id)
-            .values(
-                state=DeliveryState.SENT.value,
-                sent_at=now,
-                attempts=col(Delivery.attempts) + 1,
-                subject=attempt.subject,
-                body_text=attempt.body_text,
-                last_error=None,
-                lease_token=None,
-                lease_until=None,
-            )
+            .where(col(Delivery.id).in_(ids))
+            .values(attempts=col(Delivery.attempts) + 1)
+            .execution_options(synchronize_session=False)
         )
     subscriber_ids = {a.subscriber_id for a in sent if a.subscriber_id is not None}
     if subscriber_ids:

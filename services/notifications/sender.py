@@ -21,7 +21,9 @@ from services.notifications.tables import (
     Delivery,
     DeliveryKind,
     DeliveryState,
+    ReceivedEvent,
     Subscriber,
+    Subscription,
     utc_now,
 )
 from shared.db import transaction
@@ -38,6 +40,16 @@ class Job:
     email: OutgoingEmail
 
 
+def preload(session: Session, claimed: list[Delivery]) -> None:
+    """Load a batch's subscribers, subscriptions and events in three queries (identity map)."""
+    subscribers = {d.subscriber_id for d in claimed if d.subscriber_id}
+    subscriptions = {d.subscription_id for d in claimed if d.subscription_id}
+    events = {d.event_id for d in claimed if d.event_id}
+    session.exec(select(Subscriber).where(col(Subscriber.id).in_(subscribers))).all()
+    session.exec(select(Subscription).where(col(Subscription.id).in_(subscriptions))).all()
+    session.exec(select(ReceivedEvent).where(col(ReceivedEvent.event_id).in_(events))).all()
+
+
 class Sender:
     """Sends due mail in batches over a few SMTP sessions, at most ``send_rate_per_minute``."""
 
@@ -50,6 +62,8 @@ class Sender:
         self._limiter = RateLimiter(settings.send_rate_per_minute)
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
+        # Kept open between batches: a new SMTP session per batch costs more than the email.
+        self._connections = [SmtpConnection(settings) for _ in range(settings.sender_concurrency)]
 
     def wake(self) -> None:
         self._wake.set()
@@ -59,6 +73,13 @@ class Sender:
         self._wake.set()
 
     async def run(self) -> None:
+        try:
+            await self._run_until_stopped()
+        finally:
+            for connection in self._connections:
+                await connection.close()
+
+    async def _run_until_stopped(self) -> None:
         while not self._stopping.is_set():
             try:
                 sent = await self.send_due()
@@ -90,27 +111,17 @@ class Sender:
         queue = list(reversed(jobs))
         attempts: list[Attempt] = []
 
-        async def worker() -> None:
-            connection = SmtpConnection(self._settings)
-            try:
-                while queue:
-                    job = queue.pop()
-                    await self._limiter.acquire()
-                    result = await connection.send(job.email)
-                    attempts.append(
-                        Attempt(
-                            job.delivery_id,
-                            job.subscriber_id,
-                            result,
-                            job.email.subject,
-                            job.email.text,
-                        )
-                    )
-            finally:
-                await connection.close()
+        async def worker(connection: SmtpConnection) -> None:
+            while queue:
+                job = queue.pop()
+                await self._limiter.acquire()
+                result = await connection.send(job.email)
+                email = job.email
+                attempts.append(
+                    Attempt(job.delivery_id, job.subscriber_id, result, email.subject, email.text)
+                )
 
-        workers = min(self._settings.sender_concurrency, len(jobs))
-        await asyncio.gather(*(worker() for _ in range(workers)))
+        await asyncio.gather(*(worker(c) for c in self._connections[: len(jobs)]))
         return attempts
 
     def _claim_and_compose(self) -> list[Job]:
@@ -118,9 +129,9 @@ class Sender:
         with transaction(self._engine) as session:
             self._claim(session, token)
         with transaction(self._engine) as session:
-            claimed = session.exec(
-                select(Delivery).where(Delivery.lease_token == token).order_by(col(Delivery.id))
-            )
+            statement = select(Delivery).where(Delivery.lease_token == token)
+            claimed = list(session.exec(statement.order_by(col(Delivery.id))))
+            preload(session, claimed)
             return [job for delivery in claimed if (job := self._job_for(session, delivery))]
 
     def _claim(self, session: Session, token: str) -> None:

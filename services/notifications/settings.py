@@ -42,6 +42,8 @@ class NotificationsSettings(BaseSettings):
     consumer_retry_base_seconds: float = 0.2
     consumer_session_timeout_ms: int = 10_000
     consumer_heartbeat_interval_ms: int = 3_000
+    # How long a fetch may wait for new records; low keeps an immediate email immediate.
+    consumer_fetch_max_wait_ms: int = 100
 
     sender_poll_interval_seconds: float = 0.5
     sender_batch_size: int = 200

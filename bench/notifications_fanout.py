@@ -1,0 +1,350 @@
+"""Notifications fan-out: emails per second to a local SMTP sink, and end-to-end delay.
+
+Run on demand (not part of `make test`):
+
+    .venv/bin/python bench/notifications_fanout.py                   # SQLite, 10,000 subscribers
+    .venv/bin/python bench/notifications_fanout.py --database-url postgresql+psycopg://postgres@127.0.0.1/bench
+
+In one run, on one machine, everything on 127.0.0.1 and free ports:
+1. raw limits: plain aiokafka consume rate on the same Tansu broker, and plain aiosmtplib send
+   rate (same number of SMTP sessions as the service uses) to the same aiosmtpd sink;
+2. fan-out: one `DeliverableStatusChanged` for deliverable 40 with N confirmed subscribers, timed
+   from publish to the last email at the sink, through the real consumer, database and sender;
+3. delay: K events, one at a time, each timed from publish to its email at the sink (p50/p95).
+Every loop is bounded in count and time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import aiosmtplib  # noqa: E402
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer  # noqa: E402
+from sqlalchemy import insert  # noqa: E402
+
+from services.notifications.running import running  # noqa: E402
+from services.notifications.settings import NotificationsSettings  # noqa: E402
+from services.notifications.tables import Subscriber, Subscription, utc_now  # noqa: E402
+from services.notifications.tests.sinks import Broker, free_port  # noqa: E402
+from services.notifications.topics import CONSUMED_TOPICS, DEAD_LETTER_TOPIC  # noqa: E402
+from services.notifications.wiring import build_wiring  # noqa: E402
+from shared.db import transaction  # noqa: E402
+from shared.events import EventEnvelope  # noqa: E402
+from shared.kafka import ensure_topics  # noqa: E402
+from shared.logging import configure_logging  # noqa: E402
+from shared.settings import CommonSettings  # noqa: E402
+
+TIME_LIMIT_SECONDS = 600
+
+
+SINK_PROGRAM = """
+import asyncio, sys, time
+from aiosmtpd.controller import Controller
+
+class Handler:
+    async def handle_DATA(self, server, session, envelope):
+        sys.stdout.write(f"{time.time()} {envelope.rcpt_tos[0]}\\n")
+        sys.stdout.flush()
+        return "250 OK"
+
+controller = Controller(Handler(), hostname="127.0.0.1", port=int(sys.argv[1]))
+controller.start()
+sys.stdout.write("ready\\n")
+sys.stdout.flush()
+sys.stdin.read()
+controller.stop()
+"""
+
+
+class SinkProcess:
+    """An aiosmtpd sink in its own process (as a real one would be) that reports each arrival."""
+
+    def __init__(self, port: int) -> None:
+        self.arrivals: list[tuple[float, str]] = []
+        self._lock = threading.Lock()
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", SINK_PROGRAM, str(port)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self._process.stdout is not None
+        if self._process.stdout.readline().strip() != "ready":
+            raise RuntimeError("the SMTP sink did not start")
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self._process.stdout is not None
+        for line in self._process.stdout:
+            stamp, address = line.split(" ", 1)
+            with self._lock:
+                self.arrivals.append((float(stamp), address.strip()))
+
+    def count(self) -> int:
+        with self._lock:
+            return len(self.arrivals)
+
+    def clear(self) -> None:
+        with self._lock:
+            self.arrivals.clear()
+
+    def stop(self) -> None:
+        assert self._process.stdin is not None
+        self._process.stdin.close()
+        self._process.wait(timeout=10)
+
+
+def envelope_for(number: int, status: str) -> EventEnvelope:
+    data = {
+        "number": number,
+        "title": "Benchmark deliverable",
+        "aim": 3,
+        "priority_action": 7,
+        "lead_partners": ["police-scotland"],
+        "old_status": "in_progress",
+        "new_status": status,
+        "round": None,
+    }
+    return EventEnvelope(
+        event_type="DeliverableStatusChanged", source="bench", aggregate_id=str(number), data=data
+    )
+
+
+async def kafka_consume_rate(bootstrap: str, messages: int) -> float:
+    """Messages per second one plain aiokafka consumer reads from a fresh group."""
+    topic = f"bench.raw.{uuid.uuid4().hex[:8]}"
+    payload = envelope_for(40, "complete").to_bytes()
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=5)
+    await producer.start()
+    try:
+        batch = [producer.send(topic, payload, key=str(i % 50).encode()) for i in range(messages)]
+        await asyncio.gather(*batch)
+        await producer.flush()
+    finally:
+        await producer.stop()
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        group_id=f"bench-{uuid.uuid4().hex[:6]}",
+        auto_offset_reset="earliest",
+        session_timeout_ms=2000,
+        heartbeat_interval_ms=300,
+    )
+    await consumer.start()
+    seen, started = 0, 0.0
+    try:
+        async with asyncio.timeout(TIME_LIMIT_SECONDS):
+            while seen < messages:
+                batches = await consumer.getmany(timeout_ms=1000, max_records=5000)
+                if batches and not started:
+                    started = time.time()
+                seen += sum(len(records) for records in batches.values())
+    finally:
+        await consumer.stop()
+    return messages / (time.time() - started)
+
+
+async def smtp_send_rate(port: int, messages: int, sessions: int) -> float:
+    """Emails per second with plain aiosmtplib over ``sessions`` reused connections."""
+    remaining = list(range(messages))
+
+    async def worker() -> None:
+        client = aiosmtplib.SMTP(hostname="127.0.0.1", port=port, start_tls=False)
+        await client.connect()
+        try:
+            while remaining:
+                index = remaining.pop()
+                message = EmailMessage()
+                message["From"] = "bench@cjp.test"
+                message["To"] = f"raw{index}@bench.test"
+                message["Subject"] = "Raw send"
+                message.set_content("Plain text body of a typical length. " * 10)
+                message.add_alternative(
+                    "<p>HTML body of a typical length.</p>" * 10, subtype="html"
+                )
+                await client.send_message(message)
+        finally:
+            await client.quit()
+
+    started = time.time()
+    await asyncio.wait_for(asyncio.gather(*(worker() for _ in range(sessions))), TIME_LIMIT_SECONDS)
+    return messages / (time.time() - started)
+
+
+def add_subscribers(settings: NotificationsSettings, count: int, engine: Any) -> None:
+    now = utc_now()
+    with transaction(engine) as session:
+        session.execute(
+            insert(Subscriber),
+            [
+                {
+                    "email": f"s{i}@bench.test",
+                    "timezone": "Europe/London",
+                    "digest_time": "08:00",
+                    "digest_weekday": 0,
+                    "permanent_failures": 0,
+                    "created_at": now,
+                }
+                for i in range(count)
+            ],
+        )
+        session.execute(
+            insert(Subscription),
+            [
+                {
+                    "subscriber_id": i + 1,
+                    "target_kind": "deliverable",
+                    "target_value": "40",
+                    "transition": "any",
+                    "frequency": "immediately",
+                    "status": "confirmed",
+                    "created_at": now,
+                    "confirmed_at": now,
+                }
+                for i in range(count)
+            ],
+        )
+        session.add(Subscriber(email="delay@bench.test"))
+        session.flush()
+        session.execute(
+            insert(Subscription),
+            [
+                {
+                    "subscriber_id": count + 1,
+                    "target_kind": "deliverable",
+                    "target_value": "7",
+                    "transition": "any",
+                    "frequency": "immediately",
+                    "status": "confirmed",
+                    "created_at": now,
+                    "confirmed_at": now,
+                }
+            ],
+        )
+
+
+async def wait_for_count(handler: SinkProcess, target: int, limit: float) -> None:
+    deadline = time.time() + limit
+    while handler.count() < target:
+        if time.time() > deadline:
+            raise TimeoutError(f"only {handler.count()} of {target} emails arrived")
+        await asyncio.sleep(0.005)
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    configure_logging("bench", level="WARNING")
+    broker = Broker()
+    smtp_port = free_port()
+    handler = SinkProcess(smtp_port)
+    workdir = tempfile.mkdtemp(prefix="cjp-bench-")
+    database_url = args.database_url or f"sqlite:///{workdir}/notifications.db"
+    settings = NotificationsSettings(
+        database_url=database_url,
+        smtp_port=smtp_port,
+        send_rate_per_minute=0,
+        sender_batch_size=args.batch_size,
+        sender_concurrency=args.sessions,
+        consumer_session_timeout_ms=2000,
+        consumer_heartbeat_interval_ms=300,
+    )
+    common = CommonSettings(kafka_bootstrap_servers=broker.bootstrap, environment="test")
+    results: dict[str, Any] = {
+        "subscribers": args.subscribers,
+        "database": database_url.split(":")[0],
+    }
+    try:
+        results["raw_kafka_consume_per_s"] = round(
+            await kafka_consume_rate(broker.bootstrap, args.kafka_messages)
+        )
+        results["raw_smtp_send_per_s"] = round(
+            await smtp_send_rate(smtp_port, args.smtp_messages, args.sessions)
+        )
+        handler.clear()
+        await ensure_topics(common, [*CONSUMED_TOPICS, DEAD_LETTER_TOPIC])
+        wiring = build_wiring(settings, common)
+        add_subscribers(settings, args.subscribers, wiring.engine)
+        producer = AIOKafkaProducer(bootstrap_servers=broker.bootstrap)
+        await producer.start()
+        async with running(wiring):
+            await asyncio.wait_for(wiring.consumer.started.wait(), 60)
+            results.update(await fan_out(producer, handler, args.subscribers))
+            results.update(await delays(producer, handler, args.events))
+        await producer.stop()
+    finally:
+        handler.stop()
+        broker.stop()
+    return results
+
+
+async def fan_out(
+    producer: AIOKafkaProducer, handler: SinkProcess, subscribers: int
+) -> dict[str, Any]:
+    started = time.time()
+    await producer.send_and_wait(
+        "deliverables.deliverable.v1", envelope_for(40, "complete").to_bytes(), key=b"40"
+    )
+    await wait_for_count(handler, subscribers, TIME_LIMIT_SECONDS)
+    first, last = handler.arrivals[0][0], handler.arrivals[-1][0]
+    return {
+        "fanout_first_email_after_s": round(first - started, 3),
+        "fanout_total_s": round(last - started, 2),
+        "fanout_emails_per_s": round(subscribers / (last - started)),
+        "fanout_emails_per_s_while_sending": round(subscribers / max(last - first, 1e-9)),
+    }
+
+
+async def delays(producer: AIOKafkaProducer, handler: SinkProcess, events: int) -> dict[str, Any]:
+    samples: list[float] = []
+    for index in range(events):
+        before = handler.count()
+        started = time.time()
+        status = "complete" if index % 2 else "outstanding"
+        await producer.send_and_wait(
+            "deliverables.deliverable.v1", envelope_for(7, status).to_bytes(), key=b"7"
+        )
+        await wait_for_count(handler, before + 1, 30)
+        samples.append((handler.arrivals[before][0] - started) * 1000)
+        await asyncio.sleep(0.05)
+    quantiles = statistics.quantiles(samples, n=20)
+    return {
+        "delay_events": events,
+        "delay_p50_ms": round(statistics.median(samples), 1),
+        "delay_p95_ms": round(quantiles[18], 1),
+        "delay_max_ms": round(max(samples), 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--subscribers", type=int, default=10_000)
+    parser.add_argument("--events", type=int, default=50, help="events timed one at a time")
+    parser.add_argument("--kafka-messages", type=int, default=20_000)
+    parser.add_argument("--smtp-messages", type=int, default=3_000)
+    parser.add_argument("--sessions", type=int, default=NotificationsSettings().sender_concurrency)
+    parser.add_argument("--batch-size", type=int, default=NotificationsSettings().sender_batch_size)
+    parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
+    args = parser.parse_args()
+    results = asyncio.run(run(args))
+    width = max(len(key) for key in results)
+    for key, value in results.items():
+        print(f"{key.ljust(width)}  {value}")
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()
