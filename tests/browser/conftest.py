@@ -14,7 +14,7 @@ from tests.browser.measurements import MEASUREMENTS_FILE, WEB_MEASUREMENTS, NewC
 from tests.browser.requirements import CHROMIUM, skip_reason
 
 if TYPE_CHECKING:
-    from playwright.async_api import Browser, BrowserContext
+    from playwright.async_api import Browser, BrowserContext, Page
 
     from tests.e2e.gateway import Gateway
     from tests.e2e.system import RunningSystem
@@ -91,16 +91,22 @@ async def browser(web_system: RunningSystem) -> AsyncIterator[Browser]:
 async def new_context(browser: Browser, web_url: str) -> AsyncIterator[NewContext]:
     """Fresh browser profiles (cookies, cache) for one test; closed at its end."""
     opened: list[BrowserContext] = []
+    script_errors: list[str] = []
+
+    def watch(page: Page) -> None:
+        page.on("pageerror", lambda error: script_errors.append(f"{page.url}: {error}"))
 
     async def open_context(**options: Any) -> BrowserContext:
         context = await browser.new_context(base_url=web_url, **options)
         context.set_default_timeout(15_000)
+        context.on("page", watch)
         opened.append(context)
         return context
 
     yield open_context
     for context in opened:
         await context.close()
+    assert not script_errors, f"uncaught script errors on the pages: {script_errors}"
 
 
 @pytest.hookimpl(wrapper=True)
