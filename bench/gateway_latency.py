@@ -90,7 +90,11 @@ async def _client(
         began = time.perf_counter()
         if request.json_body is not None:
             response = await http.post(request.url, json=request.json_body)
-            failed = response.status_code != 200 or "errors" in response.json()
+            body = response.json() if response.status_code < 500 else {}
+            failed = response.status_code != 200 or "errors" in body
+            if failed:
+                codes = [e.get("extensions", {}).get("code") for e in body.get("errors", [])]
+                print(f"  gateway answered {response.status_code} {codes}", file=sys.stderr)
         else:
             response = await http.get(request.url, params=request.params)
             failed = response.status_code != 200
