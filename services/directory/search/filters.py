@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlmodel import col
 
 from services.directory.search.criteria import SearchCriteria
@@ -99,9 +99,9 @@ def open_at(moment: datetime) -> ColumnElement[bool]:
     local = moment.astimezone(LOCAL_TIME)
     day = _DAY_CODES[local.weekday()]
     clock = local.strftime("%H:%M")
-    return exists().where(
-        col(Schedule.service_id) == col(Service.id),
+    open_schedules = select(col(Schedule.service_id)).where(
         col(Schedule.byday).contains(day),
         col(Schedule.opens_at) <= clock,
         col(Schedule.closes_at) > clock,
     )
+    return col(Service.id).in_(open_schedules)

@@ -2,23 +2,68 @@
 
 from __future__ import annotations
 
+import shutil
+import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
 
-from services.directory.app import create_app
+from conftest import postgres_admin_url
+from services.directory.app import create_app, prepare_database
 from services.directory.settings import DirectorySettings
-from shared.db import make_engine
 from shared.identity import IDENTITY_HEADER, Identity, Role, sign_identity
 from shared.settings import get_common_settings
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated, seeded SQLite file, copied for each test (migrating costs more than copying)."""
+    path = tmp_path_factory.mktemp("directory-template") / "template.db"
+    prepare_database(DirectorySettings(database_url=f"sqlite:///{path}"))
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    """A migrated, seeded PostgreSQL database that test databases are created from."""
+    admin = create_engine(make_url(postgres_admin_url()), isolation_level="AUTOCOMMIT")
+    name = f"cjp_directory_template_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(postgres_admin_url()).set(database=name).render_as_string(hide_password=False)
+    try:
+        prepare_database(DirectorySettings(database_url=url))
+        yield name
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture
-def directory_settings(database_url: str) -> DirectorySettings:
+def prepared_database_url(database_url: str, request: pytest.FixtureRequest) -> str:
+    """``database_url`` (SQLite or PostgreSQL), already migrated and seeded from a template."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), str(url.database))
+        return database_url
+    template = request.getfixturevalue("postgres_template")
+    admin = create_engine(make_url(postgres_admin_url()), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE "{url.database}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{url.database}" TEMPLATE "{template}"'))
+    admin.dispose()
+    return database_url
+
+
+@pytest.fixture
+def directory_settings(prepared_database_url: str) -> DirectorySettings:
     return DirectorySettings(
-        database_url=database_url, run_outbox_relay=False, review_check_interval_seconds=0
+        database_url=prepared_database_url, run_outbox_relay=False, review_check_interval_seconds=0
     )
 
 
@@ -33,13 +78,6 @@ def engine(client: TestClient) -> Engine:
     """The engine of the running app (the app has migrated and seeded it)."""
     found: Engine = client.app.state.engine  # type: ignore[attr-defined]
     return found
-
-
-@pytest.fixture
-def fresh_engine(database_url: str) -> Iterator[Engine]:
-    made = make_engine(database_url)
-    yield made
-    made.dispose()
 
 
 def identity_headers(
