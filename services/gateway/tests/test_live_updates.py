@@ -67,11 +67,13 @@ async def _subscribe(url: str) -> ClientConnection:
     return ws
 
 
-async def _next_change(ws: ClientConnection, producer: AIOKafkaProducer) -> dict[str, Any]:
+async def _next_change(
+    ws: ClientConnection, producer: AIOKafkaProducer, attempts: int = 40
+) -> dict[str, Any]:
     """Publish until a matching change arrives (the feed starts from the topic's end)."""
     await producer.send_and_wait(DELIVERABLE_TOPIC, b"not json", key=b"40")
     await producer.send_and_wait(DELIVERABLE_TOPIC, status_changed(41), key=b"41")
-    for _ in range(40):
+    for _ in range(attempts):
         await producer.send_and_wait(DELIVERABLE_TOPIC, status_changed(40), key=b"40")
         try:
             message = json.loads(await asyncio.wait_for(ws.recv(), timeout=0.5))
@@ -106,3 +108,27 @@ async def test_status_changes_from_kafka_reach_graphql_subscribers(
         "round": "Spring 2026",
         "deliverable": {"number": 40, "title": "Deliverable 40 short title"},
     }
+
+
+async def test_the_feed_starts_streaming_once_a_late_broker_comes_up(
+    start_gateway: GatewayFactory,
+) -> None:
+    from conftest import TansuBroker, free_port
+
+    broker = TansuBroker(free_port())  # not started yet: the gateway must wait for it
+    common = CommonSettings(kafka_bootstrap_servers=broker.bootstrap)
+    url = await start_gateway(common, live_updates_enabled=True)
+    ws = await _subscribe(url)
+    await asyncio.to_thread(broker.start)
+    try:
+        await ensure_topics(common, [DELIVERABLE_TOPIC])
+        producer = AIOKafkaProducer(bootstrap_servers=broker.bootstrap)
+        await producer.start()
+        try:
+            change = await _next_change(ws, producer, attempts=60)
+        finally:
+            await producer.stop()
+    finally:
+        await ws.close()
+        await asyncio.to_thread(broker.stop)
+    assert change["number"] == 40 and change["newStatus"] == "COMPLETE"
