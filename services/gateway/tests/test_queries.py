@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from services.gateway.tests.conftest import GraphQLClient, error_codes
 from services.gateway.tests.fake_services import make_deliverable
 
@@ -112,3 +114,25 @@ async def test_me_is_the_signed_in_user_and_null_for_the_public(graphql: GraphQL
 async def test_an_unknown_deliverable_is_null_not_an_error(graphql: GraphQLClient) -> None:
     result = await graphql.run("query { deliverable(number: 999) { number } }")
     assert result["data"]["deliverable"] is None and "errors" not in result
+
+
+@pytest.mark.parametrize(
+    ("user", "sees_contacts"),
+    [
+        (None, False),
+        ("police.editor@cjp.test", False),
+        ("sheriff@cjp.test", True),
+        ("glasgow.editor@cjp.test", True),
+        ("coordinator@cjp.test", True),
+    ],
+)
+async def test_who_sees_referral_contacts(
+    graphql: GraphQLClient, user: str | None, sees_contacts: bool
+) -> None:
+    result = await graphql.run(
+        'query { service(id: "2") { contactEmail phone referralRoutes } }', as_user=user
+    )
+    service = result["data"]["service"]
+    assert (service["contactEmail"] is not None) is sees_contacts
+    assert (service["phone"] is not None) is sees_contacts
+    assert (service["referralRoutes"] is not None) is sees_contacts
