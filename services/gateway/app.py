@@ -19,7 +19,7 @@ from services.gateway.api.context import get_context
 from services.gateway.api.schema import build_schema
 from services.gateway.correlation import CorrelationMiddleware
 from services.gateway.live_feed import DeliverableStatusFeed, consume_status_changes
-from services.gateway.protection import ProtectionMiddleware, TokenBuckets
+from services.gateway.protection import ClientBudgets, ProtectionMiddleware
 from services.gateway.runtime import GatewayRuntime
 from services.gateway.settings import GatewaySettings
 from services.gateway.tokens import TokenVerifier
@@ -71,11 +71,11 @@ def create_app(
             allow_headers=["authorization", "content-type", "x-correlation-id"],
             max_age=600,
         )
-    buckets = TokenBuckets(
+    budgets = ClientBudgets(
         per_minute=settings.rate_limit_per_minute, burst=settings.rate_limit_burst
     )
     app.add_middleware(
-        ProtectionMiddleware, max_body_bytes=settings.max_body_bytes, buckets=buckets
+        ProtectionMiddleware, max_body_bytes=settings.max_body_bytes, budgets=budgets
     )
     app.add_middleware(CorrelationMiddleware)  # outermost: even refusals carry an id
     return app

@@ -51,13 +51,31 @@ class TokenBuckets:
         return (1 - bucket.tokens) / self._rate if self._rate else 60.0
 
 
-def client_key(scope: Scope) -> str:
-    """A signed-in client is its token; anyone else is their address."""
+def client_keys(scope: Scope) -> list[str]:
+    """The budgets a request spends: its address, and its token if it sends one."""
+    client = scope.get("client")
+    keys = ["ip:" + (client[0] if client else "unknown")]
     for name, value in scope.get("headers", []):
         if name == b"authorization":
-            return "token:" + hashlib.sha256(value).hexdigest()[:32]
-    client = scope.get("client")
-    return "ip:" + (client[0] if client else "unknown")
+            keys.append("token:" + hashlib.sha256(value).hexdigest()[:32])
+    return keys
+
+
+class ClientBudgets:
+    """A budget per token, and a larger one per address, so made-up tokens cannot dodge it."""
+
+    def __init__(self, *, per_minute: int, burst: int, address_factor: int = 5) -> None:
+        self._by_token = TokenBuckets(per_minute=per_minute, burst=burst)
+        self._by_address = TokenBuckets(
+            per_minute=per_minute * address_factor, burst=burst * address_factor
+        )
+
+    def take(self, scope: Scope) -> float:
+        """0 if the request may go ahead, else the seconds to wait."""
+        address, *token = client_keys(scope)
+        if not token:
+            return self._by_token.take(address)
+        return max(self._by_address.take(address), self._by_token.take(token[0]))
 
 
 def error_response(code: str, message: str) -> bytes:
@@ -69,16 +87,16 @@ def error_response(code: str, message: str) -> bytes:
 class ProtectionMiddleware:
     """Pure ASGI, so it also covers websockets (rate limit) without buffering bodies."""
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, buckets: TokenBuckets) -> None:
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, budgets: ClientBudgets) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
-        self.buckets = buckets
+        self.budgets = budgets
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket") or scope.get("path") == "/health":
             await self.app(scope, receive, send)
             return
-        wait = self.buckets.take(client_key(scope))
+        wait = self.budgets.take(scope)
         if wait:
             await self._refuse_rate(scope, send, wait)
             return

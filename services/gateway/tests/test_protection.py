@@ -92,3 +92,17 @@ async def test_a_client_over_its_rate_is_told_to_wait(start_gateway: GatewayFact
     assert error_codes(refused.json()) == ["RATE_LIMITED"]
     assert int(refused.headers["retry-after"]) >= 1
     assert signed_in.status_code == 200, "each client has its own budget"
+
+
+async def test_made_up_tokens_do_not_escape_the_address_budget(
+    start_gateway: GatewayFactory,
+) -> None:
+    url = await start_gateway(rate_limit_per_minute=60, rate_limit_burst=2)
+    async with httpx.AsyncClient(timeout=10) as http:
+        client = GraphQLClient(http, url)
+        statuses = [
+            (await client.post("query { me { email } }", token=f"made-up-{i}")).status_code
+            for i in range(14)
+        ]
+    # the address allows five times a token's burst (10), whatever the tokens say
+    assert statuses.count(429) >= 3
