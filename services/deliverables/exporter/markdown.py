@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from services.deliverables.exporter.edition_view import DeliverableView, EditionView
+from services.deliverables.importer.tokeniser import escape_paragraph
 
 PLACEHOLDER = (
     "Deliverable completed \u2013 see section \u2018Previously completed deliverables\u2019"
@@ -38,7 +39,7 @@ def deliverable_sections(item: DeliverableView) -> list[tuple[str, list[str]]]:
 
 
 def _paragraphs(text: str | None) -> list[str]:
-    return [part for part in (text or "").split("\n\n") if part.strip()]
+    return [escape_paragraph(part) for part in (text or "").split("\n\n") if part.strip()]
 
 
 def render_markdown(edition: EditionView) -> str:

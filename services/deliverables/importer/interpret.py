@@ -86,8 +86,9 @@ def round_named(text: str | None) -> int | None:
 
 def interpret(block: RawBlock) -> PlanEntry:
     """Read one block; raises ImportFormatError naming the block's line if it lacks a status."""
-    values = [value for field_values in block.fields.values() for value in field_values]
-    placeholder = any(PLACEHOLDER.match(value) for value in values)
+    # A placeholder block says so in place of the deliverable and of its status.
+    stated = [paragraphs(block, "Deliverable") or "", paragraphs(block, "Status") or ""]
+    placeholder = any(PLACEHOLDER.match(value) for value in stated)
     if placeholder or block.completed_section:
         status = DeliverableStatus.COMPLETE
     else:

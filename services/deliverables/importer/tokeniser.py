@@ -71,10 +71,25 @@ def normalise(raw: str) -> str:
     return text
 
 
+ESCAPE = "\\"
+
+
+def escape_paragraph(paragraph: str) -> str:
+    """Mark a paragraph that would otherwise read as structure (a label, "No 5", a heading)."""
+    text = paragraph.strip()
+    if text.startswith(ESCAPE) or normalise(text) != text:
+        return ESCAPE + text
+    kinds = {token.kind for token in _classify(text, 0)}
+    return text if kinds == {Kind.TEXT} else ESCAPE + text
+
+
 def tokenise(document: str) -> Iterator[Token]:
     """Yield one token per non-blank line (two for an inline label with its value)."""
     seen_title = False
     for index, raw in enumerate(document.splitlines(), start=1):
+        if raw.strip().startswith(ESCAPE):
+            yield Token(Kind.TEXT, index, raw.strip()[len(ESCAPE) :])
+            continue
         text = normalise(raw)
         if not text:
             continue
