@@ -72,8 +72,9 @@ def find_deliverables(
     return list(rows), int(total)
 
 
-def get_deliverable(session: Session, number: int) -> Deliverable:
-    deliverable = session.get(Deliverable, number)
+def get_deliverable(session: Session, number: int, *, for_update: bool = False) -> Deliverable:
+    """The deliverable, locked for the rest of the transaction when about to change it."""
+    deliverable = session.get(Deliverable, number, with_for_update=for_update or None)
     if deliverable is None:
         raise NotFound(f"There is no deliverable {number}.", field="number")
     return deliverable

@@ -37,7 +37,7 @@ def change_status(
     context: EventContext,
 ) -> Deliverable:
     """Raise NotFound / Forbidden before writing anything; an unchanged status writes nothing."""
-    deliverable = get_deliverable(session, number)
+    deliverable = get_deliverable(session, number, for_update=True)
     ensure_may_change_deliverable(identity, lead_slugs(session, number), number)
     current_round = open_round(session)
     changed = apply_status(session, deliverable, status, reason, identity, current_round, context)

@@ -28,7 +28,7 @@ def revise_timescale(
     identity: Identity,
     context: EventContext,
 ) -> Deliverable:
-    deliverable = get_deliverable(session, number)
+    deliverable = get_deliverable(session, number, for_update=True)
     ensure_may_change_deliverable(identity, lead_slugs(session, number), number)
     record_revision(session, deliverable, timescale, reason, identity, open_round(session), context)
     return deliverable

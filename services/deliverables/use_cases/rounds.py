@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from services.deliverables.events import (
@@ -41,7 +42,10 @@ def open_new_round(
         opened_by=identity.subject,
     )
     session.add(reporting_round)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:  # another coordinator opened the same number just now
+        raise Conflict("Another round was opened at the same time; reload and retry.") from exc
     return reporting_round
 
 

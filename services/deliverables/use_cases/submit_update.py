@@ -29,7 +29,7 @@ def submit_update(
     context: EventContext,
 ) -> Deliverable:
     reporting_round = get_round(session, round_number)
-    deliverable = get_deliverable(session, number)
+    deliverable = get_deliverable(session, number, for_update=True)
     ensure_may_change_deliverable(identity, lead_slugs(session, number), number)
     ensure_open(reporting_round)
     if update.new_timescale:
