@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import threading
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
@@ -85,3 +87,38 @@ def test_refused_changes_write_nothing(client: TestClient, engine: Engine) -> No
     with Session(engine) as session:
         deliverable = session.get(Deliverable, 40)
         assert deliverable is not None and deliverable.status == "in_progress"
+
+
+def test_simultaneous_changes_are_serialised_by_a_row_lock(
+    client: TestClient, engine: Engine, backend: str
+) -> None:
+    if backend != "postgres":
+        pytest.skip("row locks are PostgreSQL's; SQLite admits one writer at a time")
+    answers: list[int] = []
+
+    def change_to_outstanding() -> None:
+        body = {"status": "outstanding"}
+        answers.append(
+            client.post("/deliverables/40/status", json=body, headers=COORDINATOR).status_code
+        )
+
+    with Session(engine) as other_editor:
+        locked = other_editor.get(Deliverable, 40, with_for_update=True)
+        assert locked is not None
+        waiting = threading.Thread(target=change_to_outstanding)
+        waiting.start()
+        waiting.join(timeout=1.0)
+        assert waiting.is_alive(), "the second change should wait for the first"
+        other_editor.add(
+            StatusChange(deliverable_number=40, old_status=locked.status, new_status="complete")
+        )
+        locked.status = "complete"
+        other_editor.add(locked)
+        other_editor.commit()
+    waiting.join(timeout=30)
+    assert answers == [200]
+    history, _outbox = _writes(engine)
+    assert [(row.old_status, row.new_status) for row in history] == [
+        ("in_progress", "complete"),
+        ("complete", "outstanding"),
+    ]
