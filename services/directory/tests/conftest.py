@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 from conftest import postgres_admin_url
 from services.directory.app import create_app, prepare_database
 from services.directory.settings import DirectorySettings
+from services.directory.tests.module_databases import BACKENDS, module_database_url
 from shared.identity import IDENTITY_HEADER, Identity, Role, sign_identity
 from shared.settings import get_common_settings
 
@@ -58,6 +59,23 @@ def prepared_database_url(database_url: str, request: pytest.FixtureRequest) -> 
         connection.execute(text(f'CREATE DATABASE "{url.database}" TEMPLATE "{template}"'))
     admin.dispose()
     return database_url
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def reader(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestClient]:
+    """A seeded directory shared by one module's read-only tests (nothing may write through it)."""
+    postgres = request.param == "postgres"
+    template = request.getfixturevalue("postgres_template") if postgres else None
+    with module_database_url(request.param, tmp_path_factory, template=template) as url:
+        if not postgres:
+            shutil.copyfile(request.getfixturevalue("sqlite_template"), url.split(":///", 1)[1])
+        settings = DirectorySettings(
+            database_url=url, run_outbox_relay=False, review_check_interval_seconds=0
+        )
+        with TestClient(create_app(settings)) as test_client:
+            yield test_client
 
 
 @pytest.fixture

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine
 
-from conftest import REQUIRE_POSTGRES_ENV, postgres_admin_url, postgres_skip_reason
 from services.directory.app import MIGRATIONS
 from services.directory.seed.load import add_entry, seed_reference_data
+from services.directory.tests.module_databases import BACKENDS, module_database_url
 from shared.db import make_engine, transaction, upgrade_database
 
 WEEKDAYS = "MO,TU,WE,TH,FR"
@@ -65,38 +62,14 @@ def load_entries(engine: Engine) -> None:
             add_entry(session, entry, is_sample=False)
 
 
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
+@pytest.fixture(scope="module", params=BACKENDS)
 def search_engine(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Engine]:
     """Migrated, with reference data and ``ENTRIES``; shared by the tests of one module."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('search') / 'directory.db'}"
-        yield from _prepared(url)
-        return
-    reason = postgres_skip_reason()
-    if reason:
-        if os.environ.get(REQUIRE_POSTGRES_ENV) == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    admin_url = make_url(postgres_admin_url())
-    name = f"cjp_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield from _prepared(admin_url.set(database=name).render_as_string(hide_password=False))
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-def _prepared(url: str) -> Iterator[Engine]:
-    upgrade_database(url, MIGRATIONS)
-    engine = make_engine(url)
-    load_entries(engine)
-    yield engine
-    engine.dispose()
+    with module_database_url(request.param, tmp_path_factory) as url:
+        upgrade_database(url, MIGRATIONS)
+        engine = make_engine(url)
+        load_entries(engine)
+        yield engine
+        engine.dispose()

@@ -14,8 +14,8 @@ def _fife_service_id(client: TestClient) -> str:
     return str(listed["items"][0]["id"])
 
 
-def test_services_page_validates_and_pages(client: TestClient) -> None:
-    body = client.get("/open/services", params={"per_page": 3, "page": 2}).json()
+def test_services_page_validates_and_pages(reader: TestClient) -> None:
+    body = reader.get("/open/services", params={"per_page": 3, "page": 2}).json()
     assert_page(body, "compiled/service_list.json")
     assert (body["total_items"], body["total_pages"], body["page_number"], body["size"]) == (
         8,
@@ -46,13 +46,13 @@ def test_full_service_validates_with_history_as_metadata(client: TestClient) -> 
     ]  # fmt: skip
 
 
-def test_search_and_taxonomy_term_filter(client: TestClient) -> None:
-    terms = client.get("/open/taxonomy_terms", params={"search": "bail supervision"}).json()
+def test_search_and_taxonomy_term_filter(reader: TestClient) -> None:
+    terms = reader.get("/open/taxonomy_terms", params={"search": "bail supervision"}).json()
     assert_page(terms, "schema/taxonomy_term.json")
     [term] = [t for t in terms["contents"] if t["code"] == "bail-supervision"]
-    tagged = client.get("/open/services", params={"taxonomy_term_id": term["id"]}).json()
+    tagged = reader.get("/open/services", params={"taxonomy_term_id": term["id"]}).json()
     assert tagged["total_items"] == 2
-    found = client.get("/open/services", params={"search": "restorativ justise"}).json()
+    found = reader.get("/open/services", params={"search": "restorativ justise"}).json()
     assert [s["name"] for s in found["contents"]] == ["Sample: Shetland Restorative Justice"]
 
 
@@ -67,22 +67,22 @@ def test_modified_after_returns_only_recent_changes(client: TestClient) -> None:
     assert [s["id"] for s in body["contents"]] == [service_id]
 
 
-def test_organizations_taxonomies_and_locations_validate(client: TestClient) -> None:
-    organisations = client.get("/open/organizations").json()
+def test_organizations_taxonomies_and_locations_validate(reader: TestClient) -> None:
+    organisations = reader.get("/open/organizations").json()
     assert_page(organisations, "compiled/organization_list.json")
     first = organisations["contents"][0]["id"]
-    assert_valid(client.get(f"/open/organizations/{first}").json(), "compiled/organization.json")
-    taxonomies = client.get("/open/taxonomies").json()
+    assert_valid(reader.get(f"/open/organizations/{first}").json(), "compiled/organization.json")
+    taxonomies = reader.get("/open/taxonomies").json()
     assert_page(taxonomies, "schema/taxonomy.json")
     assert taxonomies["total_items"] == 3
-    links = client.get("/open/service_at_locations").json()
+    links = reader.get("/open/service_at_locations").json()
     assert_page(links, "compiled/service_at_location_list.json")
     assert links["total_items"] == 2
-    one = client.get(f"/open/service_at_locations/{links['contents'][0]['id']}").json()
+    one = reader.get(f"/open/service_at_locations/{links['contents'][0]['id']}").json()
     assert_valid(one, "compiled/service_at_location.json")
 
 
-def test_unknown_open_ids_are_not_found(client: TestClient) -> None:
+def test_unknown_open_ids_are_not_found(reader: TestClient) -> None:
     for path in (
         "services",
         "organizations",
@@ -90,7 +90,7 @@ def test_unknown_open_ids_are_not_found(client: TestClient) -> None:
         "taxonomy_terms",
         "service_at_locations",
     ):
-        response = client.get(f"/open/{path}/00000000-0000-4000-8000-000000000000")
+        response = reader.get(f"/open/{path}/00000000-0000-4000-8000-000000000000")
         assert response.status_code == 404, path
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 
-def test_bail_supervision_at_a_court_with_typos_in_one_request(client: TestClient) -> None:
-    response = client.get(
+def test_bail_supervision_at_a_court_with_typos_in_one_request(reader: TestClient) -> None:
+    response = reader.get(
         "/services",
         params={"q": "bial supervison", "court": "Glasgow Sheriff Court", "facets": "true"},
     )
@@ -19,14 +19,14 @@ def test_bail_supervision_at_a_court_with_typos_in_one_request(client: TestClien
     ]
 
 
-def test_stale_entries_are_flagged_and_sink(client: TestClient) -> None:
-    items = client.get("/services", params={"limit": 100}).json()["items"]
+def test_stale_entries_are_flagged_and_sink(reader: TestClient) -> None:
+    items = reader.get("/services", params={"limit": 100}).json()["items"]
     stale = [s["name"] for s in items if s["is_stale"]]
     assert stale == ["Sample: Borders Drug Treatment and Testing Order"]
     assert items[-1]["name"] == stale[0]
 
 
-def test_bad_paging_is_bad_user_input(client: TestClient) -> None:
-    response = client.get("/services", params={"limit": 0})
+def test_bad_paging_is_bad_user_input(reader: TestClient) -> None:
+    response = reader.get("/services", params={"limit": 0})
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "BAD_USER_INPUT"
