@@ -27,17 +27,23 @@ class DeliverableFacts(BaseModel):
 
 
 class DeliverableAdded(DeliverableFacts):
+    """A deliverable joined the plan (a new round's addition, or a first import)."""
+
     status: str
     timescale: str | None
 
 
 class DeliverableStatusChanged(DeliverableFacts):
+    """A deliverable's status changed (API values; round is the open round's name or null)."""
+
     old_status: str | None
     new_status: str
     round: str | None
 
 
 class DeliverableTimescaleRevised(DeliverableFacts):
+    """A deliverable's timescale was revised, with the reason and round."""
+
     old_timescale: str | None
     new_timescale: str
     reason: str | None
@@ -45,11 +51,15 @@ class DeliverableTimescaleRevised(DeliverableFacts):
 
 
 class DeliverableUpdated(DeliverableFacts):
+    """A lead partner's update narrative for a round was recorded."""
+
     narrative: str
     round: str | None
 
 
 class ReportingRoundPublished(BaseModel):
+    """A reporting round was published and frozen as the next edition."""
+
     round_number: int
     name: str
     published_at: datetime
