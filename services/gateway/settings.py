@@ -44,7 +44,7 @@ class GatewaySettings(BaseSettings):
     # OIDC bearer tokens (production): verified against the issuer's JWKS.
     oidc_issuer: str | None = None
     oidc_audience: str | None = None
-    oidc_jwks_url: str | None = None
+    oidc_jwks_url: str | None = None  # default: jwks_uri from the issuer's OIDC discovery
     oidc_role_claim: str = "cjp_role"
     oidc_organisation_claim: str = "cjp_organisation"
     oidc_local_authority_claim: str = "cjp_local_authority"

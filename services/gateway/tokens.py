@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 import jwt
 
 from services.gateway.settings import GatewaySettings
@@ -48,11 +49,7 @@ class TokenVerifier:
     def __init__(self, settings: GatewaySettings) -> None:
         self._settings = settings
         self._jwks: jwt.PyJWKClient | None = None
-        if settings.oidc_issuer:
-            jwks_url = settings.oidc_jwks_url or (
-                settings.oidc_issuer.rstrip("/") + "/.well-known/jwks.json"
-            )
-            self._jwks = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=300, timeout=5)
+        self._jwks_lock = asyncio.Lock()
 
     async def verify(self, token: str) -> Identity:
         """Return who the token names, or raise ``Unauthenticated``."""
@@ -61,7 +58,7 @@ class TokenVerifier:
         except jwt.PyJWTError as exc:
             raise Unauthenticated("The bearer token is malformed; sign in again.") from exc
         issuer = unverified.get("iss")
-        if self._jwks is not None and issuer == self._settings.oidc_issuer:
+        if self._settings.oidc_issuer and issuer == self._settings.oidc_issuer:
             return await self._verify_oidc(token)
         if self._settings.local_accounts_enabled and issuer == LOCAL_ISSUER:
             return self._verify_local(token)
@@ -73,10 +70,20 @@ class TokenVerifier:
         )
         return _identity_from_claims(claims, "role", "organisation", "local_authority")
 
+    async def _key_set(self) -> jwt.PyJWKClient:
+        """The issuer's JWKS client: from settings, or found by OIDC discovery once."""
+        async with self._jwks_lock:
+            if self._jwks is None:
+                url = self._settings.oidc_jwks_url or await _discover_jwks_url(
+                    str(self._settings.oidc_issuer)
+                )
+                self._jwks = jwt.PyJWKClient(url, cache_keys=True, lifespan=300, timeout=5)
+            return self._jwks
+
     async def _verify_oidc(self, token: str) -> Identity:
-        assert self._jwks is not None
+        key_set = await self._key_set()
         try:
-            signing_key = await asyncio.to_thread(self._jwks.get_signing_key_from_jwt, token)
+            signing_key = await asyncio.to_thread(key_set.get_signing_key_from_jwt, token)
         except jwt.PyJWKClientError as exc:
             raise Unauthenticated("The identity provider's signing key is unknown.") from exc
         claims = _decode(
@@ -93,6 +100,18 @@ class TokenVerifier:
             settings.oidc_organisation_claim,
             settings.oidc_local_authority_claim,
         )
+
+
+async def _discover_jwks_url(issuer: str) -> str:
+    """``jwks_uri`` from the issuer's ``/.well-known/openid-configuration``."""
+    url = issuer.rstrip("/") + "/.well-known/openid-configuration"
+    try:
+        async with httpx.AsyncClient(timeout=5) as http:
+            response = await http.get(url)
+            response.raise_for_status()
+            return str(response.json()["jwks_uri"])
+    except (httpx.HTTPError, ValueError, KeyError) as exc:
+        raise Unauthenticated("The identity provider cannot be reached; try again.") from exc
 
 
 def _decode(

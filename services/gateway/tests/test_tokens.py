@@ -19,7 +19,6 @@ from services.gateway.tokens import LOCAL_AUDIENCE, LOCAL_ISSUER, TokenVerifier,
 from shared.errors import Unauthenticated
 from shared.identity import Identity, Role
 
-ISSUER = "https://login.cjp.example"
 AUDIENCE = "cjp-gateway-prod"
 ME = "query { me { email name role organisation } }"
 
@@ -59,27 +58,35 @@ def signing_key() -> rsa.RSAPrivateKey:
 @pytest.fixture(scope="module")
 async def oidc_gateway(
     signing_key: rsa.RSAPrivateKey, start_gateway: GatewayFactory
-) -> AsyncIterator[str]:
+) -> AsyncIterator[tuple[str, str]]:
+    """A gateway trusting a fake identity provider; yields (gateway URL, issuer)."""
     jwk: dict[str, Any] = jwt.algorithms.RSAAlgorithm.to_jwk(signing_key.public_key(), as_dict=True)
     jwks = FastAPI()
+
+    served = Served(jwks)
+
+    @jwks.get("/.well-known/openid-configuration")
+    def discovery() -> dict[str, Any]:
+        return {"issuer": served.url, "jwks_uri": f"{served.url}/keys"}
 
     @jwks.get("/keys")
     def keys() -> dict[str, Any]:
         return {"keys": [{**jwk, "kid": "key-1", "use": "sig", "alg": "RS256"}]}
 
-    served = await Served(jwks).start()
-    yield await start_gateway(
-        oidc_issuer=ISSUER,
-        oidc_audience=AUDIENCE,
-        oidc_jwks_url=f"{served.url}/keys",
-        local_accounts_enabled=False,
+    await served.start()
+    # no JWKS URL configured: the gateway finds it by OIDC discovery
+    gateway = await start_gateway(
+        oidc_issuer=served.url, oidc_audience=AUDIENCE, local_accounts_enabled=False
     )
+    yield gateway, served.url
     await served.stop()
 
 
-def oidc_token(key: rsa.RSAPrivateKey, *, audience: str = AUDIENCE, kid: str = "key-1") -> str:
+def oidc_token(
+    key: rsa.RSAPrivateKey, issuer: str, *, audience: str = AUDIENCE, kid: str = "key-1"
+) -> str:
     claims = {
-        "iss": ISSUER,
+        "iss": issuer,
         "aud": audience,
         "sub": "jo@police.example",
         "name": "Jo Bloggs",
@@ -91,14 +98,16 @@ def oidc_token(key: rsa.RSAPrivateKey, *, audience: str = AUDIENCE, kid: str = "
 
 
 async def test_an_oidc_token_from_the_issuer_signs_the_user_in(
-    oidc_gateway: str, signing_key: rsa.RSAPrivateKey
+    oidc_gateway: tuple[str, str], signing_key: rsa.RSAPrivateKey
 ) -> None:
     async with httpx.AsyncClient(timeout=10) as http:
-        client = GraphQLClient(http, oidc_gateway)
-        good = (await client.post(ME, token=oidc_token(signing_key))).json()
-        wrong_audience = (await client.post(ME, token=oidc_token(signing_key, audience="x"))).json()
+        url, issuer = oidc_gateway
+        client = GraphQLClient(http, url)
+        good = (await client.post(ME, token=oidc_token(signing_key, issuer))).json()
+        other_audience = oidc_token(signing_key, issuer, audience="x")
+        wrong_audience = (await client.post(ME, token=other_audience)).json()
         other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        forged = (await client.post(ME, token=oidc_token(other_key))).json()
+        forged = (await client.post(ME, token=oidc_token(other_key, issuer))).json()
         local = await client.run(
             'mutation { signIn(email: "coordinator@cjp.test", password: "demo-password") '
             "{ token } }"
