@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from email.charset import QP, Charset
 from email.header import Header
 from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
+from email.mime.nonmultipart import MIMENonMultipart
 from email.utils import formatdate, make_msgid, parseaddr
 from enum import StrEnum
 
@@ -46,9 +46,15 @@ def build_message(email: OutgoingEmail, *, mail_from: str) -> bytes:
     if email.unsubscribe_url:
         message["List-Unsubscribe"] = f"<{email.unsubscribe_url}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message.attach(MIMEText(email.text, "plain", UTF8_QP))
-    message.attach(MIMEText(email.html, "html", UTF8_QP))
+    message.attach(_text_part(email.text, "plain"))
+    message.attach(_text_part(email.html, "html"))
     return message.as_bytes()
+
+
+def _text_part(body: str, subtype: str) -> MIMENonMultipart:
+    part = MIMENonMultipart("text", subtype)
+    part.set_payload(body, UTF8_QP)
+    return part
 
 
 def _header(value: str) -> str:
