@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint typecheck mail schema bench clean
+.PHONY: run test install web-assets browser lint typecheck mail schema clean
+WEB_ASSETS := services/web/static-src/node_modules/.package-lock.json
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,10 +15,24 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: $(STAMP)
+# The Scottish Government Design System and axe-core, from npm (never copied into the repo).
+$(WEB_ASSETS): services/web/static-src/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix services/web/static-src --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the web pages use plain styling and browser tests skip"; fi
+
+web-assets: $(WEB_ASSETS)
+
+# Debian's Chromium for the browser tests (Playwright never downloads a browser here).
+browser:
+	@test -x /usr/bin/chromium || { command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+	  || echo "Chromium not installed: browser tests will skip"
+
+run: $(STAMP) web-assets
 	$(BIN)/python -m deploy.local.run
 
-test: $(STAMP)
+test: $(STAMP) web-assets browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q -ra
 
@@ -28,8 +43,9 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy shared services deploy
 
+# `make mail` lists the emails the local SMTP sink kept; `make mail SHOW=3` prints the third.
 mail: $(STAMP)
-	$(BIN)/python -m deploy.local.mailsink --list
+	$(BIN)/python -m deploy.local.mailsink $(if $(SHOW),--show $(SHOW),--list)
 
 schema: $(STAMP)
 	$(BIN)/python -m services.gateway.export_schema
