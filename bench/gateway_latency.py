@@ -88,19 +88,27 @@ async def _client(
     errors = 0
     while time.monotonic() < until and len(latencies) < MAX_REQUESTS_PER_RUN:
         began = time.perf_counter()
-        if request.json_body is not None:
-            response = await http.post(request.url, json=request.json_body)
-            body = response.json() if response.status_code < 500 else {}
-            failed = response.status_code != 200 or "errors" in body
-            if failed:
-                codes = [e.get("extensions", {}).get("code") for e in body.get("errors", [])]
-                print(f"  gateway answered {response.status_code} {codes}", file=sys.stderr)
-        else:
-            response = await http.get(request.url, params=request.params)
-            failed = response.status_code != 200
+        try:
+            errors += await _once(http, request)
+        except httpx.HTTPError as exc:
+            print(f"  {type(exc).__name__} from {request.url}", file=sys.stderr)
+            errors += 1
         latencies.append(time.perf_counter() - began)
-        errors += failed
     return errors
+
+
+async def _once(http: httpx.AsyncClient, request: Request) -> bool:
+    """Send one request; True if it failed."""
+    if request.json_body is None:
+        response = await http.get(request.url, params=request.params)
+        return response.status_code != 200
+    response = await http.post(request.url, json=request.json_body)
+    body = response.json() if response.status_code < 500 else {}
+    failed = response.status_code != 200 or "errors" in body
+    if failed:
+        codes = [e.get("extensions", {}).get("code") for e in body.get("errors", [])]
+        print(f"  gateway answered {response.status_code} {codes}", file=sys.stderr)
+    return failed
 
 
 async def measure(label: str, request: Request, *, clients: int, seconds: float) -> Result:
