@@ -6,6 +6,8 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.directory.schemas import ServiceStatus
+
 
 class _Hsds(BaseModel):
     model_config = ConfigDict(extra="ignore")
@@ -85,7 +87,7 @@ class CommunityJustice(_Hsds):
 class HsdsService(_Hsds):
     id: str
     name: str = Field(min_length=1)
-    status: str = "active"
+    status: ServiceStatus = "active"
     description: str | None = None
     url: str | None = None
     email: str | None = None
