@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import structlog
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
@@ -22,6 +24,7 @@ from shared.errors import BadUserInput
 
 log = structlog.get_logger()
 LIVE = (SubscriptionStatus.PENDING, SubscriptionStatus.CONFIRMED)
+RESEND_CONFIRMATION_AFTER = timedelta(minutes=10)
 
 
 def subscribe(engine: Engine, request: SubscribeRequest, settings: NotificationsSettings) -> None:
@@ -37,6 +40,8 @@ def subscribe(engine: Engine, request: SubscribeRequest, settings: Notifications
         subscription.ended_at = None
         session.add(subscription)
         session.flush()
+        if _confirmation_sent_recently(session, subscription):
+            return  # repeated requests must not flood someone's inbox
         session.add(
             Delivery(
                 kind=DeliveryKind.CONFIRMATION,
@@ -45,6 +50,16 @@ def subscribe(engine: Engine, request: SubscribeRequest, settings: Notifications
             )
         )
         log.info("subscription_requested", subscription_id=subscription.id)
+
+
+def _confirmation_sent_recently(session: Session, subscription: Subscription) -> bool:
+    since = utc_now() - RESEND_CONFIRMATION_AFTER
+    statement = select(Delivery.id).where(
+        Delivery.subscription_id == subscription.id,
+        Delivery.kind == DeliveryKind.CONFIRMATION.value,
+        col(Delivery.created_at) > since,
+    )
+    return session.exec(statement).first() is not None
 
 
 def _subscriber_for(

@@ -10,14 +10,14 @@ from sqlmodel import col
 from services.notifications.digests import last_boundary, queue_due_digests
 from services.notifications.settings import NotificationsSettings
 from services.notifications.tables import DigestEntry
-from services.notifications.tests.events import deliverable_event, status_changed
-from services.notifications.tests.setup import (
+from services.notifications.tests.database_setup import (
     confirmed,
     deliveries,
     handle,
     migrated,
     sender_for,
 )
+from services.notifications.tests.events import deliverable_event, status_changed
 from services.notifications.tests.sinks import MailSink, body_text
 from shared.db import transaction
 

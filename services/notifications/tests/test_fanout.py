@@ -10,8 +10,8 @@ from services.notifications.requests import SubscribeRequest
 from services.notifications.settings import NotificationsSettings
 from services.notifications.subscribing import subscribe
 from services.notifications.tables import Delivery, DigestEntry
+from services.notifications.tests.database_setup import confirmed, deliveries, handle, migrated
 from services.notifications.tests.events import deliverable_event, service_event, status_changed
-from services.notifications.tests.setup import confirmed, deliveries, handle, migrated
 from shared.db import transaction
 
 SETTINGS = NotificationsSettings()
@@ -131,3 +131,13 @@ def test_reporting_round_reaches_deliverable_followers_only(database_url: str) -
         "published_at": "2026-06-01",
     }
     assert handle(engine, round_published).emails == 1
+
+
+def test_asking_again_within_minutes_sends_no_second_confirmation(database_url: str) -> None:
+    engine = migrated(database_url)
+    request = SubscribeRequest.model_validate(
+        {"email": "again@example.org", "target": {"kind": "aim", "value": "2"}}
+    )
+    for _ in range(3):
+        subscribe(engine, request, SETTINGS)
+    assert len(deliveries(engine, "confirmation")) == 1

@@ -11,8 +11,7 @@ from services.notifications.retention import apply_retention
 from services.notifications.settings import NotificationsSettings
 from services.notifications.subscribing import subscribe, unsubscribe
 from services.notifications.tables import Subscriber, Subscription, utc_now
-from services.notifications.tests.events import status_changed
-from services.notifications.tests.setup import (
+from services.notifications.tests.database_setup import (
     confirmed,
     deliveries,
     handle,
@@ -20,6 +19,7 @@ from services.notifications.tests.setup import (
     sender_for,
     tokens_for,
 )
+from services.notifications.tests.events import status_changed
 from services.notifications.tests.sinks import MailSink
 from services.notifications.tokens import Purpose
 

@@ -8,8 +8,14 @@ from sqlmodel import Session, select
 
 from services.notifications.settings import NotificationsSettings
 from services.notifications.tables import DeliveryState, Subscriber
+from services.notifications.tests.database_setup import (
+    confirmed,
+    deliveries,
+    handle,
+    migrated,
+    sender_for,
+)
 from services.notifications.tests.events import deliverable_event, service_event, status_changed
-from services.notifications.tests.setup import confirmed, deliveries, handle, migrated, sender_for
 from services.notifications.tests.sinks import MailSink, body_text
 
 
