@@ -141,3 +141,27 @@ def test_editor_cannot_move_an_entry_into_another_area(client: TestClient) -> No
         headers=FIFE_EDITOR,
     )  # fmt: skip
     assert response.status_code == 403
+
+
+def test_concurrent_changes_each_keep_their_own_history(client: TestClient, engine: Engine) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    service_id = _service_id(client, "fife")
+    numbers = [f"01592 10000{n}" for n in range(4)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        responses = list(
+            pool.map(
+                lambda n: client.patch(
+                    f"/services/{service_id}", json={"phone": n}, headers=COORDINATOR
+                ),
+                numbers,
+            )
+        )
+    assert all(r.status_code == 200 for r in responses), [r.text for r in responses]
+    history = [row for row in _history(engine, service_id) if row.field == "phone"]
+    chain = [
+        (json.loads(h.old_value or "null"), json.loads(h.new_value or "null")) for h in history
+    ]
+    # Each change starts from the value the previous one left: no lost update.
+    assert all(chain[i][1] == chain[i + 1][0] for i in range(len(chain) - 1))
+    assert len(_outbox(engine)) == len(chain) == 4

@@ -15,15 +15,16 @@ from services.directory.tables.base import utc_now
 from services.directory.use_cases.fields import apply_fields
 from services.directory.use_cases.history import diff, record_changes, snapshot
 from services.directory.views import service_views
-from shared.db import transaction
+from services.directory.writing import write_transaction
 from shared.errors import NotFound
 from shared.identity import Identity
 
 log = structlog.get_logger()
 
 
-def load_service(session: Session, service_id: str) -> Service:
-    service = session.get(Service, service_id)
+def load_service(session: Session, service_id: str, *, for_update: bool = False) -> Service:
+    """The service row; ``for_update`` locks it (PostgreSQL) so concurrent changes queue up."""
+    service = session.get(Service, service_id, with_for_update=for_update)
     if service is None:
         raise NotFound(f"There is no service with id {service_id}.", field="id")
     return service
@@ -49,8 +50,8 @@ def update_service(
 ) -> ServiceOut:
     """Apply ``patch``; the change, its history and its event commit together or not at all."""
     fields = patch.model_dump(exclude_unset=True)
-    with transaction(engine) as session:
-        service = load_service(session, service_id)
+    with write_transaction(engine) as session:
+        service = load_service(session, service_id, for_update=True)
         old_areas = areas_of(session, service_id)
         ensure_may_edit(identity, old_areas)
         if "local_authorities" in fields:
