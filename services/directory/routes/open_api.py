@@ -39,6 +39,7 @@ def about() -> dict[str, str]:
 def open_services(
     search: str | None = Query(default=None, max_length=200),
     taxonomy_term_id: str | None = None,
+    taxonomy_id: str | None = None,
     organization_id: str | None = None,
     modified_after: datetime | None = None,
     local_authority: str | None = None,
@@ -48,7 +49,8 @@ def open_services(
 ) -> Page:
     """Services, searchable and filterable; with ``modified_after`` withdrawn ones are included."""
     criteria = SearchCriteria(
-        text=search, taxonomy_term_id=taxonomy_term_id, organization_id=organization_id,
+        text=search, taxonomy_term_id=taxonomy_term_id, taxonomy_id=taxonomy_id,
+        organization_id=organization_id,
         modified_after=modified_after, local_authority=local_authority,
         include_withdrawn=modified_after is not None,
         limit=paging.per_page, offset=paging.offset,

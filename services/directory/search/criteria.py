@@ -20,6 +20,7 @@ class SearchCriteria:
     status: str | None = None
     organization_id: str | None = None
     taxonomy_term_id: str | None = None
+    taxonomy_id: str | None = None
     modified_after: datetime | None = None
     limit: int = 20
     offset: int = 0

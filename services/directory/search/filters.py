@@ -47,6 +47,11 @@ def conditions(criteria: SearchCriteria) -> list[ColumnElement[bool]]:
             found.append(has_term(taxonomy, value))
     if criteria.taxonomy_term_id:
         found.append(_has_term_id(criteria.taxonomy_term_id))
+    if criteria.taxonomy_id:
+        terms = select(col(TaxonomyTerm.id)).where(
+            col(TaxonomyTerm.taxonomy_id) == criteria.taxonomy_id
+        )
+        found.append(_has_term_id_in(terms))
     if criteria.age is not None:
         found.append(accepts_age(criteria.age))
     if criteria.open_now:
@@ -84,6 +89,11 @@ def has_term(taxonomy: str, code: str) -> ColumnElement[bool]:
 
 def _has_term_id(term_id: Any) -> ColumnElement[bool]:
     linked = select(col(Attribute.link_id)).where(col(Attribute.taxonomy_term_id) == term_id)
+    return col(Service.id).in_(linked)
+
+
+def _has_term_id_in(term_ids: Any) -> ColumnElement[bool]:
+    linked = select(col(Attribute.link_id)).where(col(Attribute.taxonomy_term_id).in_(term_ids))
     return col(Service.id).in_(linked)
 
 

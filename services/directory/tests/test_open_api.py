@@ -52,6 +52,8 @@ def test_search_and_taxonomy_term_filter(reader: TestClient) -> None:
     [term] = [t for t in terms["contents"] if t["code"] == "bail-supervision"]
     tagged = reader.get("/open/services", params={"taxonomy_term_id": term["id"]}).json()
     assert tagged["total_items"] == 2
+    by_taxonomy = reader.get("/open/services", params={"taxonomy_id": term["taxonomy_id"]}).json()
+    assert by_taxonomy["total_items"] == 8
     found = reader.get("/open/services", params={"search": "restorativ justise"}).json()
     assert [s["name"] for s in found["contents"]] == ["Sample: Shetland Restorative Justice"]
 
