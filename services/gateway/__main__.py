@@ -19,7 +19,8 @@ def main() -> None:
         host=settings.host,
         port=settings.port,
         log_config=None,
-        proxy_headers=False,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.trusted_proxies,
         server_header=False,
     )
 

@@ -57,6 +57,8 @@ class GatewaySettings(BaseSettings):
     max_body_bytes: int = 64 * 1024
     rate_limit_per_minute: int = 600
     rate_limit_burst: int = 100
+    # Peers whose X-Forwarded-For names the real client (e.g. the web pages' server).
+    trusted_proxies: str = "127.0.0.1"
     introspection_enabled: bool | None = None
     cors_origins: list[str] = Field(default_factory=list)
 

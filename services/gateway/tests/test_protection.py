@@ -106,3 +106,23 @@ async def test_made_up_tokens_do_not_escape_the_address_budget(
         ]
     # the address allows five times a token's burst (10), whatever the tokens say
     assert statuses.count(429) >= 3
+
+
+async def test_visitors_behind_a_trusted_proxy_have_their_own_budgets(
+    start_gateway: GatewayFactory,
+) -> None:
+    url = await start_gateway(rate_limit_per_minute=60, rate_limit_burst=2)
+    async with httpx.AsyncClient(timeout=10) as http:
+
+        async def status_as(visitor: str) -> int:
+            response = await http.post(
+                f"{url}/graphql",
+                json={"query": "query { me { email } }"},
+                headers={"X-Forwarded-For": visitor},
+            )
+            return response.status_code
+
+        first = [await status_as("203.0.113.7") for _ in range(3)]
+        second = await status_as("203.0.113.8")
+    assert first == [200, 200, 429]
+    assert second == 200
