@@ -15,7 +15,11 @@ from sqlalchemy.engine import make_url
 from conftest import postgres_admin_url
 from services.directory.app import create_app, prepare_database
 from services.directory.settings import DirectorySettings
-from services.directory.tests.module_databases import BACKENDS, module_database_url
+from services.directory.tests.module_databases import (
+    BACKENDS,
+    module_database_url,
+    skip_without_postgres,
+)
 from shared.identity import IDENTITY_HEADER, Identity, Role, sign_identity
 from shared.settings import get_common_settings
 
@@ -67,6 +71,8 @@ def reader(
 ) -> Iterator[TestClient]:
     """A seeded directory shared by one module's read-only tests (nothing may write through it)."""
     postgres = request.param == "postgres"
+    if postgres:
+        skip_without_postgres()
     template = request.getfixturevalue("postgres_template") if postgres else None
     with module_database_url(request.param, tmp_path_factory, template=template) as url:
         if not postgres:

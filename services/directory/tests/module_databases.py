@@ -16,6 +16,15 @@ from conftest import REQUIRE_POSTGRES_ENV, postgres_admin_url, postgres_skip_rea
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
+def skip_without_postgres() -> None:
+    """Skip (or, where CI requires PostgreSQL, fail) when it cannot be reached."""
+    reason = postgres_skip_reason()
+    if reason:
+        if os.environ.get(REQUIRE_POSTGRES_ENV) == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
 @contextmanager
 def module_database_url(
     backend: str, tmp_path_factory: pytest.TempPathFactory, *, template: str | None = None
@@ -24,11 +33,7 @@ def module_database_url(
     if backend == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('directory') / 'directory.db'}"
         return
-    reason = postgres_skip_reason()
-    if reason:
-        if os.environ.get(REQUIRE_POSTGRES_ENV) == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
+    skip_without_postgres()
     admin_url = make_url(postgres_admin_url())
     name = f"cjp_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
