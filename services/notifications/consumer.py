@@ -53,6 +53,10 @@ class EventConsumer:
             await self.handle(message)
 
         subscriber(on_change_event)
+        self.to_dead_letter = self.broker.publisher(
+            DEAD_LETTER_TOPIC,
+            description="Raw messages the group could not handle, with x-dead-letter-* headers",
+        )
 
     async def handle(self, message: KafkaMessage) -> None:
         record = message.raw_message
@@ -121,5 +125,5 @@ class EventConsumer:
         )
         record = message.raw_message
         key = None if isinstance(record, tuple) else record.key
-        await self.broker.publish(message.body, topic=DEAD_LETTER_TOPIC, key=key, headers=headers)
+        await self.to_dead_letter.publish(message.body, key=key, headers=headers)
         log.warning("event_dead_lettered", topic=topic, offset=offset, reason=reason)
