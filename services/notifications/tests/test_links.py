@@ -1,0 +1,59 @@
+"""Signed links: one purpose each, expiry, and the manage page's buttons (over real HTTP)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlmodel import Session, col, select
+
+from services.notifications.tables import Subscription
+from services.notifications.tests.conftest import make_settings, run_service
+from services.notifications.tests.database_setup import confirmed
+from services.notifications.tests.sinks import Broker, MailSink
+from services.notifications.tokens import LinkTokens, Purpose
+from shared.errors import BadUserInput
+
+
+def test_a_token_works_only_for_its_purpose_and_until_it_expires() -> None:
+    tokens = LinkTokens(secret="s", confirm_max_age=60, link_max_age=3600)
+    confirm = tokens.issue(Purpose.CONFIRM, 7)
+    assert tokens.read(confirm, allowed={Purpose.CONFIRM}).subject_id == 7
+    with pytest.raises(BadUserInput, match="not valid for this action"):
+        tokens.read(confirm, allowed={Purpose.UNSUBSCRIBE, Purpose.UNSUBSCRIBE_ALL})
+    with pytest.raises(BadUserInput, match="not valid"):
+        LinkTokens(secret="other", confirm_max_age=60, link_max_age=60).read(
+            confirm, allowed={Purpose.CONFIRM}
+        )
+    expired = LinkTokens(secret="s", confirm_max_age=-1, link_max_age=3600)
+    with pytest.raises(BadUserInput, match="expired"):
+        expired.read(confirm, allowed={Purpose.CONFIRM})
+
+
+async def test_manage_page_lists_subscriptions_and_stops_them_all_by_post(
+    sqlite_database_url: str, broker: Broker, mail: MailSink
+) -> None:
+    settings = make_settings(sqlite_database_url, mail)
+    async with run_service(settings, broker.bootstrap) as service:
+        engine = service.wiring.engine
+        confirmed(engine, settings, "mo@example.org", "deliverable", "40")
+        confirmed(engine, settings, "mo@example.org", "local_authority", "fife", frequency="weekly")
+        manage = service.wiring.tokens.issue(Purpose.MANAGE, 1)
+        page = await service.http.get("/manage", params={"token": manage})
+        assert page.status_code == 200
+        assert "deliverable 40" in page.text and "support services in fife" in page.text
+        actions = re.findall(r'action="([^"]+)"', page.text)
+        assert len(actions) == 3  # one per subscription, then "stop all"
+        assert _statuses(engine) == ["confirmed", "confirmed"]  # showing the page changed nothing
+        stop_all = await service.http.post(actions[-1].replace("&amp;", "&"))
+        assert stop_all.status_code == 200 and "unsubscribed" in stop_all.text
+        assert _statuses(engine) == ["unsubscribed", "unsubscribed"]
+        forged = await service.http.post("/subscriptions/unsubscribe", json={"token": "forged"})
+        assert forged.status_code == 422
+        assert forged.json()["error"]["code"] == "BAD_USER_INPUT"
+
+
+def _statuses(engine: object) -> list[str]:
+    with Session(engine) as session:  # type: ignore[arg-type]
+        rows = session.exec(select(Subscription).order_by(col(Subscription.id)))
+        return [row.status for row in rows]
