@@ -45,6 +45,8 @@ def _ensure_sqlite_folder(url: str) -> None:
 
 def upgrade_database(url: str, migrations_dir: Path) -> None:
     """Bring a service database to the newest Alembic revision."""
+    if url.startswith("sqlite"):
+        _ensure_sqlite_folder(url)
     config = Config()
     config.set_main_option("script_location", str(migrations_dir))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
