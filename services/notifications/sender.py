@@ -82,7 +82,7 @@ class Sender:
     async def _run_until_stopped(self) -> None:
         while not self._stopping.is_set():
             try:
-                sent = await self.send_due()
+                sent = await self.send_backlog()
             except Exception as exc:  # the database may be away; try again shortly
                 log.warning("sender_batch_failed", error=str(exc))
                 sent = 0
@@ -96,15 +96,30 @@ class Sender:
     async def send_due(self) -> int:
         """Send one batch of due deliveries; returns how many were attempted."""
         jobs = await asyncio.to_thread(self._claim_and_compose)
-        if not jobs:
-            return 0
+        return await self._send_batch(jobs) if jobs else 0
+
+    async def send_backlog(self) -> int:
+        """Send everything due, writing the next batch while the current one is on the wire."""
+        total = 0
+        jobs = await asyncio.to_thread(self._claim_and_compose)
+        while jobs:
+            upcoming = None
+            if len(jobs) >= self._settings.sender_batch_size:
+                upcoming = asyncio.create_task(asyncio.to_thread(self._claim_and_compose))
+            try:
+                total += await self._send_batch(jobs)
+            except BaseException:
+                if upcoming is not None:
+                    upcoming.cancel()  # its leases lapse and those emails are claimed again
+                raise
+            jobs = await upcoming if upcoming is not None else []
+        return total
+
+    async def _send_batch(self, jobs: list[Job]) -> int:
         attempts = await self._send_all(jobs)
         await asyncio.to_thread(record_attempts, self._engine, attempts, self._settings)
-        log.info(
-            "emails_attempted",
-            count=len(attempts),
-            sent=sum(a.result.outcome == "sent" for a in attempts),
-        )
+        sent = sum(a.result.outcome == "sent" for a in attempts)
+        log.info("emails_attempted", count=len(attempts), sent=sent)
         return len(attempts)
 
     async def _send_all(self, jobs: list[Job]) -> list[Attempt]:
