@@ -60,6 +60,17 @@ class _Related:
         )
         for service_id, slug, name in court_rows:
             self.courts[service_id].append((slug, name))
+        self._load_contact_and_hours(session, ids)
+        self.organisations = dict(
+            session.exec(
+                select(Organization.id, Organization.name).where(
+                    col(Organization.id).in_(organisation_ids)
+                )
+            ).all()
+        )
+        self.partnerships = dict(session.exec(select(Partnership.code, Partnership.name)).all())
+
+    def _load_contact_and_hours(self, session: Session, ids: list[str]) -> None:
         self.phones: dict[str, str] = {}
         phone_rows = session.exec(
             select(Phone.service_id, Phone.number)
@@ -81,14 +92,6 @@ class _Related:
                     byday=byday, opens_at=opens_at, closes_at=closes_at, description=description
                 )
             )
-        self.organisations = dict(
-            session.exec(
-                select(Organization.id, Organization.name).where(
-                    col(Organization.id).in_(organisation_ids)
-                )
-            ).all()
-        )
-        self.partnerships = dict(session.exec(select(Partnership.code, Partnership.name)).all())
 
     def view(self, service: Service) -> ServiceOut:
         organisation_name = self.organisations[service.organization_id]

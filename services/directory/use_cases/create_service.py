@@ -48,22 +48,26 @@ def create_service(
         created = snapshot(session, service.id)
         record_changes(session, service.id, diff({}, created), identity=identity, kind="created")
         reindex_service(session, service.id)
-        view = service_views(session, [service.id])[0]
-        stage_service_event(
-            session,
-            ServiceCreated(
-                service_id=view.id,
-                name=view.name,
-                local_authorities=view.local_authorities,
-                service_types=view.service_types,
-                is_sample=view.is_sample,
-                status=view.status,
-            ),
-            identity=identity,
-            correlation_id=correlation_id,
-        )
+        view = _announce(session, service.id, identity, correlation_id)
         log.info("service_created", service_id=view.id)
         return view
+
+
+def _announce(
+    session: Session, service_id: str, identity: Identity, correlation_id: str | None
+) -> ServiceOut:
+    """Stage ``ServiceCreated`` and return the new entry's view."""
+    view = service_views(session, [service_id])[0]
+    stage_service_event(
+        session,
+        ServiceCreated(
+            service_id=view.id, name=view.name, local_authorities=view.local_authorities,
+            service_types=view.service_types, is_sample=view.is_sample, status=view.status,
+        ),
+        identity=identity,
+        correlation_id=correlation_id,
+    )  # fmt: skip
+    return view
 
 
 def _organisation_for(session: Session, request: ServiceCreate) -> Organization:
