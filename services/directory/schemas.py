@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 ServiceStatus = Literal["active", "inactive", "defunct", "temporarily closed"]
 
@@ -89,9 +89,16 @@ class ServiceOut(BaseModel):
 
 
 class FacetCount(BaseModel):
+    """One filter value with how many entries it would show; ``label`` repeats ``name``."""
+
     value: str
     name: str
     count: int
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def label(self) -> str:
+        return self.name
 
 
 class ServiceList(BaseModel):
