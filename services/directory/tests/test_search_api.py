@@ -29,3 +29,18 @@ def test_bad_paging_is_bad_user_input(reader: TestClient) -> None:
     response = reader.get("/services", params={"limit": 0})
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "BAD_USER_INPUT"
+
+
+def test_every_search_filter_is_a_query_parameter(reader: TestClient) -> None:
+    def names(**params: object) -> list[str]:
+        body = reader.get("/services", params={"limit": 100, **params}).json()
+        return [item["name"] for item in body["items"]]
+
+    assert names(client_group="women") == ["Sample: Glasgow Women's Justice Centre"]
+    assert names(referral_route="self-referral", local_authority="shetland-islands") == [
+        "Sample: Shetland Restorative Justice"
+    ]
+    assert "Sample: Edinburgh Employability for Justice" in names(age=30)
+    assert "Sample: Edinburgh Employability for Justice" not in names(age=70)
+    open_now = reader.get("/services", params={"open_now": "true", "limit": 100}).json()
+    assert all(item["schedules"] for item in open_now["items"])
