@@ -19,8 +19,10 @@ def wiring(request: Request) -> Wiring:
 
 
 @router.get("/health")
-async def health() -> dict[str, str]:
-    return {"status": "ok"}
+async def health(request: Request) -> dict[str, str]:
+    """Ready for HTTP; ``consumer`` says whether the Kafka consumer has joined its group yet."""
+    joined = wiring(request).consumer.started.is_set()
+    return {"status": "ok", "consumer": "running" if joined else "starting"}
 
 
 @router.post("/subscriptions", status_code=202, response_model=StatusResponse)

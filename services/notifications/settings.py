@@ -40,8 +40,9 @@ class NotificationsSettings(BaseSettings):
     consumer_group: str = "notifications"
     consumer_max_attempts: int = 5
     consumer_retry_base_seconds: float = 0.2
-    consumer_session_timeout_ms: int = 10_000
-    consumer_heartbeat_interval_ms: int = 3_000
+    # Kafka's smallest accepted session; the group forms sooner after a start (Tansu: ~half).
+    consumer_session_timeout_ms: int = 6_000
+    consumer_heartbeat_interval_ms: int = 2_000
     # How long a fetch may wait for new records; low keeps an immediate email immediate.
     consumer_fetch_max_wait_ms: int = 100
 
