@@ -16,10 +16,15 @@ class Caller:
     client: GatewayClient
     token: str | None
     correlation_id: str | None
+    visitor_address: str | None = None
 
     async def run(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         return await self.client.execute(
-            query, variables, token=self.token, correlation_id=self.correlation_id
+            query,
+            variables,
+            token=self.token,
+            correlation_id=self.correlation_id,
+            visitor_address=self.visitor_address,
         )
 
 
@@ -29,4 +34,5 @@ def caller_of(request: Request) -> Caller:
         client=request.app.state.gateway,
         token=session_of(request).token,
         correlation_id=request.headers.get("X-Correlation-ID"),
+        visitor_address=request.client.host if request.client else None,
     )

@@ -1,35 +1,52 @@
-"""Finding local services: one GraphQL document for the lookups, the facet counts and the results.
+"""Finding local services: one GraphQL document for the lookups, the results and the counts.
 
-The gateway filters by area, type and words; courts are matched here, on the services in scope.
+The gateway filters (court, area, type, words) and counts each filter's values (facets); the
+pages only lay them out. Results come a page at a time with the gateway's cursor in the URL.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from services.web.caller import Caller
-from services.web.models import LocalAuthority, Service, ServiceType
+from services.web.models import GatewayModel, LocalAuthority, Service, ServiceType
 
-RESULT_LIMIT = 100  # the gateway's largest page
-
+PAGE_SIZE = 25
+PRINT_PAGE_SIZE = 100  # the gateway's largest page
+PRINT_LIMIT = 500
 FIND_SERVICES = """
-query FindServices($base: ServiceFilter, $filter: ServiceFilter, $first: Int!) {
+query FindServices($filter: ServiceFilter, $first: Int!, $after: String) {
   localAuthorities { code name partnership }
   serviceTypes { code name }
-  everywhere: services(first: $first) { nodes { courts } }
-  scope: services(filter: $base, first: $first) { nodes { id name serviceTypes courts } }
-  results: services(filter: $filter, first: $first) {
+  results: services(filter: $filter, first: $first, after: $after) {
     totalCount
+    pageInfo { hasNextPage endCursor }
+    facets { field values { value label count } }
     nodes {
       id name description organisationName localAuthorities serviceTypes status isSample
       courts eligibility lastReviewedAt updatedAt referralRoutes contactEmail phone
     }
   }
 }"""
+
+
+class FacetValue(GatewayModel):
+    value: str
+    label: str | None = None
+    count: int
+
+
+class Facet(GatewayModel):
+    field: str
+    values: list[FacetValue] = Field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        """``service_type``, ``serviceType`` and ``service-type`` name the same facet."""
+        return self.field.replace("_", "").replace("-", "").lower()
 
 
 class ServiceSearch(BaseModel):
@@ -39,18 +56,26 @@ class ServiceSearch(BaseModel):
     court: str = ""
     service_type: str = ""
     q: str = ""
+    # Paging: the gateway's cursor of the last result before this page, and its position.
+    after: str = ""
+    start: int = Field(default=1, ge=1)
 
     @property
     def is_empty(self) -> bool:
         return not (self.local_authority or self.court or self.service_type or self.q)
 
-    def query_string(self) -> str:
-        return urlencode({k: v for k, v in self.model_dump().items() if v})
+    def query_string(self, **paging: str | int) -> str:
+        """The search's URL query; paging only when given (a new search starts at page one)."""
+        wanted = self.model_dump(include={"local_authority", "court", "service_type", "q"})
+        return urlencode({k: v for k, v in {**wanted, **paging}.items() if v})
 
-    def gateway_filter(self, *, with_type: bool) -> dict[str, str]:
-        wanted = {"localAuthority": self.local_authority, "search": self.q}
-        if with_type:
-            wanted["serviceType"] = self.service_type
+    def gateway_filter(self) -> dict[str, str]:
+        wanted = {
+            "localAuthority": self.local_authority,
+            "court": self.court,
+            "serviceType": self.service_type,
+            "search": self.q,
+        }
         return {k: v for k, v in wanted.items() if v}
 
 
@@ -59,29 +84,46 @@ class SearchPage:
     search: ServiceSearch
     local_authorities: list[LocalAuthority]
     service_types: list[ServiceType]
-    courts: list[str]
+    facets: dict[str, Facet] = field(default_factory=dict)
     results: list[Service] = field(default_factory=list)
     total: int = 0
-    type_counts: dict[str, int] = field(default_factory=dict)
-    court_counts: dict[str, int] = field(default_factory=dict)
+    next_cursor: str | None = None
+
+    def _counts(self, key: str) -> dict[str, FacetValue]:
+        facet = self.facets.get(key)
+        return {v.value: v for v in facet.values} if facet else {}
 
     def court_options(self) -> list[tuple[str, str]]:
-        return [
-            (court, self._counted(court, self.court_counts.get(court))) for court in self.courts
-        ]
+        courts = self._counts("court")
+        options = [(v.value, self._counted(v.label or v.value, v.count)) for v in courts.values()]
+        if self.search.court and self.selected_court() not in courts:
+            options.append((self.search.court, self._counted(self.search.court, 0)))
+        return sorted(options, key=lambda option: option[1].casefold())
+
+    def selected_court(self) -> str:
+        """The court's value in the list, whether the URL names it by slug or by name."""
+        for value in self._counts("court").values():
+            if self.search.court in (value.value, value.label):
+                return value.value
+        return self.search.court
+
+    def court_name(self) -> str:
+        found = self._counts("court").get(self.selected_court())
+        return (found.label or found.value) if found else self.search.court
 
     def area_options(self) -> list[tuple[str, str]]:
         return [(area.code, area.name) for area in self.local_authorities]
 
     def type_options(self) -> list[tuple[str, str]]:
+        counts = self._counts("servicetype")
         return [
-            (t.code, self._counted(t.name, self.type_counts.get(t.code)))
+            (t.code, self._counted(t.name, counts[t.code].count if t.code in counts else 0))
             for t in self.service_types
         ]
 
-    def _counted(self, label: str, count: int | None) -> str:
+    def _counted(self, label: str, count: int) -> str:
         """A filter's label with how many services it would show, once there is a search."""
-        return label if self.search.is_empty else f"{label} ({count or 0})"
+        return label if self.search.is_empty else f"{label} ({count})"
 
     def area_name(self, code: str) -> str:
         return next((a.name for a in self.local_authorities if a.code == code), code)
@@ -89,35 +131,47 @@ class SearchPage:
     def type_name(self, code: str) -> str:
         return next((t.name for t in self.service_types if t.code == code), code)
 
+    @property
+    def end(self) -> int:
+        return self.search.start + len(self.results) - 1
 
-def _at_court(services: list[Service], court: str) -> list[Service]:
-    return [s for s in services if court in s.courts] if court else services
 
-
-async def find_services(caller: Caller, search: ServiceSearch) -> SearchPage:
-    """Lookups always; results and counts once the person has chosen something."""
+async def find_services(
+    caller: Caller, search: ServiceSearch, *, page_size: int = PAGE_SIZE
+) -> SearchPage:
+    """Lookups and counts always; results once the person has chosen something."""
     variables = {
-        "base": search.gateway_filter(with_type=False),
-        "filter": search.gateway_filter(with_type=True),
-        "first": RESULT_LIMIT,
+        "filter": search.gateway_filter(),
+        "first": 0 if search.is_empty else page_size,
+        "after": search.after or None,
     }
     data = await caller.run(FIND_SERVICES, variables)
-    everywhere = data["everywhere"]["nodes"] if data.get("everywhere") else []
+    results = data["results"] or {}
+    facets = [Facet.model_validate(f) for f in results.get("facets") or []]
     page = SearchPage(
         search=search,
         local_authorities=[
             LocalAuthority.model_validate(a) for a in data["localAuthorities"] or []
         ],
         service_types=[ServiceType.model_validate(t) for t in data["serviceTypes"] or []],
-        courts=sorted({court for node in everywhere for court in node["courts"]}),
+        facets={facet.key: facet for facet in facets},
     )
     if search.is_empty:
         return page
-    in_area = [Service.model_validate(n) for n in data["scope"]["nodes"]]
-    page.court_counts = dict(Counter(court for s in in_area for court in s.courts))
-    scope = _at_court(in_area, search.court)
-    page.type_counts = dict(Counter(code for s in scope for code in s.service_types))
-    results = [Service.model_validate(n) for n in data["results"]["nodes"]]
-    page.results = _at_court(results, search.court)
-    page.total = len(page.results) if search.court else data["results"]["totalCount"]
+    page.results = [Service.model_validate(n) for n in results.get("nodes") or []]
+    page.total = results.get("totalCount") or 0
+    page_info = results.get("pageInfo") or {}
+    page.next_cursor = page_info.get("endCursor") if page_info.get("hasNextPage") else None
+    return page
+
+
+async def find_services_to_print(caller: Caller, search: ServiceSearch) -> SearchPage:
+    """Every result from the first (up to ``PRINT_LIMIT``): a print-out has no "next page"."""
+    search = search.model_copy(update={"after": "", "start": 1})
+    page = await find_services(caller, search, page_size=PRINT_PAGE_SIZE)
+    while page.next_cursor and len(page.results) < PRINT_LIMIT:
+        more_search = search.model_copy(update={"after": page.next_cursor})
+        more = await find_services(caller, more_search, page_size=PRINT_PAGE_SIZE)
+        page.results += more.results
+        page.next_cursor = more.next_cursor
     return page

@@ -66,11 +66,18 @@ class GatewayClient:
         *,
         token: str | None = None,
         correlation_id: str | None = None,
+        visitor_address: str | None = None,
     ) -> dict[str, Any]:
-        """Return ``data``; raise ``GatewayError`` for the first GraphQL error."""
+        """Return ``data``; raise ``GatewayError`` for the first GraphQL error.
+
+        ``visitor_address`` goes out as ``X-Forwarded-For``: the gateway trusts it from this
+        server and gives each visitor their own rate budget.
+        """
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         if correlation_id:
             headers["X-Correlation-ID"] = correlation_id
+        if visitor_address:
+            headers["X-Forwarded-For"] = visitor_address
         started = time.perf_counter()
         try:
             response = await self._http.post(

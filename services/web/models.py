@@ -75,3 +75,66 @@ class Deliverable(GatewayModel):
     overdue: bool = False
     original_timescale: str | None = None
     further_detail: str | None = None
+    history: History | None = None
+
+
+STATUS_LABELS = {
+    "COMPLETE": "Complete",
+    "IN_PROGRESS": "In progress",
+    "IN_PROGRESS_REVISED": "In progress (with revised timescale)",
+    "OUTSTANDING": "Outstanding",
+}
+
+
+class StatusChange(GatewayModel):
+    round: int | None = None
+    old_status: str | None = None
+    new_status: str
+    reason: str | None = None
+    changed_by: str | None = None
+    changed_at: datetime
+
+    @property
+    def new_status_label(self) -> str:
+        return STATUS_LABELS.get(self.new_status, self.new_status)
+
+    @property
+    def old_status_label(self) -> str | None:
+        return STATUS_LABELS.get(self.old_status, self.old_status) if self.old_status else None
+
+
+class TimescaleRevision(GatewayModel):
+    round: int | None = None
+    old_timescale: str | None = None
+    new_timescale: str
+    due_date: date | None = None
+    reason: str | None = None
+    recorded_by: str | None = None
+    recorded_at: datetime
+
+
+class RoundReport(GatewayModel):
+    round: int
+    round_name: str
+    status: str
+    status_label: str
+    narrative: str | None = None
+    submitted_by: str | None = None
+    submitted_at: datetime
+
+
+class History(GatewayModel):
+    """Everything recorded about one deliverable, oldest first within each kind."""
+
+    opened_round: int | None = None
+    closed_round: int | None = None
+    status_changes: list[StatusChange] = Field(default_factory=list)
+    timescale_revisions: list[TimescaleRevision] = Field(default_factory=list)
+    round_reports: list[RoundReport] = Field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.status_changes or self.timescale_revisions or self.round_reports)
+
+
+Deliverable.model_rebuild()

@@ -37,6 +37,17 @@ query Plan($filter: DeliverableFilter, $first: Int!, $after: String) {{
 }}"""
 ONE_DELIVERABLE = f"""
 query OneDeliverable($number: Int!) {{ deliverable(number: $number) {{ {DELIVERABLE_FIELDS} }} }}"""
+HISTORY_FIELDS = """
+  openedRound closedRound
+  statusChanges { round oldStatus newStatus reason changedBy changedAt }
+  timescaleRevisions { round oldTimescale newTimescale dueDate reason recordedBy recordedAt }
+  roundReports { round roundName status statusLabel narrative submittedBy submittedAt }
+"""
+DELIVERABLE_WITH_HISTORY = f"""
+query DeliverableWithHistory($number: Int!) {{
+  deliverable(number: $number) {{ {DELIVERABLE_FIELDS} history {{ {HISTORY_FIELDS} }} }}
+  rounds {{ number name }}
+}}"""
 PAGE_SIZE = 100  # the gateway's largest page
 
 
@@ -103,3 +114,13 @@ async def load_plan(caller: Caller, today: date) -> Plan:
 async def load_deliverable(caller: Caller, number: int) -> Deliverable | None:
     found = (await caller.run(ONE_DELIVERABLE, {"number": number}))["deliverable"]
     return None if found is None else Deliverable.model_validate(found)
+
+
+async def load_deliverable_history(
+    caller: Caller, number: int
+) -> tuple[Deliverable | None, dict[int, str]]:
+    """The deliverable with its full history, and every round's name by number."""
+    data = await caller.run(DELIVERABLE_WITH_HISTORY, {"number": number})
+    round_names = {r["number"]: r["name"] for r in data.get("rounds") or []}
+    found = data["deliverable"]
+    return (None if found is None else Deliverable.model_validate(found)), round_names

@@ -73,13 +73,16 @@ async def test_only_lead_partners_reach_update_pages_and_sign_out_ends_the_sessi
     await expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
 
 
-async def test_the_coordinator_sees_that_publishing_a_round_is_not_offered_yet(
-    new_context: NewContext,
-) -> None:
+async def test_only_the_coordinator_reaches_the_reporting_rounds(new_context: NewContext) -> None:
     page = await (await new_context()).new_page()
+    await sign_in(page, "police.editor@cjp.test")
+    assert await page.get_by_role("link", name="Reporting rounds").count() == 0
+    response = await page.goto("/rounds")
+    assert response is not None and response.status == 403
+
     await sign_in(page, "coordinator@cjp.test")
     await page.get_by_role("link", name="Reporting rounds").click()
-    await expect(page.get_by_text("not available yet")).to_be_visible()
+    await expect(page.get_by_role("heading", name="Rounds", exact=True)).to_be_visible()
     await audit_page(page, "rounds")
 
 

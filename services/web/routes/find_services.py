@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from services.web.caller import Caller, caller_of
-from services.web.finding import ServiceSearch, find_services
+from services.web.finding import ServiceSearch, find_services, find_services_to_print
 from services.web.pages import render
 
 router = APIRouter()
@@ -35,5 +35,5 @@ async def print_page(
     search: Annotated[ServiceSearch, Query()],
     caller: Annotated[Caller, Depends(caller_of)],
 ) -> HTMLResponse:
-    page = await find_services(caller, search)
+    page = await find_services_to_print(caller, search)
     return render(request, "find_services_print.html", {"page": page})

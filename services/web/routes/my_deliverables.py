@@ -1,4 +1,5 @@
-"""Update my deliverables: a lead partner changes the status of a deliverable it leads."""
+"""Update my deliverables: in the open round a lead partner sends a status, an update narrative
+and perhaps a revised timescale; with no round open, a status change with its reason."""
 
 from __future__ import annotations
 
@@ -12,8 +13,16 @@ from services.web.forms import FieldErrors, require_csrf
 from services.web.gateway import GatewayError, GatewayUnavailable
 from services.web.models import Deliverable
 from services.web.pages import error_page, render
-from services.web.planning import STATUSES, deliverables_led_by, load_deliverable
+from services.web.planning import STATUSES, deliverables_led_by
+from services.web.reporting import ReportingRound
 from services.web.session import session_of
+from services.web.updating import (
+    FORM_FIELDS,
+    RoundUpdate,
+    load_form_data,
+    submit_update,
+    validate_update,
+)
 
 router = APIRouter()
 EDITOR_ROLES = {"partner_editor", "coordinator"}
@@ -66,44 +75,72 @@ async def update_form(
 ) -> Response:
     if (refusal := _editor_or_redirect(request)) is not None:
         return refusal
-    deliverable = await load_deliverable(caller, number)
+    deliverable, open_round = await load_form_data(caller, number)
     if deliverable is None:
         return error_page(request, 404, "Page not found", f"There is no deliverable {number}.")
-    return _form(request, deliverable, FieldErrors(), "", "")
+    return _form(request, deliverable, open_round, FieldErrors(), {})
 
 
 def _form(
-    request: Request, d: Deliverable, errors: FieldErrors, status: str, reason: str
+    request: Request,
+    d: Deliverable,
+    open_round: ReportingRound | None,
+    errors: FieldErrors,
+    values: dict[str, str],
 ) -> HTMLResponse:
     context = {
-        "d": d, "errors": errors, "status": status, "reason": reason, "statuses": STATUSES,
-        "title": f"Update deliverable {d.number}", "nav": "mine",
+        "d": d, "open_round": open_round, "errors": errors, "values": values,
+        "statuses": STATUSES, "title": f"Update deliverable {d.number}", "nav": "mine",
     }  # fmt: skip
     return render(request, "update_deliverable.html", context, 422 if errors else 200)
 
 
+def _add_gateway_error(errors: FieldErrors, exc: GatewayError, fields: dict[str, str]) -> None:
+    """A refusal the gateway explains goes next to its field; anything else is a page."""
+    if isinstance(exc, GatewayUnavailable) or exc.code != "BAD_USER_INPUT":
+        raise exc
+    errors.add(fields.get(exc.field or "", "status"), exc.message)
+
+
+async def _send(
+    caller: Caller, number: int, round_number: int | None, values: dict[str, str]
+) -> FieldErrors:
+    errors = FieldErrors()
+    try:
+        if round_number is None:
+            variables = {"number": number, "status": values["status"], "reason": values["reason"]}
+            await caller.run(UPDATE_STATUS, variables)
+        else:
+            await submit_update(caller, round_number, number, RoundUpdate(**values))
+    except GatewayError as exc:
+        _add_gateway_error(errors, exc, FORM_FIELDS)
+    return errors
+
+
 @router.post("/my-deliverables/{number}", dependencies=[Depends(require_csrf)])
-async def update_status(
+async def update_deliverable(
     request: Request,
     number: int,
     caller: Annotated[Caller, Depends(caller_of)],
     status: Annotated[str, Form()] = "",
     reason: Annotated[str, Form()] = "",
+    narrative: Annotated[str, Form()] = "",
+    new_timescale: Annotated[str, Form()] = "",
 ) -> Response:
     if (refusal := _editor_or_redirect(request)) is not None:
         return refusal
-    errors = _validate(status, reason)
-    if not errors:
-        try:
-            await caller.run(UPDATE_STATUS, {"number": number, "status": status, "reason": reason})
-            return RedirectResponse(f"/my-deliverables?updated={number}", status_code=303)
-        except GatewayUnavailable:
-            raise
-        except GatewayError as exc:
-            if exc.code != "BAD_USER_INPUT":
-                raise
-            errors.add(exc.field if exc.field in ("status", "reason") else "status", exc.message)
-    deliverable = await load_deliverable(caller, number)
+    deliverable, open_round = await load_form_data(caller, number)
     if deliverable is None:
         return error_page(request, 404, "Page not found", f"There is no deliverable {number}.")
-    return _form(request, deliverable, errors, status, reason)
+    values = {"status": status, "reason": reason.strip()}
+    if open_round is None:
+        errors = _validate(status, reason)
+    else:
+        values |= {"narrative": narrative.strip(), "new_timescale": new_timescale.strip()}
+        errors = validate_update(RoundUpdate(**values), deliverable)
+    if not errors:
+        round_number = open_round.number if open_round else None
+        errors = await _send(caller, number, round_number, values)
+        if not errors:
+            return RedirectResponse(f"/my-deliverables?updated={number}", status_code=303)
+    return _form(request, deliverable, open_round, errors, values)

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from services.web.caller import Caller, caller_of
 from services.web.pages import error_page, render
-from services.web.planning import STATUSES, load_deliverable, load_plan
+from services.web.planning import STATUSES, load_deliverable_history, load_plan
 
 router = APIRouter()
 
@@ -27,11 +27,11 @@ async def plan_page(
 async def deliverable_page(
     request: Request, number: int, caller: Annotated[Caller, Depends(caller_of)]
 ) -> HTMLResponse:
-    deliverable = await load_deliverable(caller, number)
+    deliverable, round_names = await load_deliverable_history(caller, number)
     if deliverable is None:
         return error_page(request, 404, "Page not found", f"There is no deliverable {number}.")
-    return render(
-        request,
-        "deliverable.html",
-        {"d": deliverable, "title": f"Deliverable {number}", "nav": "plan"},
-    )
+    context = {
+        "d": deliverable, "h": deliverable.history, "round_names": round_names,
+        "title": f"Deliverable {number}", "nav": "plan",
+    }  # fmt: skip
+    return render(request, "deliverable.html", context)
