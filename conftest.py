@@ -115,6 +115,9 @@ class TansuBroker:
         )
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                # It exited (the port was taken meanwhile, say): a live socket there is not ours.
+                raise RuntimeError(f"Tansu exited at start on port {self.port}")
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
                 return
@@ -139,7 +142,14 @@ class TansuBroker:
 @pytest.fixture(scope="session")
 def kafka_broker() -> Iterator[TansuBroker]:
     """One real Tansu broker for the whole test session; use unique topic names per test."""
-    broker = TansuBroker(free_port())
-    broker.start()
+    for _attempt in range(3):
+        broker = TansuBroker(free_port())
+        try:
+            broker.start()
+            break
+        except RuntimeError:
+            broker.stop()
+    else:
+        raise RuntimeError("could not start Tansu on a free port")
     yield broker
     broker.stop()
