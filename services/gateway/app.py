@@ -18,8 +18,9 @@ from services.gateway import accounts
 from services.gateway.api.context import get_context
 from services.gateway.api.schema import build_schema
 from services.gateway.correlation import CorrelationMiddleware
+from services.gateway.large_bodies import coordinator_is_sending
 from services.gateway.live_feed import DeliverableStatusFeed, consume_status_changes
-from services.gateway.protection import ClientBudgets, ProtectionMiddleware
+from services.gateway.protection import ClientBudgets, LargeBodyAllowance, ProtectionMiddleware
 from services.gateway.runtime import GatewayRuntime
 from services.gateway.settings import GatewaySettings
 from services.gateway.tokens import TokenVerifier
@@ -74,8 +75,14 @@ def create_app(
     budgets = ClientBudgets(
         per_minute=settings.rate_limit_per_minute, burst=settings.rate_limit_burst
     )
+    large_body = LargeBodyAllowance(
+        max_bytes=settings.max_coordinator_body_bytes, allows=coordinator_is_sending
+    )
     app.add_middleware(
-        ProtectionMiddleware, max_body_bytes=settings.max_body_bytes, budgets=budgets
+        ProtectionMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        budgets=budgets,
+        large_body=large_body,
     )
     app.add_middleware(CorrelationMiddleware)  # outermost: even refusals carry an id
     return app

@@ -40,3 +40,8 @@ def ensure_may_change_service(identity: Identity, areas: Iterable[str]) -> None:
             "Only a directory editor of one of this service's areas can change it; "
             "ask that area's editor or a coordinator."
         )
+
+
+def ensure_coordinator(identity: Identity) -> None:
+    if identity.role is not Role.COORDINATOR:
+        raise forbidden("Only a coordinator can do this.")

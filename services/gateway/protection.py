@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -78,6 +79,14 @@ class ClientBudgets:
         return max(self._by_address.take(address), self._by_token.take(token[0]))
 
 
+@dataclass(frozen=True)
+class LargeBodyAllowance:
+    """A larger body limit for the callers ``allows`` trusts (checked only when needed)."""
+
+    max_bytes: int
+    allows: Callable[[Scope], Awaitable[bool]]
+
+
 def error_response(code: str, message: str) -> bytes:
     return json.dumps(
         {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}
@@ -87,10 +96,18 @@ def error_response(code: str, message: str) -> bytes:
 class ProtectionMiddleware:
     """Pure ASGI, so it also covers websockets (rate limit) without buffering bodies."""
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, budgets: ClientBudgets) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body_bytes: int,
+        budgets: ClientBudgets,
+        large_body: LargeBodyAllowance | None = None,
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.budgets = budgets
+        self.large_body = large_body
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket") or scope.get("path") == "/health":
@@ -103,15 +120,29 @@ class ProtectionMiddleware:
         if scope["type"] == "websocket":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
+        limit = await self._body_limit(scope)
+        if limit is None:
             await self._refuse_size(send)
             return
-        body = await _read_body(receive, self.max_body_bytes)
+        body = await _read_body(receive, limit)
         if body is None:
             await self._refuse_size(send)
             return
         await self.app(scope, _replay(body, receive), _with_security_headers(send))
+
+    async def _body_limit(self, scope: Scope) -> int | None:
+        """The bytes this request may send, or None if its declared length is already too big.
+
+        Past the usual limit only a declared length from a caller the allowance trusts (a
+        coordinator importing an edition) may go up to the allowance's larger limit.
+        """
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is None or not declared.isdigit() or int(declared) <= self.max_body_bytes:
+            return self.max_body_bytes
+        allowance = self.large_body
+        if allowance is None or int(declared) > allowance.max_bytes:
+            return None
+        return allowance.max_bytes if await allowance.allows(scope) else None
 
     async def _refuse_size(self, send: Send) -> None:
         message = f"The request is larger than {self.max_body_bytes} bytes; send a smaller query."

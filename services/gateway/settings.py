@@ -55,6 +55,8 @@ class GatewaySettings(BaseSettings):
     max_aliases: int = 15
     max_page_size: int = 100
     max_body_bytes: int = 64 * 1024
+    # A signed-in coordinator may send more: a published edition for importPlan (~70 KB as text).
+    max_coordinator_body_bytes: int = 8 * 1024 * 1024
     rate_limit_per_minute: int = 600
     rate_limit_burst: int = 100
     # Peers whose X-Forwarded-For names the real client (e.g. the web pages' server).

@@ -90,7 +90,18 @@ class Upstream:
     async def patch(self, path: str, body: dict[str, Any]) -> Any:
         return await self._send("PATCH", path, json=body)
 
+    async def put(self, path: str, body: dict[str, Any]) -> Any:
+        return await self._send("PUT", path, json=body)
+
+    async def get_text(self, path: str, params: dict[str, Any] | None = None) -> str:
+        """A document rather than JSON (e.g. an exported edition)."""
+        clean = {k: v for k, v in (params or {}).items() if v is not None}
+        return (await self._request("GET", path, params=clean)).text
+
     async def _send(self, method: str, path: str, **kwargs: Any) -> Any:
+        return (await self._request(method, path, **kwargs)).json()
+
+    async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         try:
             response = await self._client.request(
                 method, path, headers=self._caller.headers(), **kwargs
@@ -99,7 +110,7 @@ class Upstream:
             log.warning("upstream_unreachable", service=self.name, error=type(exc).__name__)
             raise self._unavailable() from exc
         if response.is_success:
-            return response.json()
+            return response
         raise self._error_from(response)
 
     def _unavailable(self) -> GatewayError:
@@ -117,11 +128,18 @@ class Upstream:
         try:
             error = response.json()["error"]
             message = str(error["message"])
-            return GatewayError(
-                known_code(error.get("code"), status), message, field=error.get("field")
-            )
+            field = _graphql_name(error.get("field"))
+            return GatewayError(known_code(error.get("code"), status), message, field=field)
         except (ValueError, KeyError, TypeError):
             return GatewayError(code_for_status(status), "The request was refused.")
+
+
+def _graphql_name(field: object) -> str | None:
+    """A service's field name (``new_timescale``) as the schema spells it (``newTimescale``)."""
+    if not field:
+        return None
+    head, *rest = str(field).split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
 class Upstreams:

@@ -7,10 +7,10 @@ from typing import Any
 
 from services.gateway import accounts
 from services.gateway.api.context import GatewayContext
+from services.gateway.api.deliverable_status import DeliverableStatus
 from services.gateway.api.inputs import ServiceUpdateInput, SubscribeInput, SubscriptionTargetKind
 from services.gateway.api.types_deliverables import (
     Deliverable,
-    DeliverableStatus,
     deliverable_from_api,
 )
 from services.gateway.api.types_directory import Service, service_from_api

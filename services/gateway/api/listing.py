@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import strawberry
+from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 
 from services.gateway.api.connections import page_from
 from services.gateway.api.context import Info
 from services.gateway.api.cursors import page_request
+from services.gateway.api.deliverable_status import DeliverableStatus
 from services.gateway.api.types_deliverables import (
     DeliverableConnection,
-    DeliverableStatus,
     deliverable_from_api,
 )
-from services.gateway.api.types_directory import ServiceConnection, service_from_api
+from services.gateway.api.types_directory import (
+    ServiceConnection,
+    facets_from_api,
+    service_from_api,
+)
 
 
 @strawberry.input(description="Narrow the deliverables; every field given must match.")
@@ -23,12 +30,17 @@ class DeliverableFilter:
     lead_partner: str | None = strawberry.field(
         default=None, description="An organisation slug, e.g. `police-scotland`."
     )
-    search: str | None = strawberry.field(default=None, description="Words in the title.")
+    search: str | None = strawberry.field(
+        default=None, description="Full text over the text, further detail and every update."
+    )
     collaborator: str | None = strawberry.field(
         default=None, description="An organisation slug among the collaborators."
     )
     overdue: bool | None = strawberry.field(
         default=None, description="Only deliverables past their due date and not complete."
+    )
+    due_before: date | None = strawberry.field(
+        default=None, description="Only deliverables due before this date."
     )
 
 
@@ -40,7 +52,22 @@ class ServiceFilter:
     service_type: str | None = strawberry.field(
         default=None, description="A service-type code, e.g. `cpo-unpaid-work`."
     )
-    search: str | None = None
+    search: str | None = strawberry.field(
+        default=None, description="Full text, typo-tolerant (e.g. `bial suprevision`)."
+    )
+    court: str | None = strawberry.field(
+        default=None, description="A court slug (`glasgow`) or name (`Glasgow Sheriff Court`)."
+    )
+    client_group: str | None = strawberry.field(
+        default=None, description="A client-group code, e.g. `women`."
+    )
+    age: int | None = strawberry.field(default=None, description="The person's age in years.")
+    referral_route: str | None = strawberry.field(
+        default=None, description="A referral-route code, e.g. `self-referral`."
+    )
+    open_now: bool | None = strawberry.field(
+        default=None, description="Only services open at this moment (by their schedules)."
+    )
 
 
 async def list_deliverables(
@@ -57,6 +84,7 @@ async def list_deliverables(
         "q": chosen.search,
         "collaborator": chosen.collaborator,
         "overdue": _flag(chosen.overdue),
+        "due_before": chosen.due_before.isoformat() if chosen.due_before else None,
         "limit": page.limit,
         "offset": page.offset,
     }
@@ -77,6 +105,13 @@ async def list_services(
         "local_authority": chosen.local_authority,
         "service_type": chosen.service_type,
         "q": chosen.search,
+        "court": chosen.court,
+        "client_group": chosen.client_group,
+        "age": chosen.age,
+        "referral_route": chosen.referral_route,
+        "open_now": _flag(chosen.open_now),
+        # Facets are counted only when the query asks for them (same single call either way).
+        "facets": "true" if _selects(info, "facets") else None,
         "limit": page.limit,
         "offset": page.offset,
     }
@@ -84,7 +119,32 @@ async def list_services(
     for item in answer["items"]:
         info.context.loaders.service.prime(str(item["id"]), item)
     edges, page_info = page_from(answer["items"], answer["total"], page, service_from_api)
-    return ServiceConnection(total_count=answer["total"], edges=edges, page_info=page_info)
+    return ServiceConnection(
+        total_count=answer["total"],
+        edges=edges,
+        page_info=page_info,
+        facets=facets_from_api(answer.get("facets") or {}),
+        corrected_query=answer.get("corrected_query"),
+    )
+
+
+def _selects(info: Info, name: str) -> bool:
+    """Whether the query selects ``name`` directly under this field (fragments included)."""
+    return any(
+        isinstance(selection, SelectedField) and selection.name == name
+        for field in info.selected_fields
+        for selection in _flatten(field.selections)
+    )
+
+
+def _flatten(selections: list[Selection]) -> list[Selection]:
+    flat: list[Selection] = []
+    for selection in selections:
+        if isinstance(selection, FragmentSpread | InlineFragment):
+            flat.extend(_flatten(selection.selections))
+        else:
+            flat.append(selection)
+    return flat
 
 
 def _flag(value: bool | None) -> str | None:

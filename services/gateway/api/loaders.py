@@ -10,7 +10,7 @@ from strawberry.dataloader import DataLoader
 
 from services.gateway.api.request_cache import RequestCache
 from services.gateway.errors import ErrorCode, GatewayError
-from services.gateway.upstream import Upstreams, segment
+from services.gateway.upstream import Upstream, Upstreams, segment
 
 Json = dict[str, Any]
 # The deliverables service pages its lists; this is the page size used to read a whole list.
@@ -25,6 +25,7 @@ class Loaders:
         self._cache = RequestCache()
         self.deliverable = DataLoader[int, Json | None](load_fn=self._load_deliverables)
         self.service = DataLoader[str, Json | None](load_fn=self._load_services)
+        self.history = DataLoader[int, Json | None](load_fn=self._load_histories)
 
     async def _load_deliverables(self, numbers: Sequence[int]) -> list[Json | None]:
         """``GET /deliverables?numbers=1,2,3``: one call for every deliverable a request names."""
@@ -36,15 +37,24 @@ class Loaders:
         by_number = {item["number"]: item for item in page["items"]}
         return [by_number.get(number) for number in numbers]
 
+    async def _load_histories(self, numbers: Sequence[int]) -> list[Json | None]:
+        # One history per call (the service has no batch read); a batch runs concurrently.
+        paths = [f"/deliverables/{number}/history" for number in numbers]
+        deliverables = self._upstreams.deliverables
+        return list(await asyncio.gather(*(self._or_none(deliverables, p) for p in paths)))
+
     async def _load_services(self, ids: Sequence[str]) -> list[Json | None]:
         # The directory has no batch read, so the calls for one batch run concurrently.
         results = await asyncio.gather(*(self._service_or_none(i) for i in ids))
         return list(results)
 
     async def _service_or_none(self, service_id: str) -> Json | None:
+        path = f"/services/{segment(service_id)}"
+        return await self._or_none(self._upstreams.directory, path)
+
+    async def _or_none(self, upstream: Upstream, path: str) -> Json | None:
         try:
-            path = f"/services/{segment(service_id)}"
-            found: Json = await self._upstreams.directory.get(path)
+            found: Json = await upstream.get(path)
         except GatewayError as error:
             if error.code is ErrorCode.NOT_FOUND:
                 return None
@@ -60,6 +70,12 @@ class Loaders:
     async def organisations(self) -> list[Json]:
         result: list[Json] = await self._cache.once(
             "organisations", lambda: self._upstreams.deliverables.get("/organisations")
+        )
+        return result
+
+    async def rounds(self) -> list[Json]:
+        result: list[Json] = await self._cache.once(
+            "rounds", lambda: self._upstreams.deliverables.get("/rounds")
         )
         return result
 

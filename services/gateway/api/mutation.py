@@ -7,16 +7,22 @@ from typing import Annotated, TypeVar
 
 import strawberry
 
-from services.gateway.api import changes
+from services.gateway.api import changes, plan_changes
 from services.gateway.api.context import Info
+from services.gateway.api.deliverable_status import DeliverableStatus
 from services.gateway.api.inputs import (
     ServiceUpdateInput,
     SubscribeInput,
     SubscribePayload,
     SubscriptionStatusPayload,
 )
-from services.gateway.api.types_deliverables import Deliverable, DeliverableStatus
+from services.gateway.api.types_deliverables import Deliverable
 from services.gateway.api.types_directory import Service
+from services.gateway.api.types_rounds import (
+    DeliverableUpdateInput,
+    ImportPlanResult,
+    ReportingRound,
+)
 from services.gateway.api.types_user import SignInPayload
 from services.gateway.errors import ErrorCode as ErrorCodeValue
 from services.gateway.errors import GatewayError
@@ -63,6 +69,32 @@ class Mutation:
     ) -> DeliverableChangeResult:
         change = changes.change_deliverable_status(info.context, number, status, reason)
         return await _or_user_error(change)
+
+    @strawberry.mutation(description="Open the next reporting round (coordinators only).")
+    async def open_reporting_round(
+        self, info: Info, name: str, period_covered: str | None = None
+    ) -> ReportingRound:
+        return await plan_changes.open_reporting_round(info.context, name, period_covered)
+
+    @strawberry.mutation(description="A lead partner's update on a deliverable in an open round.")
+    async def submit_deliverable_update(
+        self, info: Info, round: int, number: int, input: DeliverableUpdateInput
+    ) -> Deliverable:
+        return await plan_changes.submit_deliverable_update(info.context, round, number, input)
+
+    @strawberry.mutation(description="Revise a deliverable's timescale, with the reason.")
+    async def revise_timescale(
+        self, info: Info, number: int, timescale: str, reason: str
+    ) -> Deliverable:
+        return await plan_changes.revise_timescale(info.context, number, timescale, reason)
+
+    @strawberry.mutation(description="Publish (freeze) a round as the next edition (coordinators).")
+    async def publish_round(self, info: Info, number: int) -> ReportingRound:
+        return await plan_changes.publish_round(info.context, number)
+
+    @strawberry.mutation(description="Import a published edition's text (coordinators only).")
+    async def import_plan(self, info: Info, document: str) -> ImportPlanResult:
+        return await plan_changes.import_plan(info.context, document)
 
     @strawberry.mutation(
         description="Change a directory service (its area's editor or coordinator)."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from services.gateway.api import plan_reads
 from services.gateway.api.context import Info
 from services.gateway.api.listing import (
     DeliverableFilter,
@@ -28,6 +29,7 @@ from services.gateway.api.types_directory import (
     local_authority_from_api,
     service_from_api,
 )
+from services.gateway.api.types_rounds import AimStatusCounts, ExportFormat, ReportingRound
 from services.gateway.api.types_user import User, user_from_identity
 
 
@@ -60,6 +62,26 @@ class Query:
         after: str | None = None,
     ) -> DeliverableConnection | None:
         return await list_deliverables(info, filter, first, after)
+
+    @strawberry.field(description="Deliverables counted by status for each aim.")
+    async def status_counts(self, info: Info) -> list[AimStatusCounts] | None:
+        return await plan_reads.status_counts(info.context)
+
+    @strawberry.field(description="Every reporting round, oldest first.")
+    async def rounds(self, info: Info) -> list[ReportingRound] | None:
+        return await plan_reads.all_rounds(info.context)
+
+    @strawberry.field(description="One reporting round by number, or null if there is none.")
+    async def round(self, info: Info, number: int) -> ReportingRound | None:
+        return await plan_reads.one_round(info.context, number)
+
+    @strawberry.field(description="The round open for updates, or null if none is open.")
+    async def open_round(self, info: Info) -> ReportingRound | None:
+        return await plan_reads.open_round(info.context)
+
+    @strawberry.field(description="A round as its published document's text (coordinators only).")
+    async def export_plan(self, info: Info, round: int, format: ExportFormat) -> str | None:
+        return await plan_reads.export_plan(info.context, round, format)
 
     @strawberry.field(description="All 32 local-authority areas.")
     async def local_authorities(self, info: Info) -> list[LocalAuthority] | None:

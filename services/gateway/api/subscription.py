@@ -8,9 +8,9 @@ from datetime import datetime
 import strawberry
 
 from services.gateway.api.context import Info
+from services.gateway.api.deliverable_status import DeliverableStatus
 from services.gateway.api.types_deliverables import (
     Deliverable,
-    DeliverableStatus,
     deliverable_from_api,
 )
 from services.gateway.live_feed import StatusChange

@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import Enum
 from typing import Any
 
 import strawberry
 
 from services.gateway.api.connections import Edge, PageInfo
 from services.gateway.api.context import Info
-
-
-@strawberry.enum(description="Where a deliverable stands (API values in lower case).")
-class DeliverableStatus(Enum):
-    COMPLETE = "complete"
-    IN_PROGRESS = "in_progress"
-    IN_PROGRESS_REVISED = "in_progress_revised"
-    OUTSTANDING = "outstanding"
+from services.gateway.api.deliverable_status import DeliverableStatus
+from services.gateway.api.types_history import DeliverableHistory, history_from_api
 
 
 @strawberry.type(description="A partner organisation of the delivery plan.")
@@ -69,6 +62,11 @@ class Deliverable:
     async def aim_detail(self, info: Info) -> Aim | None:
         found = await info.context.loaders.aim(self.aim)
         return aim_from_api(found) if found else None
+
+    @strawberry.field(description="Every revision, status change and round report, oldest first.")
+    async def history(self, info: Info) -> DeliverableHistory | None:
+        found = await info.context.loaders.history.load(self.number)
+        return history_from_api(found) if found else None
 
 
 def organisation_from_api(data: dict[str, Any]) -> Organisation:

@@ -60,11 +60,32 @@ class Service:
         return [local_authority_from_api(a) for a in areas if a is not None]
 
 
+@strawberry.type(description="One value of a facet and how many services match it.")
+class FacetValue:
+    value: str
+    label: str | None
+    count: int
+
+
+@strawberry.type(description="Counts per value of one filter (without that filter's own value).")
+class Facet:
+    field: str = strawberry.field(
+        description="`localAuthority`, `court`, `serviceType`, `clientGroup` or `referralRoute`."
+    )
+    values: list[FacetValue]
+
+
 @strawberry.type(description="A page of directory services.")
 class ServiceConnection:
     total_count: int
     edges: list[Edge[Service]]
     page_info: PageInfo
+    facets: list[Facet] | None = strawberry.field(
+        default=None, description="Counts per filter value, e.g. `Bail supervision (12)`."
+    )
+    corrected_query: str | None = strawberry.field(
+        default=None, description="The search as typo correction read it, if it changed it."
+    )
 
     @strawberry.field
     def nodes(self) -> list[Service]:
@@ -123,3 +144,24 @@ def _parse_datetime(value: Any) -> datetime | None:
         return datetime.fromisoformat(str(value))
     except ValueError:
         return None
+
+
+def facets_from_api(data: dict[str, list[dict[str, Any]]]) -> list[Facet] | None:
+    """The directory's ``{field: [{value, name, count}]}`` as a list; None when not counted."""
+    if not data:
+        return None
+    return [
+        Facet(
+            field=_camel(field),
+            values=[
+                FacetValue(value=str(v["value"]), label=v.get("name"), count=int(v["count"]))
+                for v in values
+            ],
+        )
+        for field, values in data.items()
+    ]
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
