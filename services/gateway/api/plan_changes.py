@@ -84,5 +84,5 @@ async def _ensure_may_change(context: GatewayContext, number: int) -> None:
 
 def _changed(context: GatewayContext, changed: dict[str, Any]) -> Deliverable:
     context.loaders.deliverable.prime(changed["number"], changed, force=True)
-    context.loaders.history.clear(changed["number"])
+    context.loaders.history.clear_all()
     return deliverable_from_api(changed)

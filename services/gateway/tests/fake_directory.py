@@ -62,6 +62,8 @@ def directory_app(recorder: Recorder) -> FastAPI:
         local_authority: str | None = None,
         service_type: str | None = None,
         q: str | None = None,
+        court: str | None = None,
+        facets: bool = False,
         limit: int = 20,
         offset: int = 0,
     ) -> dict[str, Any]:
@@ -72,7 +74,10 @@ def directory_app(recorder: Recorder) -> FastAPI:
             items = [s for s in items if service_type in s["service_types"]]
         if q:
             items = [s for s in items if q.lower() in s["name"].lower()]
-        return {"items": items[offset : offset + limit], "total": len(items)}
+        if court:
+            items = [s for s in items if court in s["courts"]]
+        page = {"items": items[offset : offset + limit], "total": len(items)}
+        return {**page, "facets": _type_facet(items) if facets else {}}
 
     @app.get("/services/{service_id}", response_model=None)
     def one(service_id: int) -> dict[str, Any] | JSONResponse:
@@ -96,6 +101,17 @@ def directory_app(recorder: Recorder) -> FastAPI:
         return services[service_id]
 
     return app
+
+
+def _type_facet(items: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    counts: dict[str, int] = {}
+    for item in items:
+        for kind in item["service_types"]:
+            counts[kind] = counts.get(kind, 0) + 1
+    values = [
+        {"value": k, "name": k.replace("-", " ").title(), "count": n} for k, n in counts.items()
+    ]
+    return {"service_type": values}
 
 
 def notifications_app(recorder: Recorder) -> FastAPI:

@@ -171,4 +171,7 @@ def deliverables_app(recorder: Recorder) -> FastAPI:
         plan[number]["status_label"] = STATUS_LABELS[body["status"]]
         return plan[number]
 
+    from services.gateway.tests.fake_rounds import add_round_routes
+
+    add_round_routes(app, recorder, plan)
     return app

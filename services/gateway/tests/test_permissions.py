@@ -21,6 +21,27 @@ ROLES = {
 # Service 1 is in Fife; service 4 in Glasgow City.
 STATUS = "mutation($n: Int!) { updateDeliverableStatus(number: $n, status: COMPLETE) { status } }"
 SERVICE = 'mutation($id: ID!) { updateService(id: $id, input: {phone: "0100"}) { id } }'
+SUBMIT = (
+    "mutation($n: Int!) { submitDeliverableUpdate(round: 3, number: $n, input: "
+    '{status: IN_PROGRESS, narrative: "On track"}) { status } }'
+)
+REVISE = (
+    'mutation($n: Int!) { reviseTimescale(number: $n, timescale: "June 2027", '
+    'reason: "Funding moved") { timescale } }'
+)
+OPEN_ROUND = 'mutation { openReportingRound(name: "Update 4") { number state } }'
+PUBLISH = "mutation { publishRound(number: 3) { state } }"
+IMPORT = 'mutation { importPlan(document: "Update 2") { added changed unchanged } }'
+
+
+def _only(*allowed: str) -> dict[str, str | None]:
+    """Public callers must sign in; the roles named may; everyone else is refused."""
+    return {
+        role: "UNAUTHENTICATED" if role == "public" else None if role in allowed else "FORBIDDEN"
+        for role in ROLES
+    }
+
+
 # expected outcome per (mutation, target) and role: None means allowed.
 TABLE: list[tuple[str, str, dict[str, Any], dict[str, str | None]]] = [
     (
@@ -79,6 +100,15 @@ TABLE: list[tuple[str, str, dict[str, Any], dict[str, str | None]]] = [
             "coordinator": None,
         },
     ),
+]
+TABLE += [
+    ("submit update 25", SUBMIT, {"n": 25}, _only("police_editor", "coordinator")),
+    ("submit update 5", SUBMIT, {"n": 5}, _only("sg_editor", "coordinator")),
+    ("revise timescale 25", REVISE, {"n": 25}, _only("police_editor", "coordinator")),
+    ("revise timescale 5", REVISE, {"n": 5}, _only("sg_editor", "coordinator")),
+    ("open round", OPEN_ROUND, {}, _only("coordinator")),
+    ("publish round", PUBLISH, {}, _only("coordinator")),
+    ("import plan", IMPORT, {}, _only("coordinator")),
 ]
 CASES = [
     pytest.param(mutation, variables, role, outcome, id=f"{target}-{role}")
