@@ -142,7 +142,8 @@ async def find_services(
     """Lookups and counts always; results once the person has chosen something."""
     variables = {
         "filter": search.gateway_filter(),
-        "first": 0 if search.is_empty else page_size,
+        # The directory lists at least one; before a search only the counts are used.
+        "first": 1 if search.is_empty else page_size,
         "after": search.after or None,
     }
     data = await caller.run(FIND_SERVICES, variables)

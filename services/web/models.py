@@ -77,6 +77,11 @@ class Deliverable(GatewayModel):
     further_detail: str | None = None
     history: History | None = None
 
+    @property
+    def was_revised(self) -> bool:
+        """The timescale differs from the one first published."""
+        return bool(self.original_timescale) and self.original_timescale != self.timescale
+
 
 STATUS_LABELS = {
     "COMPLETE": "Complete",

@@ -66,7 +66,7 @@ def _check_timescale(update: RoundUpdate, deliverable: Deliverable, errors: Fiel
             errors.add("new_timescale", "Enter the timescale as a month and year, like March 2025")
         if update.new_timescale == deliverable.timescale:
             errors.add("new_timescale", "The new timescale is the same as the current one")
-    elif update.status == "IN_PROGRESS_REVISED" and not deliverable.original_timescale:
+    elif update.status == "IN_PROGRESS_REVISED" and not deliverable.was_revised:
         errors.add("new_timescale", "A status with a revised timescale needs the new timescale")
     revising = bool(update.new_timescale) or update.status == "IN_PROGRESS_REVISED"
     if revising and not update.reason:

@@ -23,6 +23,11 @@ def test_a_complete_update_with_a_revision_and_its_reason_passes() -> None:
 
 def test_a_revised_status_needs_a_new_timescale_and_a_reason() -> None:
     update = RoundUpdate(status="IN_PROGRESS_REVISED", narrative="Delayed.")
+    as_published = DELIVERABLE.model_copy(update={"original_timescale": "June 2024"})
+    assert (
+        validate_update(update, as_published).messages
+        == validate_update(update, DELIVERABLE).messages
+    )
     errors = validate_update(update, DELIVERABLE).messages
     assert set(errors) == {"new_timescale", "reason"}
     assert "needs the new timescale" in errors["new_timescale"]
@@ -30,6 +35,7 @@ def test_a_revised_status_needs_a_new_timescale_and_a_reason() -> None:
 
 def test_a_revised_status_may_rest_on_an_earlier_revision_but_still_needs_a_reason() -> None:
     revised_before = DELIVERABLE.model_copy(update={"original_timescale": "January 2024"})
+    assert revised_before.was_revised
     update = RoundUpdate(status="IN_PROGRESS_REVISED", narrative="Still going.")
     assert set(validate_update(update, revised_before).messages) == {"reason"}
 
