@@ -25,6 +25,7 @@ query UpdateForm($number: Int!) {{
   openRound {{ number name periodCovered state }}
   deliverable(number: $number) {{ {DELIVERABLE_FIELDS} }}
 }}"""
+OPEN_ROUND_NAME = "query OpenRoundName { openRound { number name periodCovered state } }"
 SUBMIT_UPDATE = """
 mutation SubmitUpdate($round: Int!, $number: Int!, $input: DeliverableUpdateInput!) {
   submitDeliverableUpdate(round: $round, number: $number, input: $input) { number statusLabel }
@@ -96,6 +97,11 @@ async def load_form_data(
         None if found is None else Deliverable.model_validate(found),
         None if open_round is None else ReportingRound.model_validate(open_round),
     )
+
+
+async def load_open_round(caller: Caller) -> ReportingRound | None:
+    found = (await caller.run(OPEN_ROUND_NAME))["openRound"]
+    return None if found is None else ReportingRound.model_validate(found)
 
 
 async def submit_update(

@@ -53,7 +53,9 @@ async def _open_a_round(page: Page, gateway: Gateway) -> str:
 
 
 async def _send_update_with_revision(page: Page, number: int, narrative: str) -> None:
-    await sign_in(page, "police.editor@cjp.test", next_path=f"/my-deliverables/{number}")
+    await sign_in(page, "police.editor@cjp.test", next_path="/my-deliverables")
+    await expect(page.locator(".web-open-round")).to_contain_text("is open")
+    await page.get_by_role("link", name=f"Update deliverable {number}", exact=True).click()
     await audit_page(page, "round-update")
     await page.get_by_label("Status at the end of this round").select_option("IN_PROGRESS_REVISED")
     await page.get_by_role("button", name="Send the update").click()

@@ -20,6 +20,7 @@ from services.web.updating import (
     FORM_FIELDS,
     RoundUpdate,
     load_form_data,
+    load_open_round,
     submit_update,
     validate_update,
 )
@@ -65,7 +66,8 @@ async def my_deliverables(
     user = session_of(request).user
     organisation = user.organisation if user and user.role == "partner_editor" else None
     items = await deliverables_led_by(caller, organisation)
-    context = {"items": items, "updated": updated, "nav": "mine"}
+    open_round = await load_open_round(caller)
+    context = {"items": items, "open_round": open_round, "updated": updated, "nav": "mine"}
     return render(request, "my_deliverables.html", context)
 
 

@@ -31,6 +31,7 @@ DOCUMENTS = {
     "export plan": reporting.EXPORT_PLAN,
     "update form": updating.FORM_DATA,
     "submit update": updating.SUBMIT_UPDATE,
+    "open round name": updating.OPEN_ROUND_NAME,
     "update status": my_deliverables.UPDATE_STATUS,
     "sign in": account.SIGN_IN,
     "subscribe": alerts.SUBSCRIBE,
