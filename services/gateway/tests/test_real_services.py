@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import pytest
 
-from services.deliverables.app import create_app as deliverables_app
-from services.deliverables.settings import DeliverablesSettings
-from services.directory.app import create_app as directory_app
-from services.directory.settings import DirectorySettings
 from services.gateway.tests.conftest import (
     FakeServices,
     GatewayFactory,
     GraphQLClient,
-    Served,
     error_codes,
 )
+from services.gateway.tests.real_services import real_services
 
 EDITORS = {
     "scottish-government": "sg.editor@cjp.test",
@@ -31,22 +26,10 @@ EDITORS = {
 async def real(
     start_gateway: GatewayFactory, fakes: FakeServices, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[GraphQLClient]:
-    folder: Path = tmp_path_factory.mktemp("real")
-    deliverables = await Served(
-        deliverables_app(
-            DeliverablesSettings(database_url=f"sqlite:///{folder / 'd.db'}", relay_enabled=False)
-        )
-    ).start()
-    directory = await Served(
-        directory_app(
-            DirectorySettings(database_url=f"sqlite:///{folder / 's.db'}", run_outbox_relay=False)
-        )
-    ).start()
-    url = await start_gateway(deliverables_url=deliverables.url, directory_url=directory.url)
-    async with httpx.AsyncClient(timeout=20) as http:
-        yield GraphQLClient(http, url)
-    await deliverables.stop()
-    await directory.stop()
+    async with real_services(tmp_path_factory.mktemp("real")) as urls:
+        url = await start_gateway(deliverables_url=urls.deliverables, directory_url=urls.directory)
+        async with httpx.AsyncClient(timeout=20) as http:
+            yield GraphQLClient(http, url)
 
 
 async def test_the_dashboard_reads_every_deliverable_with_partners_and_aims(
