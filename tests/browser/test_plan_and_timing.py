@@ -50,7 +50,10 @@ async def test_the_plan_shows_status_counts_per_aim_that_match_the_gateway(
     await audit_page(page, "not-found")
 
 
-@pytest.mark.parametrize(("name", "url"), [("search", SEARCH_URL), ("plan", "/plan")])
+@pytest.mark.parametrize(
+    ("name", "url"),
+    [("search", SEARCH_URL), ("plan", "/plan"), ("deliverable", "/plan/deliverables/40")],
+)
 async def test_page_loads_are_measured_and_quick(
     new_context: NewContext, name: str, url: str
 ) -> None:

@@ -105,3 +105,20 @@ def test_freshness_and_codes_read_as_words() -> None:
     assert time_ago(None) == "not recorded"
     assert humanise("justice-social-work") == "Justice social work"
     assert humanise("Glasgow Sheriff Court") == "Glasgow Sheriff Court"
+
+
+def test_publishing_and_opening_rounds_refuse_a_form_without_the_csrf_token(
+    client: TestClient,
+) -> None:
+    client.get("/sign-in")
+    for path in ("/rounds/3/publish", "/rounds", "/my-deliverables/40"):
+        refused = client.post(path, data={"name": "Update 9", "csrf_token": "forged"})
+        assert refused.status_code == 403, path
+        assert "Your form has expired" in refused.text
+
+
+def test_round_pages_and_documents_ask_a_visitor_to_sign_in_first(client: TestClient) -> None:
+    for path in ("/rounds", "/rounds/2", "/rounds/2/publish", "/rounds/2/document.md"):
+        answer = client.get(path, follow_redirects=False)
+        assert answer.status_code == 303, path
+        assert answer.headers["location"] == f"/sign-in?next={path}"
