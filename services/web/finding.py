@@ -112,7 +112,11 @@ class SearchPage:
         return (found.label or found.value) if found else self.search.court
 
     def area_options(self) -> list[tuple[str, str]]:
-        return [(area.code, area.name) for area in self.local_authorities]
+        counts = self._counts("localauthority")
+        return [
+            (a.code, self._counted(a.name, counts[a.code].count if a.code in counts else 0))
+            for a in self.local_authorities
+        ]
 
     def type_options(self) -> list[tuple[str, str]]:
         counts = self._counts("servicetype")
