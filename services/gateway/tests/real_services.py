@@ -21,24 +21,27 @@ class RealUrls:
 
 
 @asynccontextmanager
-async def real_services(folder: Path, *, seed_plan: bool = True) -> AsyncIterator[RealUrls]:
-    """Both services with their own databases; ``seed_plan=False`` starts an empty plan."""
-    deliverables = await Served(
-        deliverables_app(
-            DeliverablesSettings(
-                database_url=f"sqlite:///{folder / 'd.db'}",
-                relay_enabled=False,
-                seed_on_start=seed_plan,
-            )
-        )
-    ).start()
-    directory = await Served(
-        directory_app(
-            DirectorySettings(database_url=f"sqlite:///{folder / 's.db'}", run_outbox_relay=False)
-        )
-    ).start()
+async def plan_service(folder: Path, *, seed_plan: bool = True) -> AsyncIterator[str]:
+    """The deliverables service; ``seed_plan=False`` starts with an empty plan."""
+    settings = DeliverablesSettings(
+        database_url=f"sqlite:///{folder / 'd.db'}", relay_enabled=False, seed_on_start=seed_plan
+    )
+    served = await Served(deliverables_app(settings)).start()
     try:
-        yield RealUrls(deliverables=deliverables.url, directory=directory.url)
+        yield served.url
     finally:
-        await deliverables.stop()
-        await directory.stop()
+        await served.stop()
+
+
+@asynccontextmanager
+async def real_services(folder: Path) -> AsyncIterator[RealUrls]:
+    """Both services, seeded, each with its own database."""
+    settings = DirectorySettings(
+        database_url=f"sqlite:///{folder / 's.db'}", run_outbox_relay=False
+    )
+    async with plan_service(folder) as deliverables_url:
+        directory = await Served(directory_app(settings)).start()
+        try:
+            yield RealUrls(deliverables=deliverables_url, directory=directory.url)
+        finally:
+            await directory.stop()

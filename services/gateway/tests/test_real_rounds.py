@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from services.gateway.tests.conftest import FakeServices, GatewayFactory, GraphQLClient, error_codes
-from services.gateway.tests.real_services import real_services
+from services.gateway.tests.real_services import plan_service, real_services
 
 SEED_EDITION = Path("/work/shared/seeds/004_88e86c19ba4d9267.txt")
 COORDINATOR = "coordinator@cjp.test"
@@ -204,13 +204,13 @@ async def test_a_typo_search_at_a_court_finds_the_service_with_facets(real: Grap
 
 
 async def test_the_published_edition_imports_into_an_empty_plan(
-    start_gateway: GatewayFactory, tmp_path: Path
+    start_gateway: GatewayFactory, fakes: FakeServices, tmp_path: Path
 ) -> None:
     document = SEED_EDITION.read_text(encoding="utf-8")
     mutation = """mutation($d: String!) { importPlan(document: $d) {
       added changed unchanged summary roundNumber } }"""
-    async with real_services(tmp_path, seed_plan=False) as urls:
-        url = await start_gateway(deliverables_url=urls.deliverables, directory_url=urls.directory)
+    async with plan_service(tmp_path, seed_plan=False) as deliverables_url:
+        url = await start_gateway(deliverables_url=deliverables_url)
         async with httpx.AsyncClient(timeout=30) as http:
             client = GraphQLClient(http, url)
             # ~66 KB is past the usual body limit: only a coordinator may send that much
