@@ -156,18 +156,23 @@ class Sender:
             col(Delivery.next_attempt_at) <= now,
             or_(col(Delivery.lease_until).is_(None), col(Delivery.lease_until) < now),
         )
+        # Ids first, then the update: PostgreSQL may re-run an `IN (SELECT ... LIMIT)` subquery
+        # and lease more rows than asked. SKIP LOCKED lets a replica take the next rows.
         batch = (
             select(Delivery.id)
             .where(*due)
             .order_by(col(Delivery.id))
             .limit(self._settings.sender_batch_size)
+            .with_for_update(skip_locked=True)
         )
-        session.execute(
-            update(Delivery)
-            .where(col(Delivery.id).in_(batch.scalar_subquery()), *due)
-            .values(lease_token=token, lease_until=now + LEASE)
-            .execution_options(synchronize_session=False)
-        )
+        ids = list(session.exec(batch))
+        if ids:
+            session.execute(
+                update(Delivery)
+                .where(col(Delivery.id).in_(ids), *due)
+                .values(lease_token=token, lease_until=now + LEASE)
+                .execution_options(synchronize_session=False)
+            )
 
     def _job_for(self, session: Session, delivery: Delivery) -> Job | None:
         assert delivery.id is not None
