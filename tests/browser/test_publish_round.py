@@ -16,7 +16,7 @@ pytest.importorskip("playwright.async_api", reason="browser tests need: pip inst
 from playwright.async_api import Page, expect
 
 from tests.browser.audit import audit_page
-from tests.browser.measurements import NewContext
+from tests.browser.measurements import NewContext, record
 from tests.browser.steps import sign_in
 from tests.e2e.gateway import Gateway
 
@@ -73,7 +73,9 @@ async def _send_update_with_revision(page: Page, number: int, narrative: str) ->
 
 
 async def _publish_and_download(page: Page, round_name: str, number: int, narrative: str) -> None:
-    await page.goto("/rounds")
+    response = await page.goto("/rounds")
+    assert response is not None
+    record(f"rounds review page: Server-Timing {response.headers.get('server-timing')}")
     change = page.locator(f"#change-{number}")
     await expect(change).to_contain_text(NEW_TIMESCALE)
     await expect(change).to_contain_text(narrative)
@@ -95,10 +97,14 @@ async def _publish_and_download(page: Page, round_name: str, number: int, narrat
     assert narrative in document and f"to {NEW_TIMESCALE}" in document
 
     for suffix, content_type in (("html", "text/html"), ("csv", "text/csv")):
-        response = await page.context.request.get(f"{page.url.split('?')[0]}/document.{suffix}")
-        assert response.ok and response.headers["content-type"].startswith(content_type)
-        assert "attachment" in response.headers["content-disposition"]
-        assert narrative in await response.text()
+        download_response = await page.context.request.get(
+            f"{page.url.split('?')[0]}/document.{suffix}"
+        )
+        assert download_response.ok and download_response.headers["content-type"].startswith(
+            content_type
+        )
+        assert "attachment" in download_response.headers["content-disposition"]
+        assert narrative in await download_response.text()
 
 
 async def test_a_round_is_opened_updated_reviewed_published_and_downloaded(
