@@ -72,6 +72,7 @@ def _import(engine: Engine, file: Path) -> int:
         f"Imported {summary.round_name}: {summary.deliverables} deliverables, "
         f"{len(summary.changed)} changed, in {summary.seconds:.2f} s"
     )
+    print(f"Added: {', '.join(str(n) for n in summary.added) or 'none'}")
     return 0
 
 

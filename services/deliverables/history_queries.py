@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import TypeVar
+
 from sqlalchemy import ColumnElement, case, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
@@ -27,40 +31,70 @@ from services.deliverables.schemas_history import (
 )
 from services.deliverables.statuses import DeliverableStatus
 
+Row = TypeVar("Row", TimescaleRevision, StatusChange)
+
 
 def round_out(item: ReportingRound) -> RoundOut:
     return RoundOut.model_validate(item, from_attributes=True)
 
 
 def deliverable_history(session: Session, number: int) -> DeliverableHistory:
-    deliverable = get_deliverable(session, number)
-    revisions = session.exec(
-        select(TimescaleRevision)
-        .where(TimescaleRevision.deliverable_number == number)
-        .order_by(col(TimescaleRevision.id))
+    get_deliverable(session, number)  # 404 for an unknown number
+    return deliverable_histories(session, [number])[0]
+
+
+def deliverable_histories(session: Session, numbers: Sequence[int]) -> list[DeliverableHistory]:
+    """The histories of several deliverables in four queries, in number order; unknown skipped."""
+    wanted = sorted(set(numbers))
+    deliverables = session.exec(
+        select(Deliverable)
+        .where(col(Deliverable.number).in_(wanted))
+        .order_by(col(Deliverable.number))
     ).all()
-    changes = session.exec(
-        select(StatusChange)
-        .where(StatusChange.deliverable_number == number)
-        .order_by(col(StatusChange.id))
-    ).all()
+    revisions = _grouped(
+        session.exec(
+            select(TimescaleRevision)
+            .where(col(TimescaleRevision.deliverable_number).in_(wanted))
+            .order_by(col(TimescaleRevision.id))
+        ).all()
+    )
+    changes = _grouped(
+        session.exec(
+            select(StatusChange)
+            .where(col(StatusChange.deliverable_number).in_(wanted))
+            .order_by(col(StatusChange.id))
+        ).all()
+    )
     reports = session.exec(
         select(RoundReport, ReportingRound)
         .join(ReportingRound, col(ReportingRound.number) == col(RoundReport.round_number))
-        .where(RoundReport.deliverable_number == number)
+        .where(col(RoundReport.deliverable_number).in_(wanted))
         .order_by(col(RoundReport.round_number))
     ).all()
-    return DeliverableHistory(
-        number=number,
-        title=deliverable.title,
-        opened_round=deliverable.opened_round,
-        closed_round=deliverable.closed_round,
-        original_timescale=deliverable.original_timescale,
-        timescale=deliverable.timescale,
-        revisions=[_revision_out(row) for row in revisions],
-        status_changes=[_change_out(row) for row in changes],
-        rounds=[_report_out(report, named) for report, named in reports],
-    )
+    by_number: dict[int, list[RoundReportOut]] = defaultdict(list)
+    for report, named in reports:
+        by_number[report.deliverable_number].append(_report_out(report, named))
+    return [
+        DeliverableHistory(
+            number=deliverable.number,
+            title=deliverable.title,
+            opened_round=deliverable.opened_round,
+            closed_round=deliverable.closed_round,
+            original_timescale=deliverable.original_timescale,
+            timescale=deliverable.timescale,
+            revisions=[_revision_out(row) for row in revisions[deliverable.number]],
+            status_changes=[_change_out(row) for row in changes[deliverable.number]],
+            rounds=by_number[deliverable.number],
+        )
+        for deliverable in deliverables
+    ]
+
+
+def _grouped(rows: Sequence[Row]) -> dict[int, list[Row]]:
+    grouped: dict[int, list[Row]] = defaultdict(list)
+    for row in rows:
+        grouped[row.deliverable_number].append(row)
+    return grouped
 
 
 def _revision_out(row: TimescaleRevision) -> RevisionOut:

@@ -115,5 +115,6 @@ class ImportResult(BaseModel):
     round_number: int
     round_name: str
     deliverables: int
-    changed: list[int]
+    changed: list[int]  # added or changed, by number
+    added: list[int]  # created by this import, by number
     seconds: float

@@ -30,8 +30,15 @@ class ImportSummary:
     round_number: int
     round_name: str
     deliverables: int
-    changed: list[int]
+    changed: list[int]  # added or changed, by number
+    added: list[int]  # created by this import, by number
     seconds: float
+
+
+@dataclass(frozen=True)
+class LoadedEdition:
+    changed: list[int]
+    added: list[int]
 
 
 def read_edition(document: str) -> tuple[RawEdition, list[PlanEntry]]:
@@ -52,15 +59,21 @@ def import_edition(
     started = time.perf_counter()
     edition, entries = read_edition(document)
     with transaction(engine) as session:
-        changed = load_edition(session, edition, entries, context=context, actor=actor)
+        loaded = load_edition(session, edition, entries, context=context, actor=actor)
     summary = ImportSummary(
         round_number=edition.round_number,
         round_name=edition.round_name,
         deliverables=len(entries),
-        changed=changed,
+        changed=loaded.changed,
+        added=loaded.added,
         seconds=round(time.perf_counter() - started, 3),
     )
-    log.info("plan_edition_imported", round=summary.round_name, changed=len(changed))
+    log.info(
+        "plan_edition_imported",
+        round=summary.round_name,
+        changed=len(loaded.changed),
+        added=len(loaded.added),
+    )
     return summary
 
 
@@ -71,7 +84,7 @@ def load_edition(
     *,
     context: EventContext,
     actor: str | None,
-) -> list[int]:
+) -> LoadedEdition:
     _ensure_not_older_than_recorded(session, edition)
     ensure_reference_organisations(session)
     for revision_round in sorted({r.round_number for e in entries for r in e.revisions}):
@@ -89,10 +102,11 @@ def load_edition(
         actor=actor,
         plan=PlanSnapshot.read(session, edition_round.number),
     )
+    known = set(entry_context.plan.deliverables)
     changed = [entry.number for entry in entries if apply_entry(entry, entry_context)]
     entry_context.write_dependent_rows()
     refresh_search_documents(session, changed)
-    return changed
+    return LoadedEdition(changed=changed, added=[n for n in changed if n not in known])
 
 
 def _ensure_not_older_than_recorded(session: Session, edition: RawEdition) -> None:

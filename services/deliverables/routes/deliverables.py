@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from services.deliverables.events import EventContext
 from services.deliverables.queries import find_deliverables, get_deliverable, present
-from services.deliverables.routes.dependencies import engine_of, event_context
+from services.deliverables.routes.dependencies import engine_of, event_context, parse_numbers
 from services.deliverables.schemas import (
     DeliverableFilter,
     DeliverableOut,
@@ -22,22 +22,10 @@ from services.deliverables.statuses import DeliverableStatus
 from services.deliverables.use_cases.add_deliverable import add_deliverable
 from services.deliverables.use_cases.change_status import change_status
 from shared.db import transaction
-from shared.errors import BadUserInput
 from shared.http import require_identity
 from shared.identity import Identity
 
 router = APIRouter(prefix="/deliverables")
-
-
-def _numbers(raw: str | None) -> list[int] | None:
-    if raw is None or not raw.strip():
-        return None
-    try:
-        return [int(part) for part in raw.split(",") if part.strip()]
-    except ValueError as exc:
-        raise BadUserInput(
-            "numbers must be a comma-separated list of whole numbers", field="numbers"
-        ) from exc
 
 
 @router.get("")
@@ -61,7 +49,7 @@ def list_deliverables(
         priority_action=priority_action,
         lead_partner=lead_partner,
         collaborator=collaborator,
-        numbers=_numbers(numbers),
+        numbers=parse_numbers(numbers),
         q=q,
         overdue=overdue,
         due_before=due_before,

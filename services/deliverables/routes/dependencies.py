@@ -1,4 +1,4 @@
-"""FastAPI dependencies: the database engine and the event context of a request."""
+"""FastAPI dependencies: the database engine, the event context, a list of numbers."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from fastapi import Depends, Request
 from sqlalchemy import Engine
 
 from services.deliverables.events import EventContext
+from shared.errors import BadUserInput
 from shared.events import Actor
 from shared.http import current_identity
 from shared.identity import Identity
@@ -30,3 +31,15 @@ def event_context(
         else None
     )
     return EventContext(actor=actor, correlation_id=getattr(request.state, "correlation_id", None))
+
+
+def parse_numbers(raw: str | None) -> list[int] | None:
+    """``"40,8,3"`` as ``[40, 8, 3]``; None when absent or empty."""
+    if raw is None or not raw.strip():
+        return None
+    try:
+        return [int(part) for part in raw.split(",") if part.strip()]
+    except ValueError as exc:
+        raise BadUserInput(
+            "numbers must be a comma-separated list of whole numbers", field="numbers"
+        ) from exc

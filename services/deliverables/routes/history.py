@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from services.deliverables.events import EventContext
-from services.deliverables.history_queries import deliverable_history, status_counts
+from services.deliverables.history_queries import (
+    deliverable_histories,
+    deliverable_history,
+    status_counts,
+)
 from services.deliverables.queries import present
-from services.deliverables.routes.dependencies import engine_of, event_context
+from services.deliverables.routes.dependencies import engine_of, event_context, parse_numbers
 from services.deliverables.schemas import DeliverableOut
 from services.deliverables.schemas_history import (
     AimStatusCounts,
@@ -18,10 +22,26 @@ from services.deliverables.schemas_history import (
 )
 from services.deliverables.use_cases.revise_timescale import revise_timescale
 from shared.db import transaction
+from shared.errors import BadUserInput
 from shared.http import require_identity
 from shared.identity import Identity
 
 router = APIRouter()
+# Every deliverable of the plan fits in one batch (the plan has about 50).
+MAX_HISTORIES = 500
+
+
+@router.get("/deliverables/history")
+def histories(
+    numbers: str = Query(description="comma-separated deliverable numbers, e.g. 1,2,3"),
+    engine: Engine = Depends(engine_of),
+) -> list[DeliverableHistory]:
+    """Several histories in one call (number order); unknown numbers are left out."""
+    wanted = parse_numbers(numbers) or []
+    if len(set(wanted)) > MAX_HISTORIES:
+        raise BadUserInput(f"Ask for at most {MAX_HISTORIES} histories at once.", field="numbers")
+    with Session(engine) as session:
+        return deliverable_histories(session, wanted)
 
 
 @router.get("/deliverables/{number}/history")

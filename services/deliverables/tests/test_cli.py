@@ -17,9 +17,12 @@ def test_import_then_export_from_the_command_line(
     edition = tmp_path / "update-2.txt"
     edition.write_text(seed_document, encoding="utf-8")
     assert main(["--database-url", url, "import", str(edition)]) == 0
-    assert "Imported Update 2 – March 2024: 50 deliverables, 50 changed" in capsys.readouterr().out  # noqa: RUF001
+    out = capsys.readouterr().out
+    assert "Imported Update 2 – March 2024: 50 deliverables, 50 changed" in out  # noqa: RUF001
+    assert "Added: 1, 2, 3, " in out and ", 50\n" in out
     assert main(["--database-url", url, "import", str(edition)]) == 0
-    assert "0 changed" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "0 changed" in out and "Added: none" in out
     output = tmp_path / "round-2.csv"
     assert (
         main(

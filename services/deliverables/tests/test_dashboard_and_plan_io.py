@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (the published documents use en dashes)
 """Counts by status per aim, and coordinator-only import and export over HTTP."""
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ def test_import_and_export_are_for_coordinators_and_report_bad_lines(
     assert client.get("/plan/export?round=2&format=md", headers=SG_EDITOR).status_code == 403
     imported = client.post("/plan/import", json={"document": seed_document}, headers=COORDINATOR)
     assert imported.status_code == 200, imported.text
-    assert imported.json()["round_number"] == 2
+    assert (imported.json()["round_number"], imported.json()["added"]) == (2, [])  # seeded
     assert client.get("/deliverables/2").json()["latest_update"].startswith("Members of the")
     exported = client.get("/plan/export?round=2&format=md", headers=COORDINATOR)
     assert exported.headers["content-type"].startswith("text/markdown")
@@ -51,3 +52,23 @@ def test_import_and_export_are_for_coordinators_and_report_bad_lines(
     assert response.status_code == 422
     assert response.json()["error"]["message"].startswith("line 9: expected a label")
     assert client.get("/rounds/4").status_code == 404
+
+
+NEW_51 = (
+    "In progress\n\nNo 51\n\nDeliverable\n\nPilot a shared referral record.\n\n"
+    "Timescale\n\nMarch 2026\n\nResponsibility\n\nLead partner - Scottish Government\n\n"
+    "Status\n\nIn progress\n\nPriority Action 12:"
+)
+
+
+def test_an_import_names_the_deliverables_it_added(client: TestClient, seed_document: str) -> None:
+    later = seed_document.replace(
+        "delivery plan update 2 – March 2024", "delivery plan update 3 – December 2024"
+    ).replace("In progress\n\nPriority Action 12:", NEW_51, 1)
+    imported = client.post("/plan/import", json={"document": later}, headers=COORDINATOR)
+    assert imported.status_code == 200, imported.text
+    assert imported.json()["added"] == [51]
+    assert 51 in imported.json()["changed"]
+    assert client.get("/deliverables/51").json()["priority_action"] == 11
+    again = client.post("/plan/import", json={"document": later}, headers=COORDINATOR)
+    assert (again.json()["added"], again.json()["changed"]) == ([], [])

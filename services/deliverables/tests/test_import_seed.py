@@ -81,6 +81,7 @@ def test_seed_yields_50_deliverables_with_the_stated_statuses_and_leads(
 ) -> None:
     summary = import_edition(empty_engine, seed_document, context=IMPORTER)
     assert (summary.round_number, summary.deliverables) == (2, 50)
+    assert summary.added == summary.changed == list(range(1, 51))
     plan = _plan(empty_engine)
     assert sorted(plan) == list(range(1, 51))
     for number, expected in EXPECTED.items():
@@ -110,7 +111,7 @@ def test_reimport_changes_nothing_and_a_later_edition_records_history_and_events
     import_edition(empty_engine, seed_document, context=IMPORTER)
     before = (_plan(empty_engine), _event_counts(empty_engine))
     summary = import_edition(empty_engine, seed_document, context=IMPORTER)
-    assert summary.changed == []
+    assert summary.changed == summary.added == []
     assert (_plan(empty_engine), _event_counts(empty_engine)) == before
     later = (
         seed_document.replace(
@@ -129,6 +130,7 @@ def test_reimport_changes_nothing_and_a_later_edition_records_history_and_events
     summary = import_edition(empty_engine, later, context=IMPORTER)
     assert summary.round_number == 3
     assert 40 in summary.changed
+    assert summary.added == []
     with Session(empty_engine) as session:
         deliverable = session.get(Deliverable, 40)
         assert deliverable is not None
