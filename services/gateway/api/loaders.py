@@ -15,6 +15,8 @@ from services.gateway.upstream import Upstream, Upstreams, segment
 Json = dict[str, Any]
 # The deliverables service pages its lists; this is the page size used to read a whole list.
 _LIST_PAGE = 100
+# The most histories the deliverables service returns in one call.
+_HISTORY_BATCH = 500
 
 
 class Loaders:
@@ -25,7 +27,9 @@ class Loaders:
         self._cache = RequestCache()
         self.deliverable = DataLoader[int, Json | None](load_fn=self._load_deliverables)
         self.service = DataLoader[str, Json | None](load_fn=self._load_services)
-        self.history = DataLoader[int, Json | None](load_fn=self._load_histories)
+        self.history = DataLoader[int, Json | None](
+            load_fn=self._load_histories, max_batch_size=_HISTORY_BATCH
+        )
 
     async def _load_deliverables(self, numbers: Sequence[int]) -> list[Json | None]:
         """``GET /deliverables?numbers=1,2,3``: one call for every deliverable a request names."""
@@ -38,10 +42,13 @@ class Loaders:
         return [by_number.get(number) for number in numbers]
 
     async def _load_histories(self, numbers: Sequence[int]) -> list[Json | None]:
-        # One history per call (the service has no batch read); a batch runs concurrently.
-        paths = [f"/deliverables/{number}/history" for number in numbers]
-        deliverables = self._upstreams.deliverables
-        return list(await asyncio.gather(*(self._or_none(deliverables, p) for p in paths)))
+        """``GET /deliverables/history?numbers=1,2,3``: one call for every history asked for."""
+        wanted = sorted(set(numbers))
+        found = await self._upstreams.deliverables.get(
+            "/deliverables/history", {"numbers": ",".join(str(n) for n in wanted)}
+        )
+        by_number = {item["number"]: item for item in found}
+        return [by_number.get(number) for number in numbers]
 
     async def _load_services(self, ids: Sequence[str]) -> list[Json | None]:
         # The directory has no batch read, so the calls for one batch run concurrently.

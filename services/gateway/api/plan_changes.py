@@ -59,17 +59,10 @@ async def revise_timescale(
 
 
 async def import_plan(context: GatewayContext, document: str) -> ImportPlanResult:
-    """Import a published edition; ``added`` is the growth of the plan across the import."""
+    """Import a published edition; one call (the service names what it added and changed)."""
     ensure_coordinator(context.require_identity())
-    before = await _deliverable_count(context)
     summary = await context.upstreams.deliverables.post("/plan/import", {"document": document})
-    after = await _deliverable_count(context)
-    return import_result_from_api(summary, added=after - before)
-
-
-async def _deliverable_count(context: GatewayContext) -> int:
-    page = await context.upstreams.deliverables.get("/deliverables", {"limit": 1, "offset": 0})
-    return int(page["total"])
+    return import_result_from_api(summary)
 
 
 async def _ensure_may_change(context: GatewayContext, number: int) -> None:

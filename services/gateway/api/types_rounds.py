@@ -82,6 +82,9 @@ class ImportPlanResult:
     changed_numbers: list[int] = strawberry.field(
         description="Deliverables added or changed by the import, by number."
     )
+    added_numbers: list[int] = strawberry.field(
+        description="Deliverables the import created, by number."
+    )
     seconds: float = strawberry.field(description="How long the service took to import.")
 
 
@@ -110,10 +113,11 @@ def counts_from_api(data: dict[str, Any]) -> AimStatusCounts:
     )
 
 
-def import_result_from_api(data: dict[str, Any], *, added: int) -> ImportPlanResult:
-    """The service reports the deliverables read and those changed; ``added`` is counted here."""
+def import_result_from_api(data: dict[str, Any]) -> ImportPlanResult:
+    """The service names the deliverables it added and those it added or changed."""
     changed_numbers = list(data["changed"])
-    added = min(max(added, 0), len(changed_numbers))
+    added_numbers = list(data["added"])
+    added = len(added_numbers)
     changed = len(changed_numbers) - added
     unchanged = max(data["deliverables"] - len(changed_numbers), 0)
     summary = (
@@ -128,5 +132,6 @@ def import_result_from_api(data: dict[str, Any], *, added: int) -> ImportPlanRes
         round_number=data["round_number"],
         round_name=data["round_name"],
         changed_numbers=changed_numbers,
+        added_numbers=added_numbers,
         seconds=float(data["seconds"]),
     )

@@ -80,7 +80,7 @@ def add_round_routes(app: FastAPI, recorder: Recorder, plan: dict[int, dict[str,
     def import_plan(body: dict[str, Any], identity: Identity = Depends(require_identity)) -> Any:
         write("plan:import", {"bytes": len(body["document"])}, identity)
         return {"round_number": 2, "round_name": "Update 2", "deliverables": 50,
-                "changed": [7], "seconds": 0.01}  # fmt: skip
+                "changed": [7, 51], "added": [51], "seconds": 0.01}  # fmt: skip
 
     @app.get("/plan/export", response_model=None)
     def export(

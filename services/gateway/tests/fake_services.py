@@ -103,6 +103,23 @@ def make_deliverable(number: int) -> dict[str, Any]:
     }
 
 
+def make_history(deliverable: dict[str, Any]) -> dict[str, Any]:
+    """One status change and one round report, as ``GET /deliverables/history`` gives them."""
+    number, status = deliverable["number"], deliverable["status"]
+    return {
+        "number": number, "title": deliverable["title"], "opened_round": 0,
+        "closed_round": 2 if status == "complete" else None,
+        "original_timescale": deliverable["timescale"], "timescale": deliverable["timescale"],
+        "revisions": [],
+        "status_changes": [{"round": 2, "old_status": "in_progress", "new_status": status,
+                            "reason": f"Round 2 report on {number}", "changed_by": "sg-editor",
+                            "changed_by_name": None, "changed_at": "2026-01-01T00:00:00+00:00"}],
+        "rounds": [{"round": 2, "round_name": "Update 2", "status": status,
+                    "status_label": STATUS_LABELS[status], "narrative": None,
+                    "submitted_by": None, "submitted_at": "2026-01-01T00:00:00+00:00"}],
+    }  # fmt: skip
+
+
 def deliverables_app(recorder: Recorder) -> FastAPI:
     app = _recording_app(recorder)
     plan: dict[int, dict[str, Any]] = {}
@@ -150,6 +167,11 @@ def deliverables_app(recorder: Recorder) -> FastAPI:
         if q:
             items = [d for d in items if q.lower() in d["title"].lower()]
         return {"items": items[offset : offset + limit], "total": len(items)}
+
+    @app.get("/deliverables/history")
+    def histories(numbers: str) -> list[dict[str, Any]]:
+        wanted = sorted({int(n) for n in numbers.split(",")})
+        return [make_history(plan[n]) for n in wanted if n in plan]
 
     @app.get("/deliverables/{number}", response_model=None)
     def one(number: int) -> dict[str, Any] | JSONResponse:

@@ -46,6 +46,50 @@ async def test_deliverables_named_one_by_one_are_fetched_in_one_batch(
     ]
 
 
+HISTORIES = """
+query {
+  deliverables(first: 50) {
+    nodes {
+      number
+      history { closedRound statusChanges { newStatus reason } roundReports { round } }
+    }
+  }
+}
+"""
+
+
+async def test_fifty_deliverables_with_their_history_cost_one_history_call(
+    graphql: GraphQLClient, fakes: FakeServices
+) -> None:
+    result = await graphql.run(HISTORIES)
+    nodes = result["data"]["deliverables"]["nodes"]
+    assert len(nodes) == 50
+    assert nodes[39]["history"]["statusChanges"] == [
+        {"newStatus": "COMPLETE", "reason": "Round 2 report on 40"}
+    ]
+    assert nodes[39]["history"]["closedRound"] == 2
+    every = "%2C".join(str(n) for n in range(1, 51))
+    assert fakes.deliverables.requests == [
+        ("GET", "/deliverables", "limit=50&offset=0"),
+        ("GET", "/deliverables/history", f"numbers={every}"),
+    ]
+
+
+async def test_histories_of_deliverables_named_one_by_one_come_in_one_call(
+    graphql: GraphQLClient, fakes: FakeServices
+) -> None:
+    result = await graphql.run(
+        "query { a: deliverable(number: 7) { history { closedRound } } "
+        "b: deliverable(number: 8) { history { roundReports { round } } } "
+        "c: deliverable(number: 99) { history { closedRound } } }"
+    )
+    assert "errors" not in result, result
+    assert result["data"]["a"]["history"] == {"closedRound": None}
+    assert result["data"]["b"]["history"] == {"roundReports": [{"round": 2}]}
+    assert result["data"]["c"] is None
+    assert fakes.deliverables.count("/deliverables/history") == 1
+
+
 async def test_services_with_their_areas_cost_two_calls(
     graphql: GraphQLClient, fakes: FakeServices
 ) -> None:

@@ -65,10 +65,15 @@ async def test_an_edition_larger_than_the_usual_body_limit_is_taken_from_a_coord
         token = await graphql.token_for(user) if user else None
         response = await graphql.post(mutation, {"d": document}, token=token)
         assert response.status_code == 413
+    fakes.deliverables.clear()
+    mutation = mutation.replace("summary", "summary addedNumbers changedNumbers")
     result = await graphql.run(mutation, {"d": document}, as_user="coordinator@cjp.test")
     assert "errors" not in result, result
-    assert result["data"]["importPlan"]["changed"] == 1
+    imported = result["data"]["importPlan"]
+    assert (imported["added"], imported["changed"]) == (1, 1)
+    assert (imported["addedNumbers"], imported["changedNumbers"]) == ([51], [7, 51])
     assert fakes.deliverables.writes == [("plan:import", {"bytes": len(document)})]
+    assert [path for _m, path, _q in fakes.deliverables.requests] == ["/plan/import"]
 
 
 async def test_directory_filters_and_facets_go_out_in_one_call(

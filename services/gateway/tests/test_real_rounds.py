@@ -208,7 +208,7 @@ async def test_the_published_edition_imports_into_an_empty_plan(
 ) -> None:
     document = SEED_EDITION.read_text(encoding="utf-8")
     mutation = """mutation($d: String!) { importPlan(document: $d) {
-      added changed unchanged summary roundNumber } }"""
+      added changed unchanged summary roundNumber addedNumbers } }"""
     async with plan_service(tmp_path, seed_plan=False) as deliverables_url:
         url = await start_gateway(deliverables_url=deliverables_url)
         async with httpx.AsyncClient(timeout=30) as http:
@@ -219,7 +219,9 @@ async def test_the_published_edition_imports_into_an_empty_plan(
             assert refused.status_code == 413
             first = (await _data(client, mutation, COORDINATOR, d=document))["importPlan"]
             assert first["added"] == 50 and first["changed"] == 0 and first["roundNumber"] == 2
+            assert first["addedNumbers"] == list(range(1, 51))
             again = (await _data(client, mutation, COORDINATOR, d=document))["importPlan"]
             assert (again["added"], again["changed"], again["unchanged"]) == (0, 0, 50)
+            assert again["addedNumbers"] == []
             plan = await _data(client, "{ deliverable(number: 25) { leadPartners { slug } } }")
             assert plan["deliverable"]["leadPartners"]
