@@ -34,6 +34,7 @@ run: $(STAMP) web-assets
 
 test: $(STAMP) web-assets browser
 	$(BIN)/ruff check .
+	$(BIN)/mypy shared services deploy
 	$(BIN)/python -m pytest -q -ra
 
 lint: $(STAMP)
