@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -43,25 +44,40 @@ def postgres_skip_reason() -> str | None:
     return _POSTGRES_REASON[0]
 
 
-@pytest.fixture
-def postgres_database_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+def require_postgres() -> None:
+    """Skip the test when PostgreSQL is unreachable, or fail it where CI requires PostgreSQL."""
     reason = postgres_skip_reason()
     if reason:
         if os.environ.get(REQUIRE_POSTGRES_ENV) == "1":
             pytest.fail(reason)
         pytest.skip(reason)
+
+
+@contextmanager
+def fresh_postgres_database(
+    *, template: str | None = None, prefix: str = "cjp_test"
+) -> Iterator[str]:
+    """Create an empty (or ``template``-copied) PostgreSQL database; yield its URL; drop it."""
+    require_postgres()
     admin_url = make_url(postgres_admin_url())
-    name = f"cjp_test_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    copy = f' TEMPLATE "{template}"' if template else ""
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
     try:
         yield admin_url.set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def postgres_database_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    with fresh_postgres_database() as url:
+        yield url
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from services.deliverables.importer.loader import import_edition
 from services.deliverables.seed.facts import seed_if_empty
 from shared.db import make_engine, upgrade_database
 
-SEED = Path("/work/shared/seeds/004_88e86c19ba4d9267.txt")
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "004_88e86c19ba4d9267.txt"
 
 
 @contextmanager

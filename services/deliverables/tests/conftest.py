@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import uuid
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
-from conftest import REQUIRE_POSTGRES_ENV, postgres_admin_url, postgres_skip_reason
+from conftest import fresh_postgres_database
 from services.deliverables.app import MIGRATIONS, create_app
 from services.deliverables.seed.facts import seed_if_empty
 from services.deliverables.settings import DeliverablesSettings
@@ -99,17 +97,8 @@ def _copy_of(kind: str, backend: str, request: pytest.FixtureRequest) -> Iterato
         yield f"sqlite:///{target}"
         return
     template = request.getfixturevalue("postgres_templates")[kind]
-    admin_url = make_url(postgres_admin_url())
-    name = f"cjp_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_postgres_database(template=template) as url:
+        yield url
 
 
 @pytest.fixture
@@ -154,25 +143,9 @@ def _serve(url: str) -> Iterator[TestClient]:
         yield test_client
 
 
-@contextmanager
-def postgres_database() -> Iterator[str]:
+def postgres_database() -> AbstractContextManager[str]:
     """A fresh PostgreSQL database outside the function-scoped root fixture."""
-    reason = postgres_skip_reason()
-    if reason:
-        if os.environ.get(REQUIRE_POSTGRES_ENV) == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    admin_url = make_url(postgres_admin_url())
-    name = f"cjp_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    return fresh_postgres_database()
 
 
 @pytest.fixture
@@ -181,7 +154,9 @@ def engine(client: TestClient) -> Engine:
     return app_engine
 
 
-SEED_DOCUMENT = Path("/work/shared/seeds/004_88e86c19ba4d9267.txt")
+# The repo's sibling ``shared/`` folder (tests may read it; the product never does).
+TEAM_LIBRARY = Path(__file__).resolve().parents[4] / "shared"
+SEED_DOCUMENT = TEAM_LIBRARY / "seeds" / "004_88e86c19ba4d9267.txt"
 
 
 @pytest.fixture

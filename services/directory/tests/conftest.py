@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from conftest import postgres_admin_url
+from conftest import fresh_postgres_database, postgres_admin_url
 from services.directory.app import create_app, prepare_database
 from services.directory.settings import DirectorySettings
 from services.directory.tests.module_databases import (
@@ -35,18 +34,9 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def postgres_template() -> Iterator[str]:
     """A migrated, seeded PostgreSQL database that test databases are created from."""
-    admin = create_engine(make_url(postgres_admin_url()), isolation_level="AUTOCOMMIT")
-    name = f"cjp_directory_template_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(postgres_admin_url()).set(database=name).render_as_string(hide_password=False)
-    try:
+    with fresh_postgres_database(prefix="cjp_directory_template") as url:
         prepare_database(DirectorySettings(database_url=url))
-        yield name
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        yield str(make_url(url).database)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Validate open-API responses against the published HSDS 3.0 JSON Schemas in /work/shared."""
+"""Validate open-API responses against the HSDS 3.0 JSON Schemas in the sibling shared/."""
 
 from __future__ import annotations
 

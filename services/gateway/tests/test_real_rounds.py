@@ -12,7 +12,7 @@ import pytest
 from services.gateway.tests.conftest import FakeServices, GatewayFactory, GraphQLClient, error_codes
 from services.gateway.tests.real_services import plan_service, real_services
 
-SEED_EDITION = Path("/work/shared/seeds/004_88e86c19ba4d9267.txt")
+SEED_EDITION = Path(__file__).resolve().parents[4] / "shared" / "seeds" / "004_88e86c19ba4d9267.txt"
 COORDINATOR = "coordinator@cjp.test"
 POLICE = "police.editor@cjp.test"  # Police Scotland co-leads deliverable 42
 OUTSIDER = "cjs.editor@cjp.test"
