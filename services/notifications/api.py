@@ -1,4 +1,4 @@
-"""JSON API: subscribe, confirm, unsubscribe (thin: translate and delegate)."""
+"""JSON API: subscribe, confirm, unsubscribe, list mine (thin: translate and delegate)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from services.notifications import subscribing
-from services.notifications.requests import StatusResponse, SubscribeRequest, TokenRequest
+from services.notifications.requests import (
+    StatusResponse,
+    SubscribeRequest,
+    SubscriptionList,
+    SubscriptionOut,
+    TargetOut,
+    TokenRequest,
+)
+from services.notifications.tables import Subscription, SubscriptionStatus
 from services.notifications.wiring import Wiring
 
 router = APIRouter()
@@ -45,3 +53,24 @@ async def unsubscribe(body: TokenRequest, request: Request) -> StatusResponse:
     wired = wiring(request)
     await asyncio.to_thread(subscribing.unsubscribe, wired.engine, wired.tokens, body.token)
     return StatusResponse(status="unsubscribed")
+
+
+@router.post("/subscriptions/mine", response_model=SubscriptionList)
+async def my_subscriptions(body: TokenRequest, request: Request) -> SubscriptionList:
+    """The live subscriptions of whoever holds a manage token (from any of their emails)."""
+    wired = wiring(request)
+    found = await asyncio.to_thread(
+        subscribing.subscriptions_for_token, wired.engine, wired.tokens, body.token
+    )
+    return SubscriptionList(items=[_subscription_out(s) for s in found])
+
+
+def _subscription_out(subscription: Subscription) -> SubscriptionOut:
+    return SubscriptionOut(
+        id=subscription.id or 0,
+        target=TargetOut(kind=subscription.target_kind, value=subscription.target_value),
+        frequency=subscription.frequency,
+        transition=subscription.transition,
+        status=subscription.status,
+        confirmed=subscription.status == SubscriptionStatus.CONFIRMED,
+    )

@@ -61,3 +61,23 @@ class TokenRequest(BaseModel):
 
 class StatusResponse(BaseModel):
     status: str
+
+
+class TargetOut(BaseModel):
+    kind: str
+    value: str
+
+
+class SubscriptionOut(BaseModel):
+    """One live subscription as its holder sees it (``POST /subscriptions/mine``)."""
+
+    id: int
+    target: TargetOut
+    frequency: str
+    transition: str
+    status: str
+    confirmed: bool
+
+
+class SubscriptionList(BaseModel):
+    items: list[SubscriptionOut]

@@ -154,3 +154,9 @@ def live_subscriptions(engine: Engine, subscriber_id: int) -> list[Subscription]
             .order_by(col(Subscription.id))
         )
         return list(session.exec(statement))
+
+
+def subscriptions_for_token(engine: Engine, tokens: LinkTokens, token: str) -> list[Subscription]:
+    """What the holder of a manage link receives; ``BadUserInput`` for a bad or expired token."""
+    claim = tokens.read(token, allowed={Purpose.MANAGE})
+    return live_subscriptions(engine, claim.subject_id)
