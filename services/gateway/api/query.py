@@ -12,6 +12,7 @@ from services.gateway.api.listing import (
     list_deliverables,
     list_services,
 )
+from services.gateway.api.types_alerts import AlertSubscription, my_subscriptions
 from services.gateway.api.types_deliverables import (
     Aim,
     Deliverable,
@@ -112,3 +113,11 @@ class Query:
         after: str | None = None,
     ) -> ServiceConnection | None:
         return await list_services(info, filter, first, after)
+
+    @strawberry.field(
+        description="The email alerts of whoever holds `manageToken` (the link in any alert email)."
+    )
+    async def my_subscriptions(
+        self, info: Info, manage_token: str
+    ) -> list[AlertSubscription] | None:
+        return await my_subscriptions(info.context, manage_token)

@@ -11,6 +11,15 @@ from services.gateway.tests.fake_services import AREAS, Recorder, _recording_app
 from shared.http import error_body, require_identity
 from shared.identity import Identity
 
+# The manage token whose holder follows MANAGED_ALERTS (any other token is refused).
+MANAGE_TOKEN = "good-manage-token"
+# What that holder follows: 12 deliverables (one unknown), 4 services, every area, and an aim.
+MANAGED_ALERTS = (
+    [("deliverable", str(n)) for n in (*range(1, 12), 999)]
+    + [("service", str(n)) for n in (1, 2, 3, 3)]
+    + [("local_authority", code) for code in AREAS]
+    + [("aim", "2")]
+)
 # Ids the fake answers badly: an unhandled error (500) and a body missing its fields.
 BROKEN_SERVICE_ID = 666
 MALFORMED_SERVICE_ID = 667
@@ -128,6 +137,24 @@ def notifications_app(recorder: Recorder) -> FastAPI:
             expired = error_body("BAD_USER_INPUT", "That link has expired.", "token")
             return JSONResponse(expired, 422)
         return {"status": "confirmed"}
+
+    @app.post("/subscriptions/mine", response_model=None)
+    def mine(body: dict[str, Any]) -> dict[str, Any] | JSONResponse:
+        if body.get("token") != MANAGE_TOKEN:
+            refused = error_body("BAD_USER_INPUT", "This link has expired.", "token")
+            return JSONResponse(refused, 422)
+        items = [
+            {
+                "id": i + 1,
+                "target": {"kind": kind, "value": value},
+                "frequency": "weekly" if kind == "aim" else "immediately",
+                "transition": "any",
+                "status": "confirmed",
+                "confirmed": True,
+            }
+            for i, (kind, value) in enumerate(MANAGED_ALERTS)
+        ]
+        return {"items": items}
 
     @app.post("/subscriptions/unsubscribe")
     def unsubscribe(body: dict[str, Any]) -> dict[str, str]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from services.gateway.tests.conftest import FakeServices, GraphQLClient
+from services.gateway.tests.conftest import FakeServices, GraphQLClient, error_codes
+from services.gateway.tests.fake_directory import MANAGE_TOKEN
 
 DASHBOARD = """
 query {
@@ -99,3 +100,57 @@ async def test_services_with_their_areas_cost_two_calls(
     assert len(result["data"]["services"]["nodes"]) == 9
     assert fakes.directory.count("/services") == 1
     assert fakes.directory.count("/local-authorities") == 1
+
+
+MY_ALERTS = """
+query($token: String!) {
+  mySubscriptions(manageToken: $token) {
+    kind value frequency
+    deliverable { number title leadPartners { slug } }
+    service { name localAuthorityDetails { name } }
+    localAuthority { code name services(first: 1) { totalCount } }
+  }
+}
+"""
+
+
+async def test_a_subscribers_alerts_with_what_they_follow_cost_a_constant_number_of_calls(
+    graphql: GraphQLClient, fakes: FakeServices
+) -> None:
+    result = await graphql.run(MY_ALERTS, {"token": MANAGE_TOKEN})
+    assert "errors" not in result, result
+    alerts = result["data"]["mySubscriptions"]
+    assert len(alerts) == 20
+    by_value = {(a["kind"], a["value"]): a for a in alerts}
+    assert by_value[("DELIVERABLE", "7")]["deliverable"]["number"] == 7
+    assert by_value[("DELIVERABLE", "7")]["service"] is None
+    assert by_value[("DELIVERABLE", "999")]["deliverable"] is None  # no longer in the plan
+    assert by_value[("SERVICE", "2")]["service"]["localAuthorityDetails"] == [{"name": "Fife"}]
+    assert by_value[("LOCAL_AUTHORITY", "fife")]["localAuthority"]["name"] == "Fife"
+    assert by_value[("AIM", "2")]["frequency"] == "WEEKLY"
+    assert by_value[("AIM", "2")]["deliverable"] is None
+    # 12 deliverables in one call; the areas once; the notifications service once.
+    assert fakes.notifications.requests == [("POST", "/subscriptions/mine", "")]
+    assert fakes.deliverables.requests == [
+        (
+            "GET",
+            "/deliverables",
+            "numbers=1%2C2%2C3%2C4%2C5%2C6%2C7%2C8%2C9%2C10%2C11%2C999&limit=12&offset=0",
+        )
+    ]
+    assert fakes.directory.count("/local-authorities") == 1
+    # One list call per area for "services"; the directory has no batch read by id yet, so the
+    # (deduplicated) services are read concurrently in one DataLoader batch: 3, not 4.
+    assert fakes.directory.count("/services/") == 3
+    assert fakes.directory.count("/services") == 3 + 3
+
+
+async def test_a_bad_manage_token_is_bad_user_input_on_the_argument(
+    graphql: GraphQLClient, fakes: FakeServices
+) -> None:
+    result = await graphql.run(MY_ALERTS, {"token": "expired"})
+    assert result["data"] == {"mySubscriptions": None}
+    assert error_codes(result) == ["BAD_USER_INPUT"]
+    assert result["errors"][0]["extensions"]["field"] == "manageToken"
+    assert result["errors"][0]["message"] == "This link has expired."
+    assert fakes.deliverables.requests == []
