@@ -19,7 +19,12 @@ from services.notifications.tables import (
     Subscription,
 )
 from services.notifications.tokens import LinkTokens, Purpose
-from services.notifications.wording import EventWords, describe_event, describe_target
+from services.notifications.wording import (
+    EventWords,
+    describe_event,
+    describe_target,
+    owner_steps,
+)
 
 TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -27,6 +32,20 @@ TEMPLATES = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+_OWNER_WHY = (
+    "You are getting this because your partnership is named as the owner of this directory "
+    "entry. Sheriffs and partners rely on it being right."
+)
+_OWNER_WORDS = {
+    DeliveryKind.REVIEW_DUE: {
+        "intro": "Please check that this directory entry is still correct and mark it as reviewed:",
+        "why": _OWNER_WHY,
+    },
+    DeliveryKind.CORRECTION_SUGGESTED: {
+        "intro": "Someone using the directory thinks this entry may be wrong:",
+        "why": _OWNER_WHY,
+    },
+}
 FREQUENCY_WORDS = {"immediately": "as they happen", "daily": "once a day", "weekly": "once a week"}
 
 
@@ -51,8 +70,8 @@ class Composer:
 
     def compose(self, session: Session, delivery: Delivery) -> OutgoingEmail | None:
         """The email for a delivery, or None when there is nobody to send it to any more."""
-        if delivery.kind == DeliveryKind.REVIEW_DUE:
-            return self._review_due(session, delivery)
+        if delivery.kind in _OWNER_WORDS:
+            return self._owner_mail(session, delivery)
         subscriber = session.get(Subscriber, delivery.subscriber_id)
         if subscriber is None or subscriber.email is None:
             return None
@@ -130,17 +149,17 @@ class Composer:
             subscriber.email, f"Your {period} summary: {len(items)} update(s)", context
         )
 
-    def _review_due(self, session: Session, delivery: Delivery) -> OutgoingEmail | None:
+    def _owner_mail(self, session: Session, delivery: Delivery) -> OutgoingEmail | None:
+        """Mail to a directory entry's owning partnership (a review is due, or a correction)."""
         event = session.get(ReceivedEvent, delivery.event_id)
         if event is None or not delivery.recipient:
             return None
-        words = describe_event(event.event_type, json.loads(event.data))
+        data = json.loads(event.data)
+        words = describe_event(event.event_type, data)
         context = {
-            "intro": "Please check that this directory entry is still correct "
-            "and mark it as reviewed:",
+            **_OWNER_WORDS[DeliveryKind(delivery.kind)],
             "items": [words],
-            "why": "You are getting this because you are named as the owner "
-            "of this directory entry.",
+            "steps": owner_steps(event.event_type, data),
         }
         return self._render(delivery.recipient, words.headline, context)
 
@@ -148,6 +167,7 @@ class Composer:
         context = {
             "items": [],
             "action": None,
+            "steps": [],
             "manage_url": None,
             "unsubscribe_url": None,
             **context,

@@ -27,6 +27,10 @@ from shared.events import EventEnvelope
 from shared.inbox import claim_event
 
 _SPEED = {Frequency.IMMEDIATELY: 0, Frequency.DAILY: 1, Frequency.WEEKLY: 2}
+_OWNER_MAIL = {
+    "ServiceReviewDue": DeliveryKind.REVIEW_DUE,
+    "ServiceCorrectionSuggested": DeliveryKind.CORRECTION_SUGGESTED,
+}
 
 
 @dataclass(frozen=True)
@@ -62,15 +66,11 @@ def _received(envelope: EventEnvelope) -> ReceivedEvent:
 
 
 def _add_owner_mail(session: Session, envelope: EventEnvelope, facts: Facts) -> int:
-    if envelope.event_type != "ServiceReviewDue" or not isinstance(facts, ServiceFacts):
+    """One email to the entry's owning partnership (its claim in the inbox makes it once only)."""
+    kind = _OWNER_MAIL.get(envelope.event_type)
+    if kind is None or not isinstance(facts, ServiceFacts) or not facts.owner_email:
         return 0
-    if not facts.owner_email:
-        return 0
-    session.add(
-        Delivery(
-            kind=DeliveryKind.REVIEW_DUE, event_id=envelope.event_id, recipient=facts.owner_email
-        )
-    )
+    session.add(Delivery(kind=kind, event_id=envelope.event_id, recipient=facts.owner_email))
     return 1
 
 

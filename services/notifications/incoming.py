@@ -48,6 +48,14 @@ class ServiceFacts(_Payload):
     last_reviewed_at: str | None = None
 
 
+class CorrectionFacts(ServiceFacts):
+    """``ServiceCorrectionSuggested``: what someone thinks is wrong (never who they are)."""
+
+    suggestion_id: str
+    message: str
+    field: str | None = None
+
+
 DELIVERABLE_EVENTS = {
     "DeliverableAdded",
     "DeliverableStatusChanged",
@@ -55,9 +63,12 @@ DELIVERABLE_EVENTS = {
     "DeliverableUpdated",
 }
 SERVICE_EVENTS = {"ServiceCreated", "ServiceUpdated", "ServiceWithdrawn", "ServiceReviewDue"}
+CORRECTION_EVENTS = {"ServiceCorrectionSuggested"}
+# Mailed to the entry's owning partnership (``owner_email``) only, never to subscribers.
+OWNER_EVENTS = {"ServiceReviewDue", "ServiceCorrectionSuggested"}
 ROUND_EVENTS = {"ReportingRoundPublished"}
 
-Facts = DeliverableFacts | ReportingRoundFacts | ServiceFacts
+Facts = DeliverableFacts | ReportingRoundFacts | ServiceFacts  # CorrectionFacts is a ServiceFacts
 
 
 class MalformedEvent(Exception):
@@ -78,6 +89,8 @@ def parse_facts(envelope: EventEnvelope) -> Facts | None:
         model = DeliverableFacts
     elif envelope.event_type in SERVICE_EVENTS:
         model = ServiceFacts
+    elif envelope.event_type in CORRECTION_EVENTS:
+        model = CorrectionFacts
     elif envelope.event_type in ROUND_EVENTS:
         model = ReportingRoundFacts
     else:

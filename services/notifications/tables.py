@@ -37,6 +37,7 @@ class DeliveryKind(StrEnum):
     EVENT = "event"
     DIGEST = "digest"
     REVIEW_DUE = "review_due"
+    CORRECTION_SUGGESTED = "correction_suggested"
 
 
 class DeliveryState(StrEnum):

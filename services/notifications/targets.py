@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from services.notifications.incoming import (
+    OWNER_EVENTS,
     DeliverableFacts,
     Facts,
     ReportingRoundFacts,
@@ -60,7 +61,7 @@ def audience_of(event_type: str, facts: Facts) -> Audience:
     if isinstance(facts, DeliverableFacts):
         return Audience(_deliverable_targets(facts), _deliverable_transitions(event_type, facts))
     if isinstance(facts, ServiceFacts):
-        if event_type == "ServiceReviewDue":
+        if event_type in OWNER_EVENTS:
             return Audience((), frozenset())  # mailed to the owner only
         return Audience(_service_targets(facts), _service_transitions(event_type))
     assert isinstance(facts, ReportingRoundFacts)

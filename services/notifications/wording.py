@@ -91,6 +91,8 @@ def _service_words(event_type: str, data: dict[str, Any]) -> EventWords:
     if event_type == "ServiceWithdrawn":
         reason = [f"Reason given: {data['reason']}"] if data.get("reason") else []
         return EventWords(f"{name} has been withdrawn", reason + where)
+    if event_type == "ServiceCorrectionSuggested":
+        return _correction_words(name, data, where)
     if event_type == "ServiceReviewDue":
         return EventWords(
             f"{name} is due for review",
@@ -105,3 +107,34 @@ def _service_words(event_type: str, data: dict[str, Any]) -> EventWords:
         for field_name, change in changes.items()
     ]
     return EventWords(f"{name} has been updated", lines + where)
+
+
+def _correction_words(name: str, data: dict[str, Any], where: list[str]) -> EventWords:
+    about = str(data.get("field") or "").replace("_", " ")
+    part = [f"The part they mean: {about}."] if about else []
+    return EventWords(
+        f"Someone has suggested a correction to {name}",
+        [
+            f"What they told us: {data.get('message') or '(no message)'}",
+            *part,
+            f"Directory entry id: {data.get('service_id')}.",
+            *where,
+        ],
+    )
+
+
+def owner_steps(event_type: str, data: dict[str, Any]) -> list[str]:
+    """What the owning partnership can do next, in order (plain words, no jargon)."""
+    partnership = data.get("owner_partnership") or "your partnership"
+    if event_type == "ServiceCorrectionSuggested":
+        return [
+            f"Sign in to the directory as an editor for {partnership}.",
+            "Open this entry and check the suggestion against what you know.",
+            "If it is right, change the entry. If it is not, leave the entry as it is.",
+            "Either way, mark the suggestion as dealt with, so nobody checks it twice.",
+        ]
+    return [
+        f"Sign in to the directory as an editor for {partnership}.",
+        "Check that every detail of this entry is still correct, and change what is not.",
+        "Mark the entry as reviewed. We will ask again in six months.",
+    ]
