@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from services.directory.events import ServiceCorrectionSuggested
+from services.notifications.incoming import CorrectionFacts, parse_facts
 from services.notifications.tests.conftest import make_settings, run_service
 from services.notifications.tests.events import service_event
 from services.notifications.tests.sinks import Broker, MailSink, body_text, eventually
@@ -75,3 +77,19 @@ async def test_a_suggestion_without_its_message_is_dead_lettered(
         reason = dict(letter.headers)["x-dead-letter-reason"].decode()
         assert "ServiceCorrectionSuggested" in reason and "message" in reason
         assert mail.handler.to(OWNER) == []
+
+
+def test_the_directorys_own_event_is_understood() -> None:
+    """Built with the directory's payload class, so a renamed field there fails here."""
+    data = ServiceCorrectionSuggested(
+        service_id="17",
+        name="Fife Women's Justice Service",
+        local_authorities=["fife"],
+        service_types=["womens-services"],
+        **suggestion(),
+    ).model_dump(mode="json")
+    envelope = service_event("ServiceCorrectionSuggested")
+    envelope.data = data
+    facts = parse_facts(envelope)
+    assert isinstance(facts, CorrectionFacts)
+    assert (facts.owner_email, facts.field, facts.suggestion_id) == (OWNER, "phone", "s-1")
