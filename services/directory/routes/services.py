@@ -22,10 +22,12 @@ from services.directory.use_cases.create_service import create_service
 from services.directory.use_cases.update_service import load_service, update_service
 from services.directory.use_cases.withdraw_service import withdraw_service
 from services.directory.views import service_views
+from shared.errors import BadUserInput
 from shared.http import require_identity
 from shared.identity import Identity
 
 router = APIRouter(tags=["services"])
+MAX_BATCH = 500
 
 
 @router.get("/services", response_model=ServiceList)
@@ -58,6 +60,18 @@ def get_services(
         items=items, total=result.total, facets=result.facets,
         corrected_query=result.corrected_query,
     )  # fmt: skip
+
+
+@router.get("/services/by-ids", response_model=list[ServiceOut])
+def get_services_by_ids(
+    ids: str = Query(min_length=1, max_length=40_000), engine: Engine = Depends(get_engine)
+) -> list[ServiceOut]:
+    """The services named in ``ids`` (comma-separated), in that order; unknown ids are left out."""
+    wanted = list(dict.fromkeys(part.strip() for part in ids.split(",") if part.strip()))
+    if len(wanted) > MAX_BATCH:
+        raise BadUserInput(f"Ask for at most {MAX_BATCH} services at once.", field="ids")
+    with Session(engine) as session:
+        return service_views(session, wanted)
 
 
 @router.get("/services/{service_id}", response_model=ServiceOut)

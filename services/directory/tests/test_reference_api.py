@@ -53,3 +53,17 @@ def test_one_service_by_id_and_unknown_id(reader: TestClient) -> None:
     missing = reader.get("/services/00000000-0000-0000-0000-000000000000")
     assert missing.status_code == 404
     assert missing.json()["error"]["code"] == "NOT_FOUND"
+
+
+def test_services_are_read_by_id_in_one_batch_in_the_order_asked(reader: TestClient) -> None:
+    ids = [s["id"] for s in reader.get("/services", params={"limit": 3}).json()["items"]]
+    asked = [ids[2], "no-such-service", ids[0], ids[2]]
+    found = reader.get("/services/by-ids", params={"ids": ",".join(asked)}).json()
+    assert [s["id"] for s in found] == [ids[2], ids[0]]  # unknown left out, repeats once
+    assert found[0] == reader.get(f"/services/{ids[2]}").json()
+
+
+def test_an_oversized_batch_names_the_ids_parameter(reader: TestClient) -> None:
+    response = reader.get("/services/by-ids", params={"ids": ",".join(f"s{n}" for n in range(501))})
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "ids"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from typing import Any
 
@@ -10,7 +9,7 @@ from strawberry.dataloader import DataLoader
 
 from services.gateway.api.request_cache import RequestCache
 from services.gateway.errors import ErrorCode, GatewayError
-from services.gateway.upstream import Upstream, Upstreams, segment
+from services.gateway.upstream import Upstream, Upstreams
 
 Json = dict[str, Any]
 # The deliverables service pages its lists; this is the page size used to read a whole list.
@@ -51,13 +50,11 @@ class Loaders:
         return [by_number.get(number) for number in numbers]
 
     async def _load_services(self, ids: Sequence[str]) -> list[Json | None]:
-        # The directory has no batch read, so the calls for one batch run concurrently.
-        results = await asyncio.gather(*(self._service_or_none(i) for i in ids))
-        return list(results)
-
-    async def _service_or_none(self, service_id: str) -> Json | None:
-        path = f"/services/{segment(service_id)}"
-        return await self._or_none(self._upstreams.directory, path)
+        """``GET /services/by-ids?ids=a,b``: one call for every service a request names."""
+        wanted = sorted(set(ids))
+        found = await self._upstreams.directory.get("/services/by-ids", {"ids": ",".join(wanted)})
+        by_id = {str(item["id"]): item for item in found}
+        return [by_id.get(service_id) for service_id in ids]
 
     async def _or_none(self, upstream: Upstream, path: str) -> Json | None:
         try:

@@ -88,6 +88,18 @@ def directory_app(recorder: Recorder) -> FastAPI:
         page = {"items": items[offset : offset + limit], "total": len(items)}
         return {**page, "facets": _type_facet(items) if facets else {}}
 
+    @app.get("/services/by-ids", response_model=None)
+    def by_ids(ids: str) -> list[dict[str, Any]]:
+        found = []
+        for service_id in (int(part) for part in ids.split(",") if part.isdigit()):
+            if service_id == BROKEN_SERVICE_ID:
+                raise RuntimeError("database at postgresql://internal-host/directory is on fire")
+            if service_id == MALFORMED_SERVICE_ID:
+                found.append({"id": service_id})
+            elif service_id in services:
+                found.append(services[service_id])
+        return found
+
     @app.get("/services/{service_id}", response_model=None)
     def one(service_id: int) -> dict[str, Any] | JSONResponse:
         if service_id == BROKEN_SERVICE_ID:

@@ -139,10 +139,11 @@ async def test_a_subscribers_alerts_with_what_they_follow_cost_a_constant_number
         )
     ]
     assert fakes.directory.count("/local-authorities") == 1
-    # One list call per area for "services"; the directory has no batch read by id yet, so the
-    # (deduplicated) services are read concurrently in one DataLoader batch: 3, not 4.
-    assert fakes.directory.count("/services/") == 3
-    assert fakes.directory.count("/services") == 3 + 3
+    # The four service subscriptions (three distinct services) cost one batch read by id.
+    assert fakes.directory.count("/services/by-ids") == 1
+    assert fakes.directory.count("/services/") == 1
+    # plus one list call per area for its "services"
+    assert fakes.directory.count("/services") == 3 + 1
 
 
 async def test_a_bad_manage_token_is_bad_user_input_on_the_argument(
