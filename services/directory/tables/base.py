@@ -31,8 +31,10 @@ def id_field() -> str:
     return Field(default_factory=new_id, primary_key=True, max_length=36)
 
 
-def created_moment() -> datetime:
-    return Field(default_factory=utc_now, sa_type=DateTime(timezone=True), nullable=False)
+def created_moment(*, index: bool = False) -> datetime:
+    return Field(
+        default_factory=utc_now, sa_type=DateTime(timezone=True), nullable=False, index=index
+    )
 
 
 def optional_moment(*, index: bool = False) -> datetime | None:

@@ -63,14 +63,14 @@ class Service(DirectoryTable, table=True):
     possible_outcomes: str | None = None
     assessment_process: str | None = None
     # Keeping it current.
-    last_reviewed_at: datetime = created_moment()
+    last_reviewed_at: datetime = created_moment(index=True)  # ranking: stale entries sink
     last_reviewed_by: str | None = None
     review_requested_at: datetime | None = optional_moment()
     withdrawn_at: datetime | None = optional_moment()
     withdrawal_reason: str | None = None
     is_sample: bool = False
     created_at: datetime = created_moment()
-    updated_at: datetime = created_moment()
+    updated_at: datetime = created_moment(index=True)  # modified_after
 
 
 class ServiceArea(DirectoryTable, table=True):

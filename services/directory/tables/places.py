@@ -65,7 +65,7 @@ class Schedule(DirectoryTable, table=True):
     service_id: str | None = Field(default=None, foreign_key="service.id", index=True)
     service_at_location_id: str | None = Field(default=None, foreign_key="service_at_location.id")
     freq: str = "WEEKLY"
-    byday: str = ""
+    byday: str = Field(default="", index=True)  # "open now"
     opens_at: str | None = Field(default=None, max_length=5)
     closes_at: str | None = Field(default=None, max_length=5)
     timezone: str = "Europe/London"

@@ -1,26 +1,6 @@
 """Alembic environment for the gateway database (accounts only)."""
 
-from __future__ import annotations
-
-from alembic import context
-from sqlalchemy import engine_from_config, pool
-
 from services.gateway.tables import GatewayTable
+from shared.migrations import run_service_migrations
 
-config = context.config
-target_metadata = GatewayTable.metadata
-
-
-def run_migrations() -> None:
-    connectable = engine_from_config(
-        config.get_section(config.config_ini_section) or {},
-        prefix="sqlalchemy.",
-        poolclass=pool.NullPool,
-    )
-    with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata)
-        with context.begin_transaction():
-            context.run_migrations()
-
-
-run_migrations()
+run_service_migrations(GatewayTable.metadata)
