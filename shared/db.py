@@ -55,9 +55,17 @@ def upgrade_database(url: str, migrations_dir: Path) -> None:
 
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any error."""
+    """One unit of work: commit on success, roll back on any error.
+
+    On SQLite it starts with ``BEGIN IMMEDIATE``: pysqlite would otherwise begin only at the
+    first write, so reads before it see no snapshot and two concurrent changes could start from
+    the same old value (a lost update). PostgreSQL use cases lock what they read and then change
+    with ``SELECT ... FOR UPDATE``.
+    """
     with Session(engine, expire_on_commit=False) as session:
         try:
+            if engine.dialect.name == "sqlite":
+                session.connection().exec_driver_sql("BEGIN IMMEDIATE")
             yield session
             session.commit()
         except BaseException:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import threading
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
@@ -89,11 +88,10 @@ def test_refused_changes_write_nothing(client: TestClient, engine: Engine) -> No
         assert deliverable is not None and deliverable.status == "in_progress"
 
 
-def test_simultaneous_changes_are_serialised_by_a_row_lock(
+def test_simultaneous_changes_are_serialised(
     client: TestClient, engine: Engine, backend: str
 ) -> None:
-    if backend != "postgres":
-        pytest.skip("row locks are PostgreSQL's; SQLite admits one writer at a time")
+    """A row lock on PostgreSQL, SQLite's write lock (BEGIN IMMEDIATE) on SQLite."""
     answers: list[int] = []
 
     def change_to_outstanding() -> None:
@@ -103,6 +101,8 @@ def test_simultaneous_changes_are_serialised_by_a_row_lock(
         )
 
     with Session(engine) as other_editor:
+        if backend == "sqlite":
+            other_editor.connection().exec_driver_sql("BEGIN IMMEDIATE")
         locked = other_editor.get(Deliverable, 40, with_for_update=True)
         assert locked is not None
         waiting = threading.Thread(target=change_to_outstanding)

@@ -32,7 +32,7 @@ from services.directory.tables.base import utc_now
 from services.directory.use_cases.fields import TERM_FIELDS, apply_fields
 from services.directory.use_cases.history import diff, record_changes, snapshot
 from services.directory.views import service_views
-from services.directory.writing import write_transaction
+from shared.db import transaction
 from shared.errors import BadUserInput, Forbidden
 from shared.identity import Identity, Role
 
@@ -51,7 +51,7 @@ def import_directory(
     if identity.role != Role.COORDINATOR:
         raise Forbidden("Only a coordinator may import a directory.")
     summary = ImportSummary()
-    with write_transaction(engine) as session:
+    with transaction(engine) as session:
         for entry in document.services:
             outcome = _import_one(session, entry, identity, correlation_id)
             setattr(summary, outcome, getattr(summary, outcome) + 1)

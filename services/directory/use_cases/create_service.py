@@ -14,7 +14,7 @@ from services.directory.tables import LocalAuthority, Organization, Service
 from services.directory.use_cases.fields import apply_fields
 from services.directory.use_cases.history import diff, record_changes, snapshot
 from services.directory.views import service_views
-from services.directory.writing import write_transaction
+from shared.db import transaction
 from shared.errors import BadUserInput
 from shared.identity import Identity
 
@@ -30,7 +30,7 @@ def create_service(
 ) -> ServiceOut:
     """Create the entry, its first history rows and its event in one transaction."""
     ensure_may_place_in(identity, request.local_authorities)
-    with write_transaction(engine) as session:
+    with transaction(engine) as session:
         organisation = _organisation_for(session, request)
         service = Service(
             organization_id=organisation.id,

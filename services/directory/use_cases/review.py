@@ -17,7 +17,7 @@ from services.directory.tables.base import as_utc, utc_now
 from services.directory.use_cases.history import record_changes
 from services.directory.use_cases.update_service import areas_of, load_service
 from services.directory.views import service_views
-from services.directory.writing import write_transaction
+from shared.db import transaction
 from shared.identity import Identity
 
 # A partnership that has not reviewed an entry is asked again after this long.
@@ -29,7 +29,7 @@ def review_service(
     engine: Engine, service_id: str, *, identity: Identity, note: str | None = None
 ) -> ServiceOut:
     """Record that the entry was checked and is correct: its six-month clock starts again."""
-    with write_transaction(engine) as session:
+    with transaction(engine) as session:
         service = load_service(session, service_id, for_update=True)
         ensure_may_edit(identity, areas_of(session, service_id))
         previous = as_utc(service.last_reviewed_at).isoformat()
@@ -48,7 +48,7 @@ def review_service(
 def request_due_reviews(engine: Engine, *, now: datetime | None = None) -> int:
     """Raise ``ServiceReviewDue`` for each stale entry not asked about lately; returns how many."""
     moment = now or utc_now()
-    with write_transaction(engine) as session:
+    with transaction(engine) as session:
         due = session.exec(
             select(Service)
             .where(

@@ -12,7 +12,7 @@ from services.directory.tables import LocalAuthority, Partnership, Suggestion
 from services.directory.tables.base import as_utc, utc_now
 from services.directory.use_cases.update_service import load_service
 from services.directory.views import service_views
-from services.directory.writing import write_transaction
+from shared.db import transaction
 from shared.errors import Forbidden, NotFound
 from shared.identity import Identity, Role
 
@@ -22,7 +22,7 @@ log = structlog.get_logger()
 def suggest_correction(
     engine: Engine, service_id: str, request: SuggestionCreate, *, correlation_id: str | None
 ) -> SuggestionOut:
-    with write_transaction(engine) as session:
+    with transaction(engine) as session:
         service = load_service(session, service_id)
         owner = session.get(Partnership, service.providing_partnership_code or "")
         suggestion = Suggestion(
@@ -68,7 +68,7 @@ def list_suggestions(
 
 
 def resolve_suggestion(engine: Engine, suggestion_id: str, *, identity: Identity) -> SuggestionOut:
-    with write_transaction(engine) as session:
+    with transaction(engine) as session:
         suggestion = session.get(Suggestion, suggestion_id)
         if suggestion is None:
             raise NotFound(f"There is no suggestion with id {suggestion_id}.", field="id")

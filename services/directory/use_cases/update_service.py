@@ -15,7 +15,7 @@ from services.directory.tables.base import utc_now
 from services.directory.use_cases.fields import apply_fields
 from services.directory.use_cases.history import diff, record_changes, snapshot
 from services.directory.views import service_views
-from services.directory.writing import write_transaction
+from shared.db import transaction
 from shared.errors import NotFound
 from shared.identity import Identity
 
@@ -50,7 +50,7 @@ def update_service(
 ) -> ServiceOut:
     """Apply ``patch``; the change, its history and its event commit together or not at all."""
     fields = patch.model_dump(exclude_unset=True)
-    with write_transaction(engine) as session:
+    with transaction(engine) as session:
         service = load_service(session, service_id, for_update=True)
         old_areas = areas_of(session, service_id)
         ensure_may_edit(identity, old_areas)

@@ -13,7 +13,7 @@ from services.directory.tables.base import utc_now
 from services.directory.use_cases.history import diff, record_changes, snapshot
 from services.directory.use_cases.update_service import areas_of, load_service
 from services.directory.views import service_views
-from services.directory.writing import write_transaction
+from shared.db import transaction
 from shared.errors import Conflict
 from shared.identity import Identity
 
@@ -28,7 +28,7 @@ def withdraw_service(
     identity: Identity,
     correlation_id: str | None = None,
 ) -> ServiceOut:
-    with write_transaction(engine) as session:
+    with transaction(engine) as session:
         service = load_service(session, service_id, for_update=True)
         ensure_may_edit(identity, areas_of(session, service_id))
         if service.withdrawn_at is not None:
