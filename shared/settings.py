@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.secret_policy import require_strong_secret
+
 DEVELOPMENT_IDENTITY_SECRET = "development-only-identity-secret-change-me"
 
 
@@ -36,8 +38,8 @@ class CommonSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_default_secrets_in_production(self) -> CommonSettings:
-        if self.environment == "production" and self.identity_secret == DEVELOPMENT_IDENTITY_SECRET:
-            raise ValueError("CJP_IDENTITY_SECRET must be set to a real secret in production")
+        if self.environment == "production":
+            require_strong_secret("CJP_IDENTITY_SECRET", self.identity_secret)
         return self
 
 

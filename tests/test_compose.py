@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import secrets
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,6 +19,7 @@ from pydantic import AliasChoices
 from pydantic_settings import BaseSettings
 from sqlalchemy.engine import make_url
 
+from shared.secret_policy import PUBLISHED_SECRETS, weakness
 from shared.settings import CommonSettings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,9 +62,20 @@ def accepted_names(service: str) -> set[str]:
     return env_names(CommonSettings) | env_names(settings_class(service))
 
 
+# What an operator would set for a required ${VAR:?...}: a fresh strong value.
+OPERATOR_SECRET = secrets.token_urlsafe(48)
+INTERNAL_SERVICES = ("deliverables", "directory", "notifications")
+
+
 def resolved(value: object) -> str:
-    """A compose value with ${VAR:-default} replaced by its default, as compose would."""
-    return INTERPOLATION.sub(lambda match: match.group(2) or "placeholder", str(value))
+    """A compose value with ${VAR:-default} replaced by its default, ${VAR:?...} by a secret."""
+
+    def replace(match: re.Match[str]) -> str:
+        if match.group(0).startswith(f"${{{match.group(1)}:?"):
+            return OPERATOR_SECRET
+        return match.group(2) or "placeholder"
+
+    return INTERPOLATION.sub(replace, str(value))
 
 
 def compose_env(service: str) -> dict[str, str]:
@@ -72,9 +85,9 @@ def compose_env(service: str) -> dict[str, str]:
 
 
 def container_ports(service: str) -> list[int]:
-    return [
-        int(str(mapping).rsplit(":", 1)[-1]) for mapping in COMPOSE["services"][service]["ports"]
-    ]
+    definition = COMPOSE["services"][service]
+    mappings = definition.get("ports", []) + definition.get("expose", [])
+    return [int(str(mapping).rsplit(":", 1)[-1]) for mapping in mappings]
 
 
 def configured_port(service: str, env: dict[str, str]) -> int:
@@ -167,3 +180,29 @@ def test_every_kubernetes_deployment_runs_a_service_with_its_own_settings(
     assert not sorted(names - accepted_names(service))
     values = {item["name"]: item["value"] for item in container["env"] if "value" in item}
     assert container["ports"][0]["containerPort"] == configured_port(service, values)
+
+
+def test_compose_carries_no_fallback_secret() -> None:
+    """Every secret or password is required from the environment: ${VAR:?...}, never a default."""
+    text = (ROOT / "docker-compose.yml").read_text()
+    for match in INTERPOLATION.finditer(text):
+        name = match.group(1)
+        if any(word in name for word in ("SECRET", "PASSWORD", "PRIVATE_KEY")):
+            assert match.group(0).startswith(f"${{{name}:?"), f"{name} has a fallback value"
+    for value in PUBLISHED_SECRETS - {"postgres"}:
+        assert value not in text
+
+
+@pytest.mark.parametrize("service", APP_SERVICES)
+def test_every_secret_compose_passes_would_be_one_production_accepts(service: str) -> None:
+    for key, value in COMPOSE["services"][service]["environment"].items():
+        if "SECRET" in key:
+            assert str(value).startswith(f"${{{key}:?"), key
+            assert weakness(compose_env(service)[key]) is None
+
+
+@pytest.mark.parametrize("service", INTERNAL_SERVICES)
+def test_internal_services_are_not_published_on_the_hosts_public_interfaces(service: str) -> None:
+    for mapping in COMPOSE["services"][service].get("ports", []):
+        host, _, _ = str(mapping).rpartition(":")
+        assert host.startswith("127.0.0.1:"), f"{service} publishes {mapping} on every interface"

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.secret_policy import require_private_database_password
+from shared.settings import get_common_settings
 
 
 class DeliverablesSettings(BaseSettings):
@@ -19,6 +23,12 @@ class DeliverablesSettings(BaseSettings):
     relay_enabled: bool = True
     # Advisory-lock key electing one outbox relay per PostgreSQL database.
     relay_lock_key: int = 8001
+
+    @model_validator(mode="after")
+    def _refuse_published_database_password(self) -> DeliverablesSettings:
+        if get_common_settings().environment == "production":
+            require_private_database_password("CJP_DELIVERABLES_DATABASE_URL", self.database_url)
+        return self
 
 
 @lru_cache

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.secret_policy import require_private_database_password
+from shared.settings import get_common_settings
 
 
 class DirectorySettings(BaseSettings):
@@ -18,6 +22,12 @@ class DirectorySettings(BaseSettings):
     seed_on_start: bool = True
     run_outbox_relay: bool = True
     review_check_interval_seconds: float = 3600.0
+
+    @model_validator(mode="after")
+    def _refuse_published_database_password(self) -> DirectorySettings:
+        if get_common_settings().environment == "production":
+            require_private_database_password("CJP_DIRECTORY_DATABASE_URL", self.database_url)
+        return self
 
 
 @lru_cache

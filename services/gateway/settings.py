@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.secret_policy import require_private_database_password, require_strong_secret
+
 DEVELOPMENT_TOKEN_SECRET = "development-only-gateway-token-secret-change-me"
 DEVELOPMENT_DEMO_PASSWORD = "demo-password"
 
@@ -71,8 +73,9 @@ class GatewaySettings(BaseSettings):
     def _refuse_development_secrets_in_production(self) -> GatewaySettings:
         if self.environment != "production":
             return self
-        if self.local_accounts_enabled and self.token_secret == DEVELOPMENT_TOKEN_SECRET:
-            raise ValueError("CJP_GATEWAY_TOKEN_SECRET must be set to a real secret in production")
+        require_private_database_password("CJP_GATEWAY_DATABASE_URL", self.database_url)
+        if self.local_accounts_enabled:
+            require_strong_secret("CJP_GATEWAY_TOKEN_SECRET", self.token_secret)
         if self.oidc_issuer and not self.oidc_audience:
             raise ValueError("CJP_GATEWAY_OIDC_AUDIENCE must be set when an OIDC issuer is")
         return self

@@ -7,6 +7,7 @@ from functools import lru_cache
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.secret_policy import require_private_database_password, require_strong_secret
 from shared.settings import get_common_settings
 
 DEVELOPMENT_TOKEN_SECRET = "development-only-notifications-token-secret"
@@ -67,8 +68,9 @@ class NotificationsSettings(BaseSettings):
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> NotificationsSettings:
         production = get_common_settings().environment == "production"
-        if production and self.token_secret == DEVELOPMENT_TOKEN_SECRET:
-            raise ValueError("CJP_NOTIFICATIONS_TOKEN_SECRET must be set in production")
+        if production:
+            require_strong_secret("CJP_NOTIFICATIONS_TOKEN_SECRET", self.token_secret)
+            require_private_database_password("CJP_NOTIFICATIONS_DATABASE_URL", self.database_url)
         return self
 
 

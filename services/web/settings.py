@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.secret_policy import require_strong_secret
 from shared.settings import get_common_settings
 
 DEVELOPMENT_SESSION_SECRET = "development-only-web-session-secret-change-me"
@@ -33,8 +34,8 @@ class WebSettings(BaseSettings):
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> WebSettings:
         production = get_common_settings().environment == "production"
-        if production and self.session_secret == DEVELOPMENT_SESSION_SECRET:
-            raise ValueError("CJP_WEB_SESSION_SECRET must be set to a real secret in production")
+        if production:
+            require_strong_secret("CJP_WEB_SESSION_SECRET", self.session_secret)
         return self
 
     @property

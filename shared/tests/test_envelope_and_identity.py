@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import time
 import uuid
 
@@ -69,5 +70,8 @@ def test_production_refuses_the_development_identity_secret() -> None:
     with pytest.raises(ValidationError, match="CJP_IDENTITY_SECRET"):
         CommonSettings(environment="production")
     assert (
-        CommonSettings(environment="production", identity_secret="real").environment == "production"
+        CommonSettings(
+            environment="production", identity_secret=secrets.token_urlsafe(48)
+        ).environment
+        == "production"
     )

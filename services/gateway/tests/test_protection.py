@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 import httpx
 
 from services.gateway.tests.conftest import GatewayFactory, GraphQLClient, error_codes
@@ -59,7 +61,7 @@ async def test_graphiql_is_served_in_development(graphql: GraphQLClient) -> None
 async def test_production_turns_introspection_off(start_gateway: GatewayFactory) -> None:
     url = await start_gateway(
         environment="production",
-        token_secret="a-production-secret-of-some-length",
+        token_secret=secrets.token_urlsafe(48),
         cors_origins=["https://justice.example"],
     )
     async with httpx.AsyncClient(timeout=10) as http:

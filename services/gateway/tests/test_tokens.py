@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -26,7 +27,8 @@ ME = "query { me { email name role organisation } }"
 def test_production_refuses_the_development_token_secret() -> None:
     with pytest.raises(ValidationError, match="CJP_GATEWAY_TOKEN_SECRET"):
         GatewaySettings(environment="production")
-    assert GatewaySettings(environment="production", token_secret="a-real-secret").is_production
+    strong = secrets.token_urlsafe(48)
+    assert GatewaySettings(environment="production", token_secret=strong).is_production
 
 
 async def test_local_tokens_expire_and_forgeries_fail() -> None:

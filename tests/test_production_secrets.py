@@ -1,0 +1,83 @@
+"""Production refuses every secret published in the repository and every weak one, by name."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from services.deliverables.settings import DeliverablesSettings
+from services.gateway.settings import GatewaySettings
+from services.notifications.settings import NotificationsSettings
+from services.web.settings import WebSettings
+from shared.secret_policy import HOW_TO_MAKE_ONE, PUBLISHED_SECRETS, weakness
+from shared.settings import CommonSettings, get_common_settings
+
+WEAK_VALUES = [*sorted(PUBLISHED_SECRETS), "x", "a" * 64, secrets.token_urlsafe(16)]
+
+
+@pytest.fixture(autouse=True)
+def production(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("CJP_ENVIRONMENT", "production")
+    monkeypatch.setenv("CJP_IDENTITY_SECRET", secrets.token_urlsafe(48))
+    get_common_settings.cache_clear()
+    yield
+    get_common_settings.cache_clear()
+
+
+def strong() -> str:
+    return secrets.token_urlsafe(48)
+
+
+SECRET_SETTINGS: dict[str, Callable[[str], Any]] = {
+    "CJP_IDENTITY_SECRET": lambda value: CommonSettings(identity_secret=value),
+    "CJP_GATEWAY_TOKEN_SECRET": lambda value: GatewaySettings(token_secret=value),
+    "CJP_NOTIFICATIONS_TOKEN_SECRET": lambda value: NotificationsSettings(token_secret=value),
+    "CJP_WEB_SESSION_SECRET": lambda value: WebSettings(session_secret=value),
+}
+
+
+@pytest.mark.parametrize("setting", sorted(SECRET_SETTINGS))
+@pytest.mark.parametrize("value", WEAK_VALUES)
+def test_production_refuses_a_published_or_weak_secret_and_says_how_to_make_one(
+    setting: str, value: str
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        SECRET_SETTINGS[setting](value)
+    message = str(refused.value)
+    assert setting in message
+    assert HOW_TO_MAKE_ONE in message
+
+
+@pytest.mark.parametrize("setting", sorted(SECRET_SETTINGS))
+def test_production_accepts_a_fresh_random_secret(setting: str) -> None:
+    SECRET_SETTINGS[setting](strong())  # no error
+
+
+def test_development_still_runs_on_the_built_in_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CJP_ENVIRONMENT", "development")
+    get_common_settings.cache_clear()
+    assert CommonSettings().environment == "development"
+    assert WebSettings().session_secret in PUBLISHED_SECRETS
+    assert GatewaySettings(environment="development").token_secret in PUBLISHED_SECRETS
+
+
+@pytest.mark.parametrize("password", ["deliverables", "postgres", "demo-password"])
+def test_production_refuses_a_database_password_published_in_the_repository(
+    password: str,
+) -> None:
+    url = f"postgresql+psycopg://deliverables:{password}@postgres:5432/deliverables"
+    with pytest.raises(ValidationError, match="CJP_DELIVERABLES_DATABASE_URL"):
+        DeliverablesSettings(database_url=url)
+    own = f"postgresql+psycopg://deliverables:{strong()}@postgres:5432/deliverables"
+    assert DeliverablesSettings(database_url=own).database_url == own
+
+
+def test_the_rule_itself() -> None:
+    assert weakness(strong()) is None
+    assert weakness(secrets.token_hex(32)) is None
+    assert weakness("compose-demo-identity-secret") == "is a value published in the repository"
+    assert "shorter" in str(weakness("x"))
