@@ -8,6 +8,9 @@ from typing import Any
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from services.directory.schemas import ServiceOut
+from services.directory.tables import Partnership
+from services.directory.views import service_views
 from shared.events import Actor, new_event
 from shared.identity import Identity
 from shared.outbox import add_to_outbox
@@ -37,6 +40,11 @@ class ServiceUpdated(ServiceEventData):
     changes: dict[str, FieldChange]
 
 
+def field_changes(changes: dict[str, dict[str, Any]]) -> dict[str, FieldChange]:
+    """The history's ``{field: {old, new}}`` as the event's changes."""
+    return {name: FieldChange(old=c["old"], new=c["new"]) for name, c in changes.items()}
+
+
 class ServiceWithdrawn(ServiceEventData):
     reason: str | None
 
@@ -57,6 +65,15 @@ class ServiceCorrectionSuggested(ServiceEventData):
     owner_partnership: str | None
     owner_partnership_code: str | None
     owner_email: str | None
+
+
+def owner_details(owner: Partnership | None) -> dict[str, str | None]:
+    """The owning partnership's part of an event (``ServiceReviewDue``, suggestions)."""
+    return {
+        "owner_partnership": owner.name if owner else None,
+        "owner_partnership_code": owner.code if owner else None,
+        "owner_email": owner.email if owner else None,
+    }
 
 
 def actor_of(identity: Identity | None) -> Actor | None:
@@ -87,3 +104,30 @@ def stage_service_event(
         actor=actor_of(identity),
     )
     add_to_outbox(session, envelope, topic=SERVICE_TOPIC)
+
+
+def announce(
+    session: Session,
+    kind: type[ServiceEventData],
+    service_id: str,
+    *,
+    identity: Identity | None,
+    correlation_id: str | None,
+    **details: Any,
+) -> ServiceOut:
+    """Stage a ``kind`` event about the entry and return its view.
+
+    The part every event shares is read from the entry's view here and nowhere else; ``details``
+    are the fields only ``kind`` carries.
+    """
+    view = service_views(session, [service_id])[0]
+    data = kind(
+        service_id=view.id,
+        name=view.name,
+        local_authorities=view.local_authorities,
+        service_types=view.service_types,
+        is_sample=view.is_sample,
+        **details,
+    )
+    stage_service_event(session, data, identity=identity, correlation_id=correlation_id)
+    return view

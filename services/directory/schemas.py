@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
+from services.directory.incumbent import IncumbentFields
+
 ServiceStatus = Literal["active", "inactive", "defunct", "temporarily closed"]
 
 
@@ -46,8 +48,8 @@ class ScheduleOut(BaseModel):
     description: str | None = None
 
 
-class ServiceOut(BaseModel):
-    """A directory entry; the first block is the contract, the rest is additive."""
+class ServiceOut(IncumbentFields):
+    """A directory entry; the first block is the contract, the rest (and the inherited) additive."""
 
     id: str
     name: str
@@ -71,13 +73,6 @@ class ServiceOut(BaseModel):
     maximum_age: int | None = None
     url: str | None = None
     providing_partnership: str | None = None
-    published_date: date | None = None
-    suitable_for: str | None = None
-    programme_title: str | None = None
-    programme_provider: str | None = None
-    scheme_details: str | None = None
-    possible_outcomes: str | None = None
-    assessment_process: str | None = None
     assured_date: date | None = None
     assurer_email: str | None = None
     review_due_at: datetime | None = None
@@ -108,10 +103,10 @@ class ServiceList(BaseModel):
     corrected_query: str | None = None
 
 
-class EditableFields(BaseModel):
+class EditableFields(IncumbentFields):
     """Fields a PATCH may carry; every one optional, unknown ones refused."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]  # SQLModel base
 
     name: str | None = Field(default=None, min_length=1, max_length=300)
     description: str | None = None
@@ -127,13 +122,6 @@ class EditableFields(BaseModel):
     minimum_age: int | None = Field(default=None, ge=0, le=120)
     maximum_age: int | None = Field(default=None, ge=0, le=120)
     url: str | None = None
-    suitable_for: str | None = None
-    programme_title: str | None = None
-    programme_provider: str | None = None
-    scheme_details: str | None = None
-    possible_outcomes: str | None = None
-    assessment_process: str | None = None
-    published_date: date | None = None
 
 
 class ServicePatch(EditableFields):

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from services.directory.incumbent import incumbent_values
 from services.directory.review import REVIEW_INTERVAL
 from services.directory.schemas import OrganisationRef, ScheduleOut, ServiceOut
 from services.directory.tables import (
@@ -121,13 +122,7 @@ class _Related:
             maximum_age=service.maximum_age,
             url=service.url,
             providing_partnership=self.partnerships.get(service.providing_partnership_code or ""),
-            published_date=service.published_date,
-            suitable_for=service.suitable_for,
-            programme_title=service.programme_title,
-            programme_provider=service.programme_provider,
-            scheme_details=service.scheme_details,
-            possible_outcomes=service.possible_outcomes,
-            assessment_process=service.assessment_process,
+            **incumbent_values(service),
             assured_date=service.assured_date,
             assurer_email=service.assurer_email,
             review_due_at=due,

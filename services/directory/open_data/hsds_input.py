@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.directory.incumbent import IncumbentFields
 from services.directory.schemas import ServiceStatus
 
 
@@ -70,17 +71,12 @@ class HsdsServiceAtLocation(_Hsds):
     location: HsdsLocation | None = None
 
 
-class CommunityJustice(_Hsds):
+class CommunityJustice(IncumbentFields):
+    model_config = ConfigDict(extra="ignore")  # type: ignore[assignment]
+
     courts: list[str] = []
     providing_partnership: str | None = None
     last_reviewed_at: datetime | None = None
-    published_date: date | None = None
-    suitable_for: str | None = None
-    programme_title: str | None = None
-    programme_provider: str | None = None
-    scheme_details: str | None = None
-    possible_outcomes: str | None = None
-    assessment_process: str | None = None
     is_sample: bool = False
 
 

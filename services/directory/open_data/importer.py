@@ -9,12 +9,8 @@ from pydantic import BaseModel
 from sqlalchemy import Engine
 from sqlmodel import Session, col, delete, select
 
-from services.directory.events import (
-    FieldChange,
-    ServiceCreated,
-    ServiceUpdated,
-    stage_service_event,
-)
+from services.directory.events import ServiceCreated, ServiceUpdated, announce, field_changes
+from services.directory.incumbent import incumbent_values
 from services.directory.open_data.hsds_input import HsdsDocument, HsdsService
 from services.directory.search.index import reindex_service
 from services.directory.tables import (
@@ -31,7 +27,6 @@ from services.directory.tables import (
 from services.directory.tables.base import utc_now
 from services.directory.use_cases.fields import TERM_FIELDS, apply_fields
 from services.directory.use_cases.history import diff, record_changes, snapshot
-from services.directory.views import service_views
 from shared.db import transaction
 from shared.errors import BadUserInput, Forbidden
 from shared.identity import Identity, Role
@@ -84,28 +79,14 @@ def _import_one(
     session.add(service)
     record_changes(session, entry.id, changes, identity=identity, kind="imported")
     reindex_service(session, entry.id)
-    _stage(session, entry.id, changes if existing else None, identity, correlation_id)
-    return "updated" if existing else "created"
-
-
-def _stage(
-    session: Session,
-    service_id: str,
-    changes: dict[str, dict[str, Any]] | None,
-    identity: Identity,
-    correlation_id: str | None,
-) -> None:
-    view = service_views(session, [service_id])[0]
-    common: dict[str, Any] = {
-        "service_id": service_id, "name": view.name, "is_sample": view.is_sample,
-        "local_authorities": view.local_authorities, "service_types": view.service_types,
-    }  # fmt: skip
-    data = (
-        ServiceCreated(**common, status=view.status)
-        if changes is None
-        else ServiceUpdated(**common, changes={k: FieldChange(**v) for k, v in changes.items()})
+    details: dict[str, Any] = (
+        {"changes": field_changes(changes)} if existing else {"status": service.status}
     )
-    stage_service_event(session, data, identity=identity, correlation_id=correlation_id)
+    announce(
+        session, ServiceUpdated if existing else ServiceCreated, entry.id,
+        identity=identity, correlation_id=correlation_id, **details,
+    )  # fmt: skip
+    return "updated" if existing else "created"
 
 
 def _owner(session: Session, entry: HsdsService, areas: list[str]) -> str | None:
@@ -139,9 +120,7 @@ def _editable_fields(session: Session, entry: HsdsService) -> dict[str, Any]:
         "maximum_age": entry.maximum_age, "courts": extension.courts,
         "phone": entry.phones[0].number if entry.phones else None,
         "local_authorities": _area_codes(session, entry),
-        **{name: getattr(extension, name) for name in (
-            "published_date", "suitable_for", "programme_title", "programme_provider",
-            "scheme_details", "possible_outcomes", "assessment_process")},
+        **incumbent_values(extension),
     }  # fmt: skip
     fields.update(_term_codes(session, entry))
     return fields

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from services.directory.incumbent import incumbent_values
 from services.directory.open_data import shapes
 from services.directory.open_data.shapes import HsdsObject
 from services.directory.tables import (
@@ -141,13 +142,8 @@ def _community_justice(
             {
                 "courts": courts[service_id],
                 "providing_partnership": partnerships.get(row.providing_partnership_code or ""),
+                **incumbent_values(row),
                 "published_date": shapes.day(row.published_date),
-                "suitable_for": row.suitable_for,
-                "programme_title": row.programme_title,
-                "programme_provider": row.programme_provider,
-                "scheme_details": row.scheme_details,
-                "possible_outcomes": row.possible_outcomes,
-                "assessment_process": row.assessment_process,
                 "last_reviewed_at": shapes.moment(row.last_reviewed_at),
                 "is_sample": row.is_sample,
             }

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field
 
+from services.directory.incumbent import IncumbentFields
 from services.directory.tables.base import (
     DirectoryTable,
     created_moment,
@@ -29,8 +30,8 @@ class Organization(DirectoryTable, table=True):
     updated_at: datetime = created_moment()
 
 
-class Service(DirectoryTable, table=True):
-    """One directory entry. HSDS fields first, then the incumbent directory's fields."""
+class Service(DirectoryTable, IncumbentFields, table=True):
+    """One directory entry: HSDS fields, plus the incumbent directory's (``IncumbentFields``)."""
 
     __tablename__ = "service"
 
@@ -53,15 +54,8 @@ class Service(DirectoryTable, table=True):
     assured_date: date | None = None
     assurer_email: str | None = None
     alert: str | None = None
-    # Community justice: who provided the information and what the incumbent pages carry.
+    # Community justice: who provided the information (the incumbent's fields are inherited).
     providing_partnership_code: str | None = Field(default=None, foreign_key="partnership.code")
-    published_date: date | None = None
-    suitable_for: str | None = None
-    programme_title: str | None = None
-    programme_provider: str | None = None
-    scheme_details: str | None = None
-    possible_outcomes: str | None = None
-    assessment_process: str | None = None
     # Keeping it current.
     last_reviewed_at: datetime = created_moment(index=True)  # ranking: stale entries sink
     last_reviewed_by: str | None = None

@@ -7,13 +7,12 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from services.directory.access import ensure_may_place_in
-from services.directory.events import ServiceCreated, stage_service_event
+from services.directory.events import ServiceCreated, announce
 from services.directory.schemas import ServiceCreate, ServiceOut
 from services.directory.search.index import reindex_service
 from services.directory.tables import LocalAuthority, Organization, Service
 from services.directory.use_cases.fields import apply_fields
 from services.directory.use_cases.history import diff, record_changes, snapshot
-from services.directory.views import service_views
 from shared.db import transaction
 from shared.errors import BadUserInput
 from shared.identity import Identity
@@ -48,26 +47,12 @@ def create_service(
         created = snapshot(session, service.id)
         record_changes(session, service.id, diff({}, created), identity=identity, kind="created")
         reindex_service(session, service.id)
-        view = _announce(session, service.id, identity, correlation_id)
+        view = announce(
+            session, ServiceCreated, service.id, identity=identity,
+            correlation_id=correlation_id, status=service.status,
+        )  # fmt: skip
         log.info("service_created", service_id=view.id)
         return view
-
-
-def _announce(
-    session: Session, service_id: str, identity: Identity, correlation_id: str | None
-) -> ServiceOut:
-    """Stage ``ServiceCreated`` and return the new entry's view."""
-    view = service_views(session, [service_id])[0]
-    stage_service_event(
-        session,
-        ServiceCreated(
-            service_id=view.id, name=view.name, local_authorities=view.local_authorities,
-            service_types=view.service_types, is_sample=view.is_sample, status=view.status,
-        ),
-        identity=identity,
-        correlation_id=correlation_id,
-    )  # fmt: skip
-    return view
 
 
 def _organisation_for(session: Session, request: ServiceCreate) -> Organization:

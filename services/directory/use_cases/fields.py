@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlmodel import Session, col, delete, func, select
 
+from services.directory.incumbent import INCUMBENT_FIELDS
 from services.directory.tables import (
     Attribute,
     Court,
@@ -28,8 +29,7 @@ TERM_FIELDS = {
 COLUMN_OF = {"eligibility": "eligibility_description", "contact_email": "email"}
 PLAIN_FIELDS = {
     "name", "description", "status", "eligibility", "contact_email", "minimum_age",
-    "maximum_age", "url", "suitable_for", "programme_title", "programme_provider",
-    "scheme_details", "possible_outcomes", "assessment_process", "published_date",
+    "maximum_age", "url", *INCUMBENT_FIELDS,
 }  # fmt: skip
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import Engine, or_
 from sqlmodel import Session, col, select
 
 from services.directory.access import ensure_may_edit
-from services.directory.events import ServiceReviewDue, stage_service_event
+from services.directory.events import ServiceReviewDue, announce, owner_details
 from services.directory.review import stale_before
 from services.directory.schemas import ServiceOut
 from services.directory.tables import Partnership, Service
@@ -72,20 +72,7 @@ def _ask_for_review(session: Session, service: Service, moment: datetime) -> Non
     service.review_requested_at = moment
     session.add(service)
     owner = session.get(Partnership, service.providing_partnership_code or "")
-    view = service_views(session, [service.id])[0]
-    stage_service_event(
-        session,
-        ServiceReviewDue(
-            service_id=service.id,
-            name=view.name,
-            local_authorities=view.local_authorities,
-            service_types=view.service_types,
-            is_sample=view.is_sample,
-            owner_partnership=owner.name if owner else None,
-            owner_partnership_code=owner.code if owner else None,
-            owner_email=owner.email if owner else None,
-            last_reviewed_at=view.last_reviewed_at,
-        ),
-        identity=None,
-        correlation_id=None,
-    )
+    announce(
+        session, ServiceReviewDue, service.id, identity=None, correlation_id=None,
+        last_reviewed_at=as_utc(service.last_reviewed_at), **owner_details(owner),
+    )  # fmt: skip

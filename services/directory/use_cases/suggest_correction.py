@@ -6,12 +6,11 @@ import structlog
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from services.directory.events import ServiceCorrectionSuggested, stage_service_event
+from services.directory.events import ServiceCorrectionSuggested, announce, owner_details
 from services.directory.schemas import SuggestionCreate, SuggestionOut
 from services.directory.tables import LocalAuthority, Partnership, Suggestion
 from services.directory.tables.base import as_utc, utc_now
 from services.directory.use_cases.update_service import load_service
-from services.directory.views import service_views
 from shared.db import transaction
 from shared.errors import Forbidden, NotFound
 from shared.identity import Identity, Role
@@ -35,19 +34,10 @@ def suggest_correction(
         )
         session.add(suggestion)
         session.flush()
-        view = service_views(session, [service_id])[0]
-        stage_service_event(
-            session,
-            ServiceCorrectionSuggested(
-                service_id=service_id, name=view.name,
-                local_authorities=view.local_authorities, service_types=view.service_types,
-                is_sample=view.is_sample, suggestion_id=suggestion.id, field=request.field,
-                message=request.message, owner_partnership=owner.name if owner else None,
-                owner_partnership_code=owner.code if owner else None,
-                owner_email=owner.email if owner else None,
-            ),
-            identity=None,
-            correlation_id=correlation_id,
+        announce(
+            session, ServiceCorrectionSuggested, service_id, identity=None,
+            correlation_id=correlation_id, suggestion_id=suggestion.id, field=request.field,
+            message=request.message, **owner_details(owner),
         )  # fmt: skip
         log.info("correction_suggested", service_id=service_id, suggestion_id=suggestion.id)
         return _out(session, suggestion)

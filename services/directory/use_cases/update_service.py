@@ -7,7 +7,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from services.directory.access import ensure_may_edit, ensure_may_place_in
-from services.directory.events import FieldChange, ServiceUpdated, stage_service_event
+from services.directory.events import ServiceUpdated, announce, field_changes
 from services.directory.schemas import ServiceOut, ServicePatch
 from services.directory.search.index import reindex_service
 from services.directory.tables import Service, ServiceArea
@@ -65,19 +65,9 @@ def update_service(
             session.add(service)
             record_changes(session, service_id, changes, identity=identity)
             reindex_service(session, service_id)
-            view = service_views(session, [service_id])[0]
-            stage_service_event(
-                session,
-                ServiceUpdated(
-                    service_id=service_id,
-                    name=view.name,
-                    local_authorities=view.local_authorities,
-                    service_types=view.service_types,
-                    is_sample=view.is_sample,
-                    changes={k: FieldChange(**v) for k, v in changes.items()},
-                ),
-                identity=identity,
-                correlation_id=correlation_id,
-            )
+            announce(
+                session, ServiceUpdated, service_id, identity=identity,
+                correlation_id=correlation_id, changes=field_changes(changes),
+            )  # fmt: skip
             log.info("service_updated", service_id=service_id, fields=sorted(changes))
         return service_views(session, [service_id])[0]

@@ -6,13 +6,12 @@ import structlog
 from sqlalchemy import Engine
 
 from services.directory.access import ensure_may_edit
-from services.directory.events import ServiceWithdrawn, stage_service_event
+from services.directory.events import ServiceWithdrawn, announce
 from services.directory.schemas import ServiceOut
 from services.directory.search.index import reindex_service
 from services.directory.tables.base import utc_now
 from services.directory.use_cases.history import diff, record_changes, snapshot
 from services.directory.use_cases.update_service import areas_of, load_service
-from services.directory.views import service_views
 from shared.db import transaction
 from shared.errors import Conflict
 from shared.identity import Identity
@@ -43,19 +42,9 @@ def withdraw_service(
             identity=identity, kind="withdrawn",
         )  # fmt: skip
         reindex_service(session, service_id)
-        view = service_views(session, [service_id])[0]
-        stage_service_event(
-            session,
-            ServiceWithdrawn(
-                service_id=service_id,
-                name=view.name,
-                local_authorities=view.local_authorities,
-                service_types=view.service_types,
-                is_sample=view.is_sample,
-                reason=reason,
-            ),
-            identity=identity,
-            correlation_id=correlation_id,
-        )
+        view = announce(
+            session, ServiceWithdrawn, service_id, identity=identity,
+            correlation_id=correlation_id, reason=reason,
+        )  # fmt: skip
         log.info("service_withdrawn", service_id=service_id)
         return view
