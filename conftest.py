@@ -80,6 +80,40 @@ def postgres_database_url() -> Iterator[str]:
         yield url
 
 
+# The team library: the repo's sibling ``shared/`` folder (seed editions, HSDS 3.0 schemas).
+# Tests may read it; the product never does. A fresh clone has none, so the tests that need it
+# skip, naming what is missing; CI sets CJP_REQUIRE_TEAM_LIBRARY=1 so that they fail instead.
+TEAM_LIBRARY_ENV = "CJP_TEAM_LIBRARY"
+REQUIRE_TEAM_LIBRARY_ENV = "CJP_REQUIRE_TEAM_LIBRARY"
+SEED_EDITION = ("seeds", "004_88e86c19ba4d9267.txt")
+HSDS_SCHEMAS = ("hsds-3.0",)
+
+
+def team_library() -> Path:
+    """Where the team library is: ``CJP_TEAM_LIBRARY``, else the folder beside the repository."""
+    configured = os.environ.get(TEAM_LIBRARY_ENV)
+    return Path(configured) if configured else Path(__file__).resolve().parent.parent / "shared"
+
+
+def team_library_path(*parts: str, what: str) -> Path:
+    """``parts`` inside the team library; skip (or fail, where required) if it is absent."""
+    path = team_library().joinpath(*parts)
+    if not path.exists():
+        reason = (
+            f"{what} not found at {path}: the team library is missing "
+            f"(set {TEAM_LIBRARY_ENV} to its folder)"
+        )
+        if os.environ.get(REQUIRE_TEAM_LIBRARY_ENV) == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return path
+
+
+def seed_edition_text() -> str:
+    """The published text of the seed edition (update 2 of the delivery plan)."""
+    return team_library_path(*SEED_EDITION, what="seed edition").read_text(encoding="utf-8")
+
+
 @pytest.fixture
 def sqlite_database_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'service.db'}"

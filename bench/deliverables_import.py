@@ -8,6 +8,7 @@ the same edition (nothing changes), and an import over the seeded facts.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 import time
@@ -25,7 +26,11 @@ from services.deliverables.importer.loader import import_edition
 from services.deliverables.seed.facts import seed_if_empty
 from shared.db import make_engine, upgrade_database
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "004_88e86c19ba4d9267.txt"
+# The seed edition in the team library (the repo's sibling ``shared/``, or CJP_TEAM_LIBRARY).
+TEAM_LIBRARY = Path(
+    os.environ.get("CJP_TEAM_LIBRARY") or Path(__file__).resolve().parents[2] / "shared"
+)
+SEED = TEAM_LIBRARY / "seeds" / "004_88e86c19ba4d9267.txt"
 
 
 @contextmanager
@@ -88,6 +93,8 @@ def main() -> None:
     )
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
+    if not args.seed.exists():
+        parser.error(f"seed edition not found at {args.seed}: give its path or CJP_TEAM_LIBRARY")
     document = args.seed.read_text(encoding="utf-8")
     backend = "postgresql" if args.postgres else "sqlite"
     for name, seconds in measure(document, args.postgres, args.runs).items():

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
-from conftest import fresh_postgres_database
+from conftest import fresh_postgres_database, seed_edition_text
 from services.deliverables.app import MIGRATIONS, create_app
 from services.deliverables.seed.facts import seed_if_empty
 from services.deliverables.settings import DeliverablesSettings
@@ -154,17 +154,10 @@ def engine(client: TestClient) -> Engine:
     return app_engine
 
 
-# The repo's sibling ``shared/`` folder (tests may read it; the product never does).
-TEAM_LIBRARY = Path(__file__).resolve().parents[4] / "shared"
-SEED_DOCUMENT = TEAM_LIBRARY / "seeds" / "004_88e86c19ba4d9267.txt"
-
-
 @pytest.fixture
 def seed_document() -> str:
-    """The published text of update 2 (tests may read it; the product never does)."""
-    if not SEED_DOCUMENT.exists():
-        pytest.skip(f"seed document {SEED_DOCUMENT} not present")
-    return SEED_DOCUMENT.read_text(encoding="utf-8")
+    """The published text of update 2 (skips, naming the file, without the team library)."""
+    return seed_edition_text()
 
 
 @pytest.fixture

@@ -9,10 +9,10 @@ from typing import Any
 import httpx
 import pytest
 
+from conftest import seed_edition_text
 from services.gateway.tests.conftest import FakeServices, GatewayFactory, GraphQLClient, error_codes
 from services.gateway.tests.real_services import plan_service, real_services
 
-SEED_EDITION = Path(__file__).resolve().parents[4] / "shared" / "seeds" / "004_88e86c19ba4d9267.txt"
 COORDINATOR = "coordinator@cjp.test"
 POLICE = "police.editor@cjp.test"  # Police Scotland co-leads deliverable 42
 OUTSIDER = "cjs.editor@cjp.test"
@@ -206,7 +206,7 @@ async def test_a_typo_search_at_a_court_finds_the_service_with_facets(real: Grap
 async def test_the_published_edition_imports_into_an_empty_plan(
     start_gateway: GatewayFactory, fakes: FakeServices, tmp_path: Path
 ) -> None:
-    document = SEED_EDITION.read_text(encoding="utf-8")
+    document = seed_edition_text()
     mutation = """mutation($d: String!) { importPlan(document: $d) {
       added changed unchanged summary roundNumber addedNumbers } }"""
     async with plan_service(tmp_path, seed_plan=False) as deliverables_url:
