@@ -13,6 +13,7 @@ commands:
   run               start the whole platform locally (same as `make run`)
   mail [--show N]   list the emails the local SMTP sink kept, or print one
   plan ...          the delivery-plan tools of the deliverables service (try `cjp plan --help`)
+  directory ...     directory operations, e.g. `cjp directory load-postcodes FILE.csv`
 """
 
 
@@ -40,7 +41,15 @@ def _plan(argv: list[str]) -> int:
     return plan_main(argv) or 0
 
 
-COMMANDS: dict[str, Callable[[list[str]], int]] = {"run": _run, "mail": _mail, "plan": _plan}
+def _directory(argv: list[str]) -> int:
+    from services.directory import cli
+
+    return cli.main(argv)
+
+
+COMMANDS: dict[str, Callable[[list[str]], int]] = {
+    "run": _run, "mail": _mail, "plan": _plan, "directory": _directory,
+}  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -44,5 +44,7 @@ def list_courts(engine: Engine) -> list[CourtOut]:
     with Session(engine) as session:
         rows = session.exec(select(Court).order_by(col(Court.name)))
         return [
-            CourtOut(slug=c.slug, name=c.name, local_authority=c.local_authority_code) for c in rows
-        ]
+            CourtOut(slug=c.slug, name=c.name, local_authority=c.local_authority_code,
+                     latitude=c.latitude, longitude=c.longitude)
+            for c in rows
+        ]  # fmt: skip

@@ -34,6 +34,8 @@ class CourtOut(BaseModel):
     slug: str
     name: str
     local_authority: str
+    latitude: float | None = None  # approximate (town centre), for distance searches
+    longitude: float | None = None
 
 
 class OrganisationRef(BaseModel):
@@ -81,6 +83,7 @@ class ServiceOut(IncumbentFields):
     withdrawal_reason: str | None = None
     schedules: list[ScheduleOut] = []
     created_at: datetime | None = None
+    distance_miles: float | None = None  # only in a search near a place: its nearest location
 
 
 class FacetCount(BaseModel):

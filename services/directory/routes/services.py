@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from services.directory.geography.distance import MAX_WITHIN_MILES, Near
+from services.directory.geography.places import resolve_near
 from services.directory.routes.dependencies import correlation_id, get_engine, wake_relay
 from services.directory.schemas import (
     ServiceCreate,
@@ -30,6 +33,23 @@ router = APIRouter(tags=["services"])
 MAX_BATCH = 500
 
 
+@dataclass(frozen=True)
+class NearParams:
+    """Where to search around: a court, a postcode (if loaded) or a point, and how far."""
+
+    near_court: str | None = Query(default=None, max_length=100)
+    near_postcode: str | None = Query(default=None, max_length=10)
+    latitude: float | None = Query(default=None, ge=-90, le=90)
+    longitude: float | None = Query(default=None, ge=-180, le=180)
+    within_miles: float | None = Query(default=None, gt=0, le=MAX_WITHIN_MILES)
+
+    def resolve(self, session: Session) -> Near | None:
+        return resolve_near(
+            session, court=self.near_court, postcode=self.near_postcode, latitude=self.latitude,
+            longitude=self.longitude, within_miles=self.within_miles,
+        )  # fmt: skip
+
+
 @router.get("/services", response_model=ServiceList)
 def get_services(
     engine: Engine = Depends(get_engine),
@@ -46,16 +66,21 @@ def get_services(
     facets: bool = False,
     limit: int = Query(default=20, ge=1, le=200),
     offset: int = Query(default=0, ge=0),
+    near: NearParams = Depends(),
 ) -> ServiceList:
-    criteria = SearchCriteria(
-        text=q, local_authority=local_authority, service_type=service_type, court=court,
-        client_group=client_group, referral_route=referral_route, age=age, open_now=open_now,
-        include_withdrawn=include_withdrawn, modified_after=modified_after,
-        with_facets=facets, limit=limit, offset=offset,
-    )  # fmt: skip
+    """Search; near a place, nearest first with ``distance_miles`` on each item."""
     with Session(engine) as session:
+        criteria = SearchCriteria(
+            text=q, local_authority=local_authority, service_type=service_type, court=court,
+            client_group=client_group, referral_route=referral_route, age=age,
+            open_now=open_now, include_withdrawn=include_withdrawn,
+            modified_after=modified_after, with_facets=facets, limit=limit, offset=offset,
+            near=near.resolve(session),
+        )  # fmt: skip
         result = search_services(session, criteria)
         items = service_views(session, result.ids)
+    for item in items:
+        item.distance_miles = round(result.distances[item.id], 2) if result.distances else None
     return ServiceList(
         items=items, total=result.total, facets=result.facets,
         corrected_query=result.corrected_query,

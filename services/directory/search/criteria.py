@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from services.directory.geography.distance import Near
+
 
 @dataclass(frozen=True)
 class SearchCriteria:
@@ -22,6 +24,7 @@ class SearchCriteria:
     taxonomy_term_id: str | None = None
     taxonomy_id: str | None = None
     modified_after: datetime | None = None
+    near: Near | None = None  # then results come nearest first, with distances
     limit: int = 20
     offset: int = 0
     with_facets: bool = False

@@ -13,6 +13,7 @@ from services.directory.schemas import FacetCount
 from services.directory.search.criteria import SearchCriteria
 from services.directory.search.facets import facet_counts
 from services.directory.search.filters import conditions
+from services.directory.search.nearby import nearby_services
 from services.directory.search.spelling import correct_words, query_words
 from services.directory.search.text_match import text_match
 from services.directory.tables import Service
@@ -24,6 +25,7 @@ class SearchResult:
     total: int
     facets: dict[str, list[FacetCount]] = field(default_factory=dict)
     corrected_query: str | None = None
+    distances: dict[str, float] = field(default_factory=dict)  # miles, when searched near a place
 
 
 def search_services(session: Session, criteria: SearchCriteria) -> SearchResult:
@@ -36,8 +38,10 @@ def search_services(session: Session, criteria: SearchCriteria) -> SearchResult:
         any_word = True
         total = _count(session, criteria, _match(session, corrected, any_word, ranked=False))
     ranked = _match(session, corrected, any_word, ranked=True)
-    ids = list(session.execute(_page(criteria, ranked)).scalars())
-    result = SearchResult(ids=[str(i) for i in ids], total=total)
+    rows = session.execute(_page(criteria, ranked)).all()
+    result = SearchResult(ids=[str(row[0]) for row in rows], total=total)
+    if criteria.near is not None:
+        result.distances = {str(row[0]): float(row[1]) for row in rows}
     if corrected != words:
         result.corrected_query = " ".join(corrected)
     if criteria.with_facets:
@@ -52,11 +56,16 @@ def _match(session: Session, words: list[str], any_word: bool, *, ranked: bool) 
     return text_match(session, words, any_word=any_word, ranked=ranked)
 
 
-def matching_ids(criteria: SearchCriteria, match: Subquery | None) -> Select[Any]:
+def matching_ids(
+    criteria: SearchCriteria, match: Subquery | None, nearby: Subquery | None = None
+) -> Select[Any]:
     """Ids of every service the criteria (and the text match, if any) select."""
     statement = select(col(Service.id))
     if match is not None:
         statement = statement.join(match, match.c.service_id == col(Service.id))
+    if criteria.near is not None:
+        nearby = nearby_services(criteria.near) if nearby is None else nearby
+        statement = statement.join(nearby, nearby.c.service_id == col(Service.id))
     return statement.where(*conditions(criteria))
 
 
@@ -66,21 +75,23 @@ def _count(session: Session, criteria: SearchCriteria, match: Subquery | None) -
 
 
 def _page(criteria: SearchCriteria, match: Subquery | None) -> Select[Any]:
+    """One page of ids (with distances when near a place): nearest first, then as without."""
     stale = case((col(Service.last_reviewed_at) < stale_before(criteria.now), 1), else_=0)
     relevance: ColumnElement[float] = match.c.relevance if match is not None else literal(0.0)
-    return (
-        matching_ids(criteria, match)
-        .order_by(
-            stale,
-            _exactness(criteria.text).desc(),
-            relevance.desc(),
-            col(Service.last_reviewed_at).desc(),
-            col(Service.name),
-            col(Service.id),
-        )
-        .limit(criteria.limit)
-        .offset(criteria.offset)
-    )
+    order: list[Any] = [
+        stale,
+        _exactness(criteria.text).desc(),
+        relevance.desc(),
+        col(Service.last_reviewed_at).desc(),
+        col(Service.name),
+        col(Service.id),
+    ]
+    nearby = nearby_services(criteria.near) if criteria.near is not None else None
+    statement = matching_ids(criteria, match, nearby)
+    if nearby is not None:
+        statement = statement.add_columns(nearby.c.distance_miles)
+        order.insert(0, nearby.c.distance_miles)
+    return statement.order_by(*order).limit(criteria.limit).offset(criteria.offset)
 
 
 def _exactness(raw: str | None) -> ColumnElement[int]:

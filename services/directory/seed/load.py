@@ -10,6 +10,7 @@ import structlog
 from sqlalchemy import Engine
 from sqlmodel import Session, col, func, select
 
+from services.directory.geography.courts import COURT_COORDINATES
 from services.directory.search.index import reindex_service
 from services.directory.seed.areas import COURTS, LOCAL_AUTHORITIES, partnership_of
 from services.directory.seed.sample import SAMPLE_SERVICES
@@ -52,7 +53,11 @@ def seed_reference_data(engine: Engine) -> bool:
                 session.flush()
             session.add(LocalAuthority(code=code, name=name, partnership_code=p_code))
         session.flush()
-        session.add_all(Court(slug=s, name=n, local_authority_code=a) for s, n, a in COURTS)
+        session.add_all(
+            Court(slug=s, name=n, local_authority_code=a, latitude=lat, longitude=lon)
+            for s, n, a in COURTS
+            for lat, lon in [COURT_COORDINATES[s]]
+        )
         for t_code, (t_name, t_description, terms) in TAXONOMIES.items():
             taxonomy = Taxonomy(
                 id=stable_id(t_code), code=t_code, name=t_name, description=t_description
@@ -114,11 +119,13 @@ def add_entry(session: Session, entry: dict[str, Any], *, is_sample: bool) -> Se
     return service
 
 
-def _add_location(session: Session, service: Service, location: tuple[str, str, str, str]) -> None:
-    name, street, town, postcode = location
+def _add_location(session: Session, service: Service, location: tuple[Any, ...]) -> None:
+    """``location`` is (name, street, town, postcode[, latitude, longitude])."""
+    name, street, town, postcode, *position = location
+    latitude, longitude = position if position else (None, None)
     place = Location(
         organization_id=service.organization_id, name=name, address_1=street, city=town,
-        region="Scotland", postal_code=postcode,
+        region="Scotland", postal_code=postcode, latitude=latitude, longitude=longitude,
     )  # fmt: skip
     session.add(place)
     session.flush()

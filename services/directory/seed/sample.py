@@ -7,7 +7,7 @@ from typing import Any
 WEEKDAYS = "MO,TU,WE,TH,FR"
 
 # Each entry: API field values plus ``organisation``, ``schedule``, ``location`` (name, street,
-# town, postcode) and ``reviewed_days_ago``.
+# town, postcode, and optionally latitude and longitude) and ``reviewed_days_ago``.
 SAMPLE_SERVICES: list[dict[str, Any]] = [
     {
         "name": "Sample: Fife Bail Supervision Service",
@@ -25,7 +25,14 @@ SAMPLE_SERVICES: list[dict[str, Any]] = [
         "contact_email": "bail.sample@fife.example",
         "phone": "01592 000000",
         "schedule": (WEEKDAYS, "09:00", "17:00"),
-        "location": ("Sample: Fife justice office", "1 Sample Street", "Kirkcaldy", "KY1 0AA"),
+        "location": (
+            "Sample: Fife justice office",
+            "1 Sample Street",
+            "Kirkcaldy",
+            "KY1 0AA",
+            56.113,
+            -3.158,
+        ),
         "reviewed_days_ago": 20,
     },
     {
@@ -42,7 +49,14 @@ SAMPLE_SERVICES: list[dict[str, Any]] = [
         "possible_outcomes": "Safer housing, better health and completion of orders.",
         "contact_email": "women.sample@glasgow.example",
         "schedule": (WEEKDAYS, "09:00", "16:30"),
-        "location": ("Sample: Glasgow centre", "2 Sample Road", "Glasgow", "G1 0AA"),
+        "location": (
+            "Sample: Glasgow centre",
+            "2 Sample Road",
+            "Glasgow",
+            "G1 0AA",
+            55.860,
+            -4.250,
+        ),
         "reviewed_days_ago": 45,
     },
     {

@@ -9,6 +9,7 @@ from services.directory.tables.entries import (
     ServiceArea,
     ServiceCourt,
 )
+from services.directory.tables.geography import Postcode
 from services.directory.tables.keeping import ServiceChange, Suggestion
 from services.directory.tables.places import (
     Contact,
@@ -29,6 +30,7 @@ __all__ = [
     "Organization",
     "Partnership",
     "Phone",
+    "Postcode",
     "Schedule",
     "Service",
     "ServiceArea",

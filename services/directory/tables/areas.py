@@ -35,3 +35,6 @@ class Court(DirectoryTable, table=True):
     slug: str = Field(primary_key=True, max_length=64)
     name: str = Field(unique=True)
     local_authority_code: str = Field(foreign_key="local_authority.code", index=True)
+    # Approximate position (WGS84) for "within N miles of this court" searches.
+    latitude: float | None = None
+    longitude: float | None = None

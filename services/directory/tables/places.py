@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import Index
 from sqlmodel import Field
 
 from services.directory.tables.base import DirectoryTable, id_field
 
 
 class Location(DirectoryTable, table=True):
-    """An HSDS location; its single postal address is kept on the row."""
+    """An HSDS location; its single postal address is kept on the row.
+
+    ``latitude``/``longitude`` (WGS84) place it for distance searches; one index on both lets
+    a search's bounding box find the candidates.
+    """
 
     __tablename__ = "location"
+    __table_args__ = (Index("ix_location_latitude_longitude", "latitude", "longitude"),)
 
     id: str = id_field()
     organization_id: str | None = Field(default=None, foreign_key="organization.id", index=True)

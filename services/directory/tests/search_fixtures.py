@@ -22,6 +22,8 @@ ENTRIES: list[dict[str, Any]] = [
         "local_authorities": ["fife"], "service_types": ["bail-supervision"],
         "courts": ["dunfermline"], "referral_routes": ["court"], "client_groups": ["adults"],
         "minimum_age": 16, "schedule": (WEEKDAYS, "09:00", "17:00"), "reviewed_days_ago": 10,
+        "location": ("Dunfermline office", "1 High St", "Dunfermline", "KY12 7AA", 56.0719,
+                     -3.4393),
     },
     {
         "name": "Supervised Bail Project", "organisation": "Fife Justice",
@@ -29,6 +31,7 @@ ENTRIES: list[dict[str, Any]] = [
         "local_authorities": ["fife"], "service_types": ["bail-supervision"],
         "courts": ["kirkcaldy"], "referral_routes": ["court"], "client_groups": ["young-people"],
         "minimum_age": 16, "maximum_age": 25, "reviewed_days_ago": 300,
+        "location": ("Kirkcaldy office", "2 High St", "Kirkcaldy", "KY1 1AA", 56.1120, -3.1590),
     },
     {
         "name": "Women's Bail Support", "organisation": "Glasgow Women",
@@ -37,6 +40,7 @@ ENTRIES: list[dict[str, Any]] = [
         "service_types": ["bail-supervision", "womens-services"],
         "referral_routes": ["self-referral", "court"], "client_groups": ["women"],
         "minimum_age": 16, "reviewed_days_ago": 20,
+        "location": ("Glasgow centre", "3 Trongate", "Glasgow", "G1 5AA", 55.8576, -4.2450),
     },
     {
         "name": "Unpaid Work Team", "organisation": "Fife Justice",
@@ -44,6 +48,8 @@ ENTRIES: list[dict[str, Any]] = [
         "local_authorities": ["fife"], "service_types": ["cpo-unpaid-work"],
         "courts": ["dunfermline"], "referral_routes": ["court"], "client_groups": ["adults"],
         "reviewed_days_ago": 5,
+        "location": ("Unpaid work yard", "4 Pittencrieff St", "Dunfermline", "KY12 8AA", 56.0700,
+                     -3.4700),
     },
     {
         "name": "Recovery Cafe", "organisation": "Glasgow Recovery",

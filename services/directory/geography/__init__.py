@@ -1,0 +1,1 @@
+"""Where things are: courts' coordinates, postcodes, distances and the "near" search."""
