@@ -119,7 +119,9 @@ async def test_results_beyond_the_first_hundred_are_reached_page_by_page_and_pri
         following = page.get_by_role("link", name="Next page of results")
         if await following.count() == 0:
             break
-        await following.click()
+        # Without JavaScript the link is a full page load: read the next page only once it is in.
+        async with page.expect_navigation():
+            await following.click()
     assert len(seen) == MANY
     await expect(page.locator(".web-showing")).to_contain_text(f"of {MANY}")
     await audit_page(page, "find-services-last-page", javascript=False)
