@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from services.directory.incumbent import IncumbentFields
+from services.directory.review import Freshness
 
 ServiceStatus = Literal["active", "inactive", "defunct", "temporarily closed"]
 
@@ -43,11 +44,52 @@ class OrganisationRef(BaseModel):
     name: str
 
 
+HOUR_MINUTE = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
 class ScheduleOut(BaseModel):
+    """Weekly hours: ``byday`` holds RFC 5545 day codes (``MO,TU``); times are ``HH:MM``."""
+
     byday: str
     opens_at: str | None
     closes_at: str | None
     description: str | None = None
+
+
+class ScheduleIn(ScheduleOut):
+    model_config = ConfigDict(extra="forbid")
+
+    byday: str = Field(pattern=r"^(MO|TU|WE|TH|FR|SA|SU)(,(MO|TU|WE|TH|FR|SA|SU))*$")
+    opens_at: str | None = Field(default=None, pattern=HOUR_MINUTE)
+    closes_at: str | None = Field(default=None, pattern=HOUR_MINUTE)
+
+
+class PlaceOut(BaseModel):
+    """Where the service is delivered: one postal address and its coordinates."""
+
+    name: str | None = None
+    address_1: str | None = None
+    city: str | None = None
+    postal_code: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+class PlaceIn(PlaceOut):
+    model_config = ConfigDict(extra="forbid")
+
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+
+
+class ContactOut(BaseModel):
+    """A named person to contact about the service."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = None
+    title: str | None = None
+    email: str | None = None
 
 
 class ServiceOut(IncumbentFields):
@@ -81,7 +123,10 @@ class ServiceOut(IncumbentFields):
     is_stale: bool = False
     withdrawn_at: datetime | None = None
     withdrawal_reason: str | None = None
+    freshness: Freshness = "fresh"
     schedules: list[ScheduleOut] = []
+    locations: list[PlaceOut] = []
+    contacts: list[ContactOut] = []
     created_at: datetime | None = None
     distance_miles: float | None = None  # only in a search near a place: its nearest location
 
@@ -125,6 +170,9 @@ class EditableFields(IncumbentFields):
     minimum_age: int | None = Field(default=None, ge=0, le=120)
     maximum_age: int | None = Field(default=None, ge=0, le=120)
     url: str | None = None
+    schedules: list[ScheduleIn] | None = None
+    locations: list[PlaceIn] | None = None
+    contacts: list[ContactOut] | None = None
 
 
 class ServicePatch(EditableFields):

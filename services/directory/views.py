@@ -9,17 +9,26 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from services.directory.incumbent import incumbent_values
-from services.directory.review import REVIEW_INTERVAL
-from services.directory.schemas import OrganisationRef, ScheduleOut, ServiceOut
+from services.directory.review import REVIEW_INTERVAL, freshness
+from services.directory.schemas import (
+    ContactOut,
+    OrganisationRef,
+    PlaceOut,
+    ScheduleOut,
+    ServiceOut,
+)
 from services.directory.tables import (
     Attribute,
+    Contact,
     Court,
+    Location,
     Organization,
     Partnership,
     Phone,
     Schedule,
     Service,
     ServiceArea,
+    ServiceAtLocation,
     ServiceCourt,
     Taxonomy,
     TaxonomyTerm,
@@ -62,6 +71,7 @@ class _Related:
         for service_id, slug, name in court_rows:
             self.courts[service_id].append((slug, name))
         self._load_contact_and_hours(session, ids)
+        self._load_places(session, ids)
         self.organisations = dict(
             session.exec(
                 select(Organization.id, Organization.name).where(
@@ -92,6 +102,27 @@ class _Related:
                 ScheduleOut(
                     byday=byday, opens_at=opens_at, closes_at=closes_at, description=description
                 )
+            )
+
+    def _load_places(self, session: Session, ids: list[str]) -> None:
+        self.locations: dict[str, list[PlaceOut]] = defaultdict(list)
+        place_rows = session.exec(
+            select(ServiceAtLocation.service_id, Location)
+            .join(Location, col(Location.id) == col(ServiceAtLocation.location_id))
+            .where(col(ServiceAtLocation.service_id).in_(ids))
+            .order_by(col(Location.name), col(Location.id))
+        )
+        for place_service_id, place in place_rows:
+            self.locations[place_service_id].append(
+                PlaceOut.model_validate(place, from_attributes=True)
+            )
+        self.contacts: dict[str, list[ContactOut]] = defaultdict(list)
+        contact_rows = session.exec(
+            select(Contact).where(col(Contact.service_id).in_(ids)).order_by(col(Contact.id))
+        )
+        for contact in contact_rows:
+            self.contacts[str(contact.service_id)].append(
+                ContactOut(name=contact.name, title=contact.title, email=contact.email)
             )
 
     def view(self, service: Service) -> ServiceOut:
@@ -127,9 +158,12 @@ class _Related:
             assurer_email=service.assurer_email,
             review_due_at=due,
             is_stale=due < utc_now(),
+            freshness=freshness(due),
             withdrawn_at=_maybe_utc(service.withdrawn_at),
             withdrawal_reason=service.withdrawal_reason,
             schedules=self.schedules[service.id],
+            locations=self.locations[service.id],
+            contacts=self.contacts[service.id],
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time
 from typing import Any
 
 import structlog
@@ -11,7 +12,8 @@ from sqlmodel import Session, col, delete, select
 
 from services.directory.events import ServiceCreated, ServiceUpdated, announce, field_changes
 from services.directory.incumbent import incumbent_values
-from services.directory.open_data.hsds_input import HsdsDocument, HsdsService
+from services.directory.open_data.hsds_input import CommunityJustice, HsdsDocument, HsdsService
+from services.directory.review import NEVER_REVIEWED
 from services.directory.search.index import reindex_service
 from services.directory.tables import (
     LocalAuthority,
@@ -47,8 +49,12 @@ def import_directory(
         raise Forbidden("Only a coordinator may import a directory.")
     summary = ImportSummary()
     with transaction(engine) as session:
-        for entry in document.services:
-            outcome = _import_one(session, entry, identity, correlation_id)
+        for index, entry in enumerate(document.services):
+            try:
+                outcome = _import_one(session, entry, identity, correlation_id)
+            except BadUserInput as error:
+                place = f"services[{index}]" + (f".{error.field}" if error.field else "")
+                raise BadUserInput(f"{place}: {error.message}", field=place) from error
             setattr(summary, outcome, getattr(summary, outcome) + 1)
     log.info("directory_imported", **summary.model_dump())
     return summary
@@ -67,8 +73,9 @@ def _import_one(
     service.is_sample = extension.is_sample
     service.assured_date, service.assurer_email = entry.assured_date, entry.assurer_email
     service.providing_partnership_code = _owner(session, entry, fields["local_authorities"])
-    if extension.last_reviewed_at is not None:
-        service.last_reviewed_at = extension.last_reviewed_at
+    if extension.last_reviewed_at is not None or existing is None:
+        service.last_reviewed_at = reviewed_at_import(extension)
+        service.last_reviewed_by = None
     apply_fields(session, service, fields)
     _replace_schedules(session, entry)
     _upsert_locations(session, entry, organisation.id)
@@ -87,6 +94,18 @@ def _import_one(
         identity=identity, correlation_id=correlation_id, **details,
     )  # fmt: skip
     return "updated" if existing else "created"
+
+
+def reviewed_at_import(extension: CommunityJustice) -> datetime:
+    """When the entry was last checked: as the document says, else when it was published.
+
+    With neither, it was never reviewed here, so it counts as stale rather than as fresh.
+    """
+    if extension.last_reviewed_at is not None:
+        return extension.last_reviewed_at
+    if extension.published_date is not None:
+        return datetime.combine(extension.published_date, time(), tzinfo=UTC)
+    return NEVER_REVIEWED
 
 
 def _owner(session: Session, entry: HsdsService, areas: list[str]) -> str | None:

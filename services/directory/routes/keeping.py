@@ -11,7 +11,11 @@ from services.directory.open_data.importer import ImportSummary, import_director
 from services.directory.routes.dependencies import correlation_id, get_engine, wake_relay
 from services.directory.schemas import ChangeOut, ServiceOut, SuggestionCreate, SuggestionOut
 from services.directory.use_cases.read_history import read_history
-from services.directory.use_cases.review import request_due_reviews, review_service
+from services.directory.use_cases.review import (
+    request_due_reviews,
+    review_queue,
+    review_service,
+)
 from services.directory.use_cases.suggest_correction import (
     list_suggestions,
     resolve_suggestion,
@@ -69,6 +73,14 @@ def post_review_requests(
     requested = request_due_reviews(engine)
     wake_relay(request)
     return ReviewsRequested(requested=requested)
+
+
+@router.get("/reviews/queue", response_model=list[ServiceOut])
+def get_review_queue(
+    identity: Identity = Depends(require_identity), engine: Engine = Depends(get_engine)
+) -> list[ServiceOut]:
+    """The caller's entries that are stale or due for review within 30 days, most overdue first."""
+    return review_queue(engine, identity=identity)
 
 
 @router.get("/services/{service_id}/history", response_model=list[ChangeOut])

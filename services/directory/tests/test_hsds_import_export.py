@@ -69,6 +69,6 @@ def test_import_is_all_or_nothing_and_for_coordinators(client: TestClient) -> No
     exported["services"][1]["service_areas"] = [{"id": "x", "name": "Atlantis"}]
     response = client.post("/import/hsds", json=exported, headers=COORDINATOR)
     assert response.status_code == 422
-    assert response.json()["error"]["field"] == "service_areas"
+    assert response.json()["error"]["field"] == "services[1].service_areas"
     first = client.get(f"/services/{exported['services'][0]['id']}").json()
     assert first["description"] != "Should not land."

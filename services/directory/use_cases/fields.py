@@ -19,6 +19,11 @@ from services.directory.tables import (
     TaxonomyTerm,
 )
 from services.directory.tables.taxonomy import CLIENT_GROUPS, REFERRAL_ROUTES, SERVICE_TYPES
+from services.directory.use_cases.places import (
+    replace_contacts,
+    replace_locations,
+    replace_schedules,
+)
 from shared.errors import BadUserInput
 
 TERM_FIELDS = {
@@ -50,7 +55,17 @@ def apply_fields(session: Session, service: Service, fields: dict[str, Any]) -> 
         replace_areas(session, service.id, fields["local_authorities"] or [])
     if "phone" in fields:
         _replace_phone(session, service.id, fields["phone"])
+    _replace_places(session, service, fields)
     session.flush()
+
+
+def _replace_places(session: Session, service: Service, fields: dict[str, Any]) -> None:
+    if "schedules" in fields:
+        replace_schedules(session, service.id, fields["schedules"] or [])
+    if "contacts" in fields:
+        replace_contacts(session, service.id, fields["contacts"] or [])
+    if "locations" in fields:
+        replace_locations(session, service, fields["locations"] or [])
 
 
 def _check_ages(service: Service) -> None:

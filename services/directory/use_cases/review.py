@@ -10,15 +10,16 @@ from sqlmodel import Session, col, select
 
 from services.directory.access import ensure_may_edit
 from services.directory.events import ServiceReviewDue, announce, owner_details
-from services.directory.review import stale_before
+from services.directory.review import DUE_SOON, stale_before
 from services.directory.schemas import ServiceOut
-from services.directory.tables import Partnership, Service
+from services.directory.tables import Partnership, Service, ServiceArea
 from services.directory.tables.base import as_utc, utc_now
 from services.directory.use_cases.history import record_changes
 from services.directory.use_cases.update_service import areas_of, load_service
 from services.directory.views import service_views
 from shared.db import transaction
-from shared.identity import Identity
+from shared.errors import Forbidden
+from shared.identity import Identity, Role
 
 # A partnership that has not reviewed an entry is asked again after this long.
 REMIND_AFTER = timedelta(days=30)
@@ -76,3 +77,24 @@ def _ask_for_review(session: Session, service: Service, moment: datetime) -> Non
         session, ServiceReviewDue, service.id, identity=None, correlation_id=None,
         last_reviewed_at=as_utc(service.last_reviewed_at), **owner_details(owner),
     )  # fmt: skip
+
+
+def review_queue(engine: Engine, *, identity: Identity) -> list[ServiceOut]:
+    """Entries in the caller's area (a coordinator: all) past or within 30 days of review.
+
+    Most overdue first; withdrawn entries are left out.
+    """
+    if identity.role not in (Role.COORDINATOR, Role.DIRECTORY_EDITOR):
+        raise Forbidden("Only directory editors and coordinators have a review queue.")
+    with Session(engine) as session:
+        statement = select(Service.id).where(
+            col(Service.last_reviewed_at) < stale_before(utc_now() + DUE_SOON),
+            col(Service.withdrawn_at).is_(None),
+        )
+        if identity.role == Role.DIRECTORY_EDITOR:
+            in_area = select(ServiceArea.service_id).where(
+                col(ServiceArea.local_authority_code) == identity.local_authority
+            )
+            statement = statement.where(col(Service.id).in_(in_area))
+        ids = session.exec(statement.order_by(col(Service.last_reviewed_at))).all()
+        return service_views(session, list(ids))
