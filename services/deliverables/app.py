@@ -16,7 +16,9 @@ from services.deliverables.routes import deliverables, history, plan_io, referen
 from services.deliverables.seed.facts import seed_if_empty
 from services.deliverables.settings import DeliverablesSettings
 from shared.db import make_engine, upgrade_database
+from shared.health import database_check, engine_in_state, install_health
 from shared.http import install_http_basics
+from shared.metrics import install_metrics, install_outbox_metrics
 from shared.outbox import OutboxRelay
 from shared.settings import CommonSettings, get_common_settings
 
@@ -60,6 +62,9 @@ def create_app(settings: DeliverablesSettings, common: CommonSettings | None = N
     app.state.relay = relay
     app.state.wake_relay = relay.wake if relay else (lambda: None)
     install_http_basics(app)
+    install_metrics(app, service="deliverables")
+    install_outbox_metrics(app, service="deliverables")
+    install_health(app, {"database": database_check(engine_in_state)})
     app.include_router(reference.router)
     app.include_router(history.router)
     app.include_router(deliverables.router)

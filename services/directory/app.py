@@ -17,7 +17,9 @@ from services.directory.seed.load import seed_reference_data, seed_sample_servic
 from services.directory.settings import DirectorySettings, get_directory_settings
 from services.directory.use_cases.review import request_due_reviews
 from shared.db import make_engine, upgrade_database
+from shared.health import database_check, engine_in_state, install_health
 from shared.http import install_http_basics
+from shared.metrics import install_metrics, install_outbox_metrics
 from shared.outbox import OutboxRelay
 from shared.settings import CommonSettings, get_common_settings
 
@@ -85,6 +87,9 @@ def create_app(
 
     app = FastAPI(title="CJP directory", version="1.0.0", lifespan=lifespan)
     install_http_basics(app)
+    install_metrics(app, service="directory")
+    install_outbox_metrics(app, service="directory")
+    install_health(app, {"database": database_check(engine_in_state)})
     app.include_router(reference.router)
     app.include_router(services.router)
     app.include_router(keeping.router)

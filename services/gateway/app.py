@@ -11,6 +11,7 @@ import httpx
 import structlog
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from sqlalchemy import Engine
 from strawberry.fastapi import GraphQLRouter
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
@@ -26,6 +27,8 @@ from services.gateway.settings import GatewaySettings
 from services.gateway.tokens import TokenVerifier
 from services.gateway.upstream import make_clients
 from shared.db import make_engine, upgrade_database
+from shared.health import database_check, install_health
+from shared.metrics import install_metrics
 from shared.settings import CommonSettings, get_common_settings
 
 log = structlog.get_logger()
@@ -60,10 +63,7 @@ def create_app(
     app = FastAPI(title="CJP GraphQL gateway", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.include_router(_graphql_router(settings), prefix="/graphql")
 
-    @app.get("/health")
-    async def health() -> dict[str, str]:
-        return {"status": "ok"}
-
+    install_health(app, {"database": database_check(_runtime_engine)})
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -84,8 +84,14 @@ def create_app(
         budgets=budgets,
         large_body=large_body,
     )
+    install_metrics(app, service="gateway")  # outside protection: refusals are counted too
     app.add_middleware(CorrelationMiddleware)  # outermost: even refusals carry an id
     return app
+
+
+def _runtime_engine(app: FastAPI) -> Engine | None:
+    runtime: GatewayRuntime | None = getattr(app.state, "runtime", None)
+    return runtime.engine if runtime is not None else None
 
 
 def _graphql_router(settings: GatewaySettings) -> GraphQLRouter[object, None]:

@@ -10,6 +10,12 @@ from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from services.gateway.metrics import RATE_LIMIT_REFUSALS
+from shared.health import HEALTH_PATHS
+
+# Probes and scrapes come from the cluster and must never be refused for spending a budget.
+UNMETERED_PATHS = HEALTH_PATHS | {"/metrics"}
+
 SECURITY_HEADERS = {
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",
@@ -110,7 +116,7 @@ class ProtectionMiddleware:
         self.large_body = large_body
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket") or scope.get("path") == "/health":
+        if scope["type"] not in ("http", "websocket") or scope.get("path") in UNMETERED_PATHS:
             await self.app(scope, receive, send)
             return
         wait = self.budgets.take(scope)
@@ -149,6 +155,7 @@ class ProtectionMiddleware:
         await _reply(send, 413, error_response("BAD_USER_INPUT", message))
 
     async def _refuse_rate(self, scope: Scope, send: Send, wait: float) -> None:
+        RATE_LIMIT_REFUSALS.labels(scope["type"]).inc()
         if scope["type"] == "websocket":
             await send({"type": "websocket.close", "code": 4429, "reason": "rate limited"})
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -10,6 +11,7 @@ import httpx
 import structlog
 
 from services.gateway.errors import ErrorCode, GatewayError, code_for_status, known_code
+from services.gateway.metrics import UPSTREAM_ERRORS, UPSTREAM_SECONDS, outcome_of
 from services.gateway.settings import GatewaySettings
 from shared.http import CORRELATION_HEADER
 from shared.identity import IDENTITY_HEADER, Identity, sign_identity
@@ -102,13 +104,22 @@ class Upstream:
         return (await self._request(method, path, **kwargs)).json()
 
     async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        started = time.perf_counter()
         try:
             response = await self._client.request(
                 method, path, headers=self._caller.headers(), **kwargs
             )
         except httpx.HTTPError as exc:
+            UPSTREAM_ERRORS.labels(self.name, "unreachable").inc()
+            UPSTREAM_SECONDS.labels(self.name, method, "unreachable").observe(
+                time.perf_counter() - started
+            )
             log.warning("upstream_unreachable", service=self.name, error=type(exc).__name__)
             raise self._unavailable() from exc
+        outcome = outcome_of(response.status_code)
+        UPSTREAM_SECONDS.labels(self.name, method, outcome).observe(time.perf_counter() - started)
+        if outcome == "server_error":
+            UPSTREAM_ERRORS.labels(self.name, "server_error").inc()
         if response.is_success:
             return response
         raise self._error_from(response)

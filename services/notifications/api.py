@@ -26,13 +26,6 @@ def wiring(request: Request) -> Wiring:
     return request.app.state.wiring
 
 
-@router.get("/health")
-async def health(request: Request) -> dict[str, str]:
-    """Ready for HTTP; ``consumer`` says whether the Kafka consumer has joined its group yet."""
-    joined = wiring(request).consumer.started.is_set()
-    return {"status": "ok", "consumer": "running" if joined else "starting"}
-
-
 @router.post("/subscriptions", status_code=202, response_model=StatusResponse)
 async def create_subscription(body: SubscribeRequest, request: Request) -> JSONResponse:
     wired = wiring(request)

@@ -8,10 +8,14 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from services.notifications import api, pages
+from services.notifications.metrics import DeliveryCollector, refresh_consumer_lag
+from services.notifications.readiness import consumer_in_group, notifications_engine
 from services.notifications.running import running
 from services.notifications.settings import NotificationsSettings, get_settings
-from services.notifications.wiring import build_wiring
+from services.notifications.wiring import Wiring, build_wiring
+from shared.health import database_check, install_health
 from shared.http import install_http_basics
+from shared.metrics import add_refresher, add_registry, install_metrics
 from shared.settings import CommonSettings, get_common_settings
 
 
@@ -25,11 +29,24 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         wiring = build_wiring(settings, common)
         app.state.wiring = wiring
+        _report_metrics(app, wiring)
         async with running(wiring):
             yield
 
     app = FastAPI(title="CJP notifications", lifespan=lifespan)
     install_http_basics(app)
+    install_metrics(app, service="notifications")
+    install_health(
+        app,
+        {"database": database_check(notifications_engine), "consumer": consumer_in_group},
+    )
     app.include_router(api.router)
     app.include_router(pages.router)
     return app
+
+
+def _report_metrics(app: FastAPI, wiring: Wiring) -> None:
+    app.state.metrics_registry.register(DeliveryCollector(wiring.engine))
+    add_registry(app, wiring.consumer.metrics_registry)
+    group = wiring.settings.consumer_group
+    add_refresher(app, lambda: refresh_consumer_lag(wiring.consumer, group))

@@ -9,10 +9,13 @@ import structlog
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
+from faststream.kafka.prometheus import KafkaPrometheusMiddleware
+from prometheus_client import CollectorRegistry
 from sqlalchemy import Engine
 
 from services.notifications.fanout import record_event
 from services.notifications.incoming import MalformedEvent, parse_envelope, parse_facts
+from services.notifications.metrics import EVENTS, HANDLING_FAILURES
 from services.notifications.settings import NotificationsSettings
 from services.notifications.topics import CONSUMED_TOPICS, DEAD_LETTER_TOPIC
 from shared.settings import CommonSettings
@@ -37,7 +40,13 @@ class EventConsumer:
         self._on_new_mail = on_new_mail
         self._failures: dict[Position, int] = {}
         self.started = asyncio.Event()
-        self.broker = KafkaBroker(common.kafka_bootstrap_servers, client_id="cjp-notifications")
+        # FastStream's own consumer metrics (received, processed by status, durations).
+        self.metrics_registry = CollectorRegistry()
+        self.broker = KafkaBroker(
+            common.kafka_bootstrap_servers,
+            client_id="cjp-notifications",
+            middlewares=[KafkaPrometheusMiddleware(registry=self.metrics_registry)],
+        )
         subscriber = self.broker.subscriber(
             *CONSUMED_TOPICS,
             group_id=settings.consumer_group,
@@ -73,6 +82,7 @@ class EventConsumer:
             event_id=str(envelope.event_id), correlation_id=envelope.correlation_id
         ):
             if facts is None:
+                EVENTS.labels("ignored").inc()
                 log.info("event_ignored", event_type=envelope.event_type)
                 return
             try:
@@ -87,6 +97,7 @@ class EventConsumer:
                 await self._after_failure(message, position, exc)
                 return
             self._failures.pop(position, None)
+            EVENTS.labels("duplicate" if result.duplicate else "handled").inc()
             log.info(
                 "event_handled",
                 event_type=envelope.event_type,
@@ -103,6 +114,7 @@ class EventConsumer:
         """Retry a bounded number of times (the message is redelivered); then dead-letter it."""
         attempts = self._failures.get(position, 0) + 1
         self._failures[position] = attempts
+        HANDLING_FAILURES.inc()
         log.warning("event_handling_failed", attempt=attempts, error=str(exc))
         if attempts >= self._settings.consumer_max_attempts:
             self._failures.pop(position, None)
@@ -126,4 +138,5 @@ class EventConsumer:
         record = message.raw_message
         key = None if isinstance(record, tuple) else record.key
         await self.to_dead_letter.publish(message.body, key=key, headers=headers)
+        EVENTS.labels("dead_lettered").inc()
         log.warning("event_dead_lettered", topic=topic, offset=offset, reason=reason)

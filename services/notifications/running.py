@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager, suppress
 import structlog
 
 from services.notifications.digests import queue_due_digests
+from services.notifications.metrics import DIGEST_RUNS, DIGESTS_QUEUED
 from services.notifications.retention import apply_retention
 from services.notifications.topics import CONSUMED_TOPICS, DEAD_LETTER_TOPIC
 from services.notifications.wiring import Wiring
@@ -76,7 +77,13 @@ async def _every(seconds: float, job: Callable[[], Awaitable[None]]) -> None:
 
 
 async def _digests(wiring: Wiring) -> None:
-    queued = await asyncio.to_thread(queue_due_digests, wiring.engine)
+    try:
+        queued = await asyncio.to_thread(queue_due_digests, wiring.engine)
+    except Exception:
+        DIGEST_RUNS.labels("failed").inc()
+        raise
+    DIGEST_RUNS.labels("ok").inc()
+    DIGESTS_QUEUED.inc(queued)
     if queued:
         wiring.sender.wake()
 

@@ -18,6 +18,8 @@ from services.web.pages import install_error_pages
 from services.web.routes import account, alerts, find_services, my_deliverables, plan, rounds
 from services.web.session import SessionCookie, install_sessions
 from services.web.settings import WebSettings, get_web_settings
+from shared.health import install_health
+from shared.metrics import install_metrics
 
 log = structlog.get_logger()
 STATIC_DIR = Path(__file__).parent / "static"
@@ -81,8 +83,8 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     for module in (find_services, plan, my_deliverables, alerts, account, rounds):
         app.include_router(module.router)
 
-    @app.get("/health")
-    async def health() -> dict[str, str]:
-        return {"status": "ok"}
-
+    # Stateless: nothing of its own to check. It stays ready when the gateway is away, so that
+    # its error pages keep answering rather than the load balancer dropping every replica.
+    install_health(app, {})
+    install_metrics(app, service="web")
     return app

@@ -1,4 +1,4 @@
-"""Health, aims and organisations."""
+"""Aims and organisations."""
 
 from __future__ import annotations
 
@@ -11,11 +11,6 @@ from services.deliverables.routes.dependencies import engine_of
 from services.deliverables.schemas import AimOut, OrganisationOut
 
 router = APIRouter()
-
-
-@router.get("/health")
-def health() -> dict[str, str]:
-    return {"status": "ok"}
 
 
 @router.get("/aims")

@@ -17,11 +17,6 @@ from services.directory.schemas import CourtOut, LocalAuthorityOut, ServiceTypeO
 router = APIRouter(tags=["reference"])
 
 
-@router.get("/health")
-def health() -> dict[str, str]:
-    return {"status": "ok"}
-
-
 @router.get("/local-authorities", response_model=list[LocalAuthorityOut])
 def get_local_authorities(engine: Engine = Depends(get_engine)) -> list[LocalAuthorityOut]:
     return list_local_authorities(engine)

@@ -57,13 +57,3 @@ def _statuses(engine: object) -> list[str]:
     with Session(engine) as session:  # type: ignore[arg-type]
         rows = session.exec(select(Subscription).order_by(col(Subscription.id)))
         return [row.status for row in rows]
-
-
-async def test_health_answers_before_and_after_the_consumer_joins(
-    sqlite_database_url: str, broker: Broker, mail: MailSink
-) -> None:
-    async with run_service(make_settings(sqlite_database_url, mail), broker.bootstrap) as service:
-        first = (await service.http.get("/health")).json()
-        assert first["status"] == "ok" and first["consumer"] in {"starting", "running"}
-        await service.wiring.consumer.started.wait()
-        assert (await service.http.get("/health")).json() == {"status": "ok", "consumer": "running"}

@@ -1,0 +1,159 @@
+"""Prometheus metrics every service serves at ``/metrics``.
+
+Process-wide counters and histograms live in prometheus-client's default registry. What must be
+read from a service's own state at scrape time (outbox rows, consumer lag, deliveries by state)
+is a collector in the app's own registry, or a refresher run just before the scrape, so two apps
+in one test process never register the same series twice.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from datetime import UTC, datetime
+
+from fastapi import FastAPI, Request, Response
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Histogram,
+    generate_latest,
+)
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+from sqlalchemy import Engine, func
+from sqlmodel import Session, col, select
+from starlette.routing import Match
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared.outbox import OutboxMessage
+
+REQUEST_SECONDS = Histogram(
+    "cjp_http_request_duration_seconds",
+    "HTTP requests served, by route template, method and status class (count = request rate)",
+    ["service", "method", "route", "status"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+Refresher = Callable[[], Awaitable[None]]
+UNMATCHED_ROUTE = "<unmatched>"
+PROXY_HEADERS = ("x-forwarded-for", "x-real-ip", "forwarded")
+NOT_MEASURED = frozenset({"/metrics", "/health", "/health/live", "/health/ready"})
+
+
+class RequestMetricsMiddleware:
+    """Pure ASGI: times each request and labels it by its route template, never its raw path."""
+
+    def __init__(self, app: ASGIApp, *, service: str) -> None:
+        self.app = app
+        self.service = service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("path") in NOT_MEASURED:
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = ["5xx"]
+
+        async def send_noting_status(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = f"{message['status'] // 100}xx"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_noting_status)
+        finally:
+            REQUEST_SECONDS.labels(
+                self.service, scope["method"], _route_template(scope), status[0]
+            ).observe(time.perf_counter() - started)
+
+
+def _route_template(scope: Scope) -> str:
+    route = scope.get("route")
+    if route is not None and hasattr(route, "path"):
+        return str(route.path)
+    app = scope.get("app")
+    # Mounted apps (static files) and routes that failed before routing: find the template.
+    for candidate in getattr(getattr(app, "router", None), "routes", []):
+        match, _ = candidate.matches(scope)
+        if match == Match.FULL:
+            return str(getattr(candidate, "path", UNMATCHED_ROUTE))
+    return UNMATCHED_ROUTE
+
+
+def install_metrics(app: FastAPI, *, service: str) -> CollectorRegistry:
+    """Add request metrics and ``GET /metrics``; returns the app's own registry for collectors."""
+    registry = CollectorRegistry(auto_describe=True)
+    refreshers: list[Refresher] = []
+    app.state.metrics_registry = registry
+    app.state.metrics_registries = [REGISTRY, registry]
+    app.state.metrics_refreshers = refreshers
+    app.add_middleware(RequestMetricsMiddleware, service=service)
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics(request: Request) -> Response:
+        if any(header in request.headers for header in PROXY_HEADERS):
+            # Scraped inside the cluster only: through an ingress or proxy it does not exist.
+            return Response(status_code=404)
+        for refresh in request.app.state.metrics_refreshers:
+            await refresh()
+        body = b"".join(generate_latest(r) for r in request.app.state.metrics_registries)
+        return Response(body, media_type=CONTENT_TYPE_LATEST)
+
+    return registry
+
+
+def add_registry(app: FastAPI, registry: CollectorRegistry) -> None:
+    """Serve another registry's metrics too (e.g. FastStream's, built with the consumer)."""
+    app.state.metrics_registries.append(registry)
+
+
+def add_refresher(app: FastAPI, refresh: Refresher) -> None:
+    """Run ``refresh`` before each scrape (for figures that need an await, e.g. consumer lag)."""
+    app.state.metrics_refreshers.append(refresh)
+
+
+class OutboxCollector(Collector):
+    """Outbox rows not yet published and the age of the oldest, read at scrape time."""
+
+    def __init__(self, engine_of: Callable[[], Engine | None], *, service: str) -> None:
+        self._engine_of = engine_of
+        self._service = service
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        engine = self._engine_of()
+        if engine is None:
+            return
+        pending, oldest = _outbox_backlog(engine)
+        age = (datetime.now(UTC) - _as_utc(oldest)).total_seconds() if oldest else 0.0
+        rows = GaugeMetricFamily(
+            "cjp_outbox_pending_rows", "Outbox rows not yet published", labels=["service"]
+        )
+        rows.add_metric([self._service], pending)
+        yield rows
+        oldest_age = GaugeMetricFamily(
+            "cjp_outbox_oldest_unpublished_age_seconds",
+            "Age of the oldest unpublished outbox row (0 when none)",
+            labels=["service"],
+        )
+        oldest_age.add_metric([self._service], max(age, 0.0))
+        yield oldest_age
+
+
+def _outbox_backlog(engine: Engine) -> tuple[int, datetime | None]:
+    unpublished = col(OutboxMessage.published_at).is_(None)
+    with Session(engine) as session:
+        count, oldest = session.exec(
+            select(func.count(), func.min(OutboxMessage.created_at)).where(unpublished)
+        ).one()
+    return int(count), oldest
+
+
+def _as_utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def install_outbox_metrics(app: FastAPI, *, service: str) -> None:
+    """Report the outbox backlog of the engine at ``app.state.engine``."""
+    collector = OutboxCollector(lambda: getattr(app.state, "engine", None), service=service)
+    app.state.metrics_registry.register(collector)
