@@ -28,7 +28,7 @@ def sample(scrape: str, name: str, **labels: str) -> float:
 def build_app(url: str) -> FastAPI:
     app = FastAPI()
     app.state.engine = make_engine(url)
-    SQLModel.metadata.create_all(app.state.engine, tables=[OutboxMessage.__table__])  # type: ignore[list-item]
+    SQLModel.metadata.tables["outbox_message"].create(app.state.engine)
     install_metrics(app, service="probe")
     install_outbox_metrics(app, service="probe")
     install_health(app, {"database": database_check(engine_in_state)})

@@ -41,7 +41,9 @@ async def until(check: Callable[[], Awaitable[Any]], timeout: float = 30.0) -> A
 
 
 @asynccontextmanager
-async def serving(settings: NotificationsSettings, bootstrap: str) -> AsyncIterator[httpx.AsyncClient]:
+async def serving(
+    settings: NotificationsSettings, bootstrap: str
+) -> AsyncIterator[httpx.AsyncClient]:
     common = CommonSettings(kafka_bootstrap_servers=bootstrap, environment="test")
     app = create_app(settings, common)
     server = uvicorn.Server(
