@@ -1,4 +1,9 @@
-"""Write operations: thin resolvers over ``api.changes``; typed-error variants return a union."""
+"""Write operations: thin resolvers over ``api.changes`` and ``api.plan_changes``.
+
+One mutation per write. Refusals are GraphQL errors with ``extensions.code`` (FORBIDDEN,
+NOT_FOUND, CONFLICT, BAD_USER_INPUT, ...); the older ``change*`` twins that return
+``... | UserError`` are deprecated and kept for one release.
+"""
 
 from __future__ import annotations
 
@@ -29,6 +34,10 @@ from services.gateway.errors import GatewayError
 
 ErrorCode = strawberry.enum(ErrorCodeValue, description="Why a request failed.")
 Changed = TypeVar("Changed")
+# One mutation per write; the union-returning twins stay for one release (removed in 0.3).
+DEPRECATED_FOR = (
+    "Use `{}`: refusals arrive as errors with `extensions.code`. Removed in the next release."
+)
 
 
 @strawberry.type(description="A refusal a person can act on, returned instead of the object.")
@@ -63,7 +72,10 @@ class Mutation:
     ) -> Deliverable:
         return await changes.change_deliverable_status(info.context, number, status, reason)
 
-    @strawberry.mutation(description="As updateDeliverableStatus, with refusals as a UserError.")
+    @strawberry.mutation(
+        description="As updateDeliverableStatus, with refusals as a UserError.",
+        deprecation_reason=DEPRECATED_FOR.format("updateDeliverableStatus"),
+    )
     async def change_deliverable_status(
         self, info: Info, number: int, status: DeliverableStatus, reason: str | None = None
     ) -> DeliverableChangeResult:
@@ -104,7 +116,10 @@ class Mutation:
     ) -> Service:
         return await changes.change_service(info.context, str(id), input)
 
-    @strawberry.mutation(description="As updateService, with refusals as a UserError.")
+    @strawberry.mutation(
+        description="As updateService, with refusals as a UserError.",
+        deprecation_reason=DEPRECATED_FOR.format("updateService"),
+    )
     async def change_service(
         self, info: Info, id: strawberry.ID, input: ServiceUpdateInput
     ) -> ServiceChangeResult:

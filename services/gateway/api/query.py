@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import strawberry
 
-from services.gateway.api import plan_reads
+from services.gateway.api import reads
 from services.gateway.api.context import Info
-from services.gateway.api.listing import (
-    DeliverableFilter,
-    ServiceFilter,
-    list_deliverables,
-    list_services,
-)
+from services.gateway.api.cursors import page_request
+from services.gateway.api.filters import DeliverableFilter, ServiceFilter
+from services.gateway.api.selection import selects
 from services.gateway.api.types_alerts import AlertSubscription, my_subscriptions
 from services.gateway.api.types_deliverables import (
     Aim,
@@ -19,6 +16,7 @@ from services.gateway.api.types_deliverables import (
     DeliverableConnection,
     Organisation,
     aim_from_api,
+    deliverable_connection_from_api,
     deliverable_from_api,
     organisation_from_api,
 )
@@ -28,10 +26,24 @@ from services.gateway.api.types_directory import (
     ServiceConnection,
     ServiceType,
     local_authority_from_api,
+    service_connection_from_api,
     service_from_api,
 )
-from services.gateway.api.types_rounds import AimStatusCounts, ExportFormat, ReportingRound
+from services.gateway.api.types_rounds import (
+    AimStatusCounts,
+    ExportFormat,
+    ReportingRound,
+    counts_from_api,
+    round_from_api,
+)
 from services.gateway.api.types_user import User, user_from_identity
+
+OPEN = "open"
+
+
+async def _all_rounds(info: Info) -> list[ReportingRound]:
+    """Every round, oldest first; ``rounds``, ``round`` and ``openRound`` share one call."""
+    return [round_from_api(row) for row in await info.context.loaders.rounds()]
 
 
 @strawberry.type
@@ -62,27 +74,29 @@ class Query:
         first: int = 50,
         after: str | None = None,
     ) -> DeliverableConnection | None:
-        return await list_deliverables(info, filter, first, after)
+        page = page_request(first, after, max_page_size=info.context.settings.max_page_size)
+        answer = await reads.deliverables_page(info.context, filter or DeliverableFilter(), page)
+        return deliverable_connection_from_api(answer, page)
 
     @strawberry.field(description="Deliverables counted by status for each aim.")
     async def status_counts(self, info: Info) -> list[AimStatusCounts] | None:
-        return await plan_reads.status_counts(info.context)
+        return [counts_from_api(row) for row in await reads.status_counts(info.context)]
 
     @strawberry.field(description="Every reporting round, oldest first.")
     async def rounds(self, info: Info) -> list[ReportingRound] | None:
-        return await plan_reads.all_rounds(info.context)
+        return await _all_rounds(info)
 
     @strawberry.field(description="One reporting round by number, or null if there is none.")
     async def round(self, info: Info, number: int) -> ReportingRound | None:
-        return await plan_reads.one_round(info.context, number)
+        return next((r for r in await _all_rounds(info) if r.number == number), None)
 
     @strawberry.field(description="The round open for updates, or null if none is open.")
     async def open_round(self, info: Info) -> ReportingRound | None:
-        return await plan_reads.open_round(info.context)
+        return next((r for r in await _all_rounds(info) if r.state == OPEN), None)
 
     @strawberry.field(description="A round as its published document's text (coordinators only).")
     async def export_plan(self, info: Info, round: int, format: ExportFormat) -> str | None:
-        return await plan_reads.export_plan(info.context, round, format)
+        return await reads.exported_plan(info.context, round, format.value)
 
     @strawberry.field(description="All 32 local-authority areas.")
     async def local_authorities(self, info: Info) -> list[LocalAuthority] | None:
@@ -112,7 +126,12 @@ class Query:
         first: int = 20,
         after: str | None = None,
     ) -> ServiceConnection | None:
-        return await list_services(info, filter, first, after)
+        page = page_request(first, after, max_page_size=info.context.settings.max_page_size)
+        chosen = filter or ServiceFilter()
+        answer = await reads.services_page(
+            info.context, chosen, page, facets=selects(info, "facets")
+        )
+        return service_connection_from_api(answer, page)
 
     @strawberry.field(
         description="The email alerts of whoever holds `manageToken` (the link in any alert email)."

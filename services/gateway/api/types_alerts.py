@@ -6,6 +6,7 @@ from typing import Any
 
 import strawberry
 
+from services.gateway.api import reads
 from services.gateway.api.context import GatewayContext, Info
 from services.gateway.api.inputs import Frequency, SubscriptionTargetKind
 from services.gateway.api.types_deliverables import Deliverable, deliverable_from_api
@@ -53,11 +54,9 @@ class AlertSubscription:
 
 
 async def my_subscriptions(context: GatewayContext, manage_token: str) -> list[AlertSubscription]:
-    """``POST /subscriptions/mine``: one call; the token comes from any of the person's emails."""
+    """The holder's alerts; a refused token is named as this query's argument."""
     try:
-        answer = await context.upstreams.notifications.post(
-            "/subscriptions/mine", {"token": manage_token}
-        )
+        answer = await reads.subscriptions_of(context, manage_token)
     except GatewayError as error:
         if error.field == "token":  # named as this query's argument
             raise GatewayError(error.code, error.message, field="manageToken") from error

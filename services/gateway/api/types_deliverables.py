@@ -7,8 +7,9 @@ from typing import Any
 
 import strawberry
 
-from services.gateway.api.connections import Edge, PageInfo
+from services.gateway.api.connections import Edge, PageInfo, page_from
 from services.gateway.api.context import Info
+from services.gateway.api.cursors import PageRequest
 from services.gateway.api.deliverable_status import DeliverableStatus
 from services.gateway.api.types_history import DeliverableHistory, history_from_api
 
@@ -123,3 +124,11 @@ class DeliverableConnection:
     @strawberry.field
     def nodes(self) -> list[Deliverable]:
         return [edge.node for edge in self.edges]
+
+
+def deliverable_connection_from_api(
+    answer: dict[str, Any], page: PageRequest
+) -> DeliverableConnection:
+    """A service's ``{"items", "total"}`` page as a connection."""
+    edges, page_info = page_from(answer["items"], answer["total"], page, deliverable_from_api)
+    return DeliverableConnection(total_count=answer["total"], edges=edges, page_info=page_info)

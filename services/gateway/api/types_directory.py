@@ -7,8 +7,11 @@ from typing import Any
 
 import strawberry
 
-from services.gateway.api.connections import Edge, PageInfo
+from services.gateway.api import reads
+from services.gateway.api.connections import Edge, PageInfo, page_from
 from services.gateway.api.context import Info
+from services.gateway.api.cursors import PageRequest, page_request
+from services.gateway.api.filters import ServiceFilter
 from services.gateway.api.types_deliverables import Deliverable, deliverable_from_api
 from shared.identity import Role
 
@@ -102,9 +105,10 @@ class LocalAuthority:
     async def services(
         self, info: Info, first: int = 20, after: str | None = None
     ) -> ServiceConnection | None:
-        from services.gateway.api.listing import ServiceFilter, list_services
-
-        return await list_services(info, ServiceFilter(local_authority=self.code), first, after)
+        page = page_request(first, after, max_page_size=info.context.settings.max_page_size)
+        chosen = ServiceFilter(local_authority=self.code)
+        answer = await reads.services_page(info.context, chosen, page, facets=False)
+        return service_connection_from_api(answer, page)
 
     @strawberry.field(description="Deliverables led by local authorities (a collective partner).")
     async def led_deliverables(self, info: Info) -> list[Deliverable] | None:
@@ -134,6 +138,18 @@ def service_from_api(data: dict[str, Any]) -> Service:
         _referral_routes=list(data.get("referral_routes") or []),
         _contact_email=data.get("contact_email"),
         _phone=data.get("phone"),
+    )
+
+
+def service_connection_from_api(answer: dict[str, Any], page: PageRequest) -> ServiceConnection:
+    """The directory's page (with facets and the corrected query, if any) as a connection."""
+    edges, page_info = page_from(answer["items"], answer["total"], page, service_from_api)
+    return ServiceConnection(
+        total_count=answer["total"],
+        edges=edges,
+        page_info=page_info,
+        facets=facets_from_api(answer.get("facets") or {}),
+        corrected_query=answer.get("corrected_query"),
     )
 
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import strawberry
 
+from services.gateway.api import reads
 from services.gateway.api.context import Info
 from services.gateway.api.deliverable_status import DeliverableStatus
-from services.gateway.permissions import ensure_coordinator
 
 
 @strawberry.type(description="What a coordinator checks before publishing a round.")
@@ -33,8 +33,7 @@ class ReportingRound:
 
     @strawberry.field(description="What to check before publishing (coordinators only).")
     async def review(self, info: Info) -> RoundReview | None:
-        ensure_coordinator(info.context.require_identity())
-        found = await info.context.upstreams.deliverables.get(f"/rounds/{self.number}/review")
+        found = await reads.round_review(info.context, self.number)
         return RoundReview(
             missing_updates=found["missing_updates"],
             overdue=found["overdue"],

@@ -1,7 +1,8 @@
 """Reporting rounds, revisions and plan documents on the fake deliverables service.
 
-Like the other fakes it checks the forwarded identity and records writes, but it enforces no
-roles: the permission table proves the gateway refuses on its own.
+Like the other fakes it checks the forwarded identity and records writes. Its coordinator-only
+reads refuse others with 403, as the real service does, so tests see the refusal passed through;
+the permission table runs on the real services.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 
 from services.gateway.tests.fake_services import STATUS_LABELS, Recorder
 from shared.http import error_body, require_identity
-from shared.identity import Identity
+from shared.identity import Identity, Role
 
 OPENED_AT = "2026-04-01T09:00:00+00:00"
 
@@ -52,6 +53,8 @@ def add_round_routes(app: FastAPI, recorder: Recorder, plan: dict[int, dict[str,
     @app.get("/rounds/{number}/review")
     def review(number: int, identity: Identity = Depends(require_identity)) -> Any:
         recorder.identities.append(identity.subject)
+        if identity.role is not Role.COORDINATOR:
+            return _coordinators_only()
         return {"round": rounds[number], "missing_updates": [1, 2], "overdue": [2],
                 "revised_without_revision": []}  # fmt: skip
 
@@ -87,6 +90,8 @@ def add_round_routes(app: FastAPI, recorder: Recorder, plan: dict[int, dict[str,
         round: int, format: str, identity: Identity = Depends(require_identity)
     ) -> PlainTextResponse | JSONResponse:
         recorder.identities.append(identity.subject)
+        if identity.role is not Role.COORDINATOR:
+            return _coordinators_only()
         if round not in rounds:
             return JSONResponse(error_body("NOT_FOUND", f"No round {round}.", "round"), 404)
         return PlainTextResponse(f"# Update {round} ({format})\n\n#### No 1\n")
@@ -95,3 +100,7 @@ def add_round_routes(app: FastAPI, recorder: Recorder, plan: dict[int, dict[str,
 def _round(number: int, name: str, state: str) -> dict[str, Any]:
     return {"number": number, "name": name, "period_covered": None, "state": state,
             "opened_at": OPENED_AT, "published_at": None}  # fmt: skip
+
+
+def _coordinators_only() -> JSONResponse:
+    return JSONResponse(error_body("FORBIDDEN", "Only a coordinator may do this."), 403)

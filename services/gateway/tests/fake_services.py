@@ -1,8 +1,8 @@
 """Small stand-ins for the three services, faithful to docs/contracts.md, for gateway tests.
 
-They verify the forwarded identity like the real services, record every request (to count
-downstream calls), but deliberately do NOT enforce scope rules, so the permission tests prove
-that the gateway itself refuses (the real services refuse again: defence in depth).
+They verify the forwarded identity like the real services and record every request (to count
+downstream calls). They do not enforce scope rules: the services decide who may change what, so
+the permission table (test_permissions.py) runs against the real services.
 """
 
 from __future__ import annotations
