@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 
 import structlog
@@ -18,6 +19,7 @@ from services.notifications.incoming import MalformedEvent, parse_envelope, pars
 from services.notifications.metrics import EVENTS, HANDLING_FAILURES
 from services.notifications.settings import NotificationsSettings
 from services.notifications.topics import CONSUMED_TOPICS, DEAD_LETTER_TOPIC
+from shared.logging import FASTSTREAM_LOGGER
 from shared.settings import CommonSettings
 
 log = structlog.get_logger()
@@ -45,6 +47,7 @@ class EventConsumer:
         self.broker = KafkaBroker(
             common.kafka_bootstrap_servers,
             client_id="cjp-notifications",
+            logger=logging.getLogger(FASTSTREAM_LOGGER),  # JSON lines like every other
             middlewares=[KafkaPrometheusMiddleware(registry=self.metrics_registry)],
         )
         subscriber = self.broker.subscriber(

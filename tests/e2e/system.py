@@ -37,7 +37,12 @@ def free_ports() -> Ports:
 def isolated_environment(ports: Ports, data_dir: Path) -> dict[str, str]:
     """This machine's environment without any CJP_* setting, plus the system's own wiring."""
     inherited = {key: value for key, value in os.environ.items() if not key.startswith("CJP_")}
-    return {**inherited, **system_environment(ports, data_dir), "CJP_LOG_LEVEL": "INFO"}
+    return {
+        **inherited,
+        **system_environment(ports, data_dir),
+        "CJP_LOG_LEVEL": "INFO",
+        "CJP_LOG_FORMAT": "json",  # as in production: tests/e2e/test_logs.py reads every line
+    }
 
 
 @dataclass
