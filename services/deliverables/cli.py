@@ -15,8 +15,10 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from services.deliverables.app import MIGRATIONS
+from services.deliverables.domain.transitions import Author
 from services.deliverables.events import EventContext
 from services.deliverables.exporter.formats import ExportFormat, export_round
+from services.deliverables.importer.decoding import decode_edition
 from services.deliverables.importer.loader import import_edition
 from services.deliverables.settings import DeliverablesSettings
 from shared.db import make_engine, upgrade_database
@@ -58,13 +60,16 @@ def main(argv: list[str] | None = None) -> int:
 
 def _import(engine: Engine, file: Path) -> int:
     try:
-        document = file.read_text(encoding="utf-8")
+        data = file.read_bytes()
     except OSError as error:
         print(f"error: cannot read {file}: {error.strerror}", file=sys.stderr)
         return 2
     actor = Actor(subject=f"cli:{getpass.getuser()}", role="coordinator")
     try:
-        summary = import_edition(engine, document, context=EventContext(actor=actor))
+        document = decode_edition(data)
+        summary = import_edition(
+            engine, document, context=EventContext(actor=actor), author=Author(actor.subject)
+        )
     except DomainError as error:
         print(f"{file}: {error.message}", file=sys.stderr)
         return 1

@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from services.deliverables.importer.interpret import round_named
 from services.deliverables.models import (
     Aim,
     Deliverable,
@@ -42,6 +43,12 @@ class DeliverableView:
     further_detail: str | None
     narrative: str | None
     overdue: bool
+    # The life of the deliverable as far as this round knows it (round labels the importer reads).
+    opened: str | None = None
+    closed: str | None = None
+    additional_information: str | None = None
+    # A placeholder in its priority action, told in full under 'Previously completed'.
+    completed_earlier: bool = False
 
 
 @dataclass
@@ -68,20 +75,37 @@ class EditionView:
     def deliverables(self) -> list[DeliverableView]:
         return [d for aim in self.aims for pa in aim.priority_actions for d in pa.deliverables]
 
+    def completed_earlier(self) -> list[DeliverableView]:
+        """The 'Previously completed deliverables' section, in number order."""
+        return sorted(
+            (item for item in self.deliverables() if item.completed_earlier),
+            key=lambda item: item.number,
+        )
 
-def edition_title(round_name: str) -> str:
+
+def round_label(number: int, name: str) -> str:
+    """A round's name as the importer reads its number back: 'Update 2, March 2024'."""
+    if round_named(name) == number:
+        return name
+    return "Original plan" if number == 0 else f"Update {number} \u2013 {name}"
+
+
+def edition_title(round_number: int, round_name: str) -> str:
     """The heading the importer reads the round from: '...: delivery plan update 2, March 2024'."""
     prefix = "National strategy for community justice: delivery plan"
-    if round_name.startswith("Original plan"):
-        return prefix + round_name.removeprefix("Original plan")
-    return f"{prefix} {round_name[:1].lower()}{round_name[1:]}"
+    label = round_label(round_number, round_name)
+    if round_number == 0:
+        rest = label.removeprefix("Original plan")
+        return prefix + (rest if rest != label else f" \u2013 {label}")
+    return f"{prefix} {label[:1].lower()}{label[1:]}"
 
 
 def build_edition(session: Session, round_number: int) -> EditionView:
     reporting_round = session.get(ReportingRound, round_number)
     if reporting_round is None:
         raise NotFound(f"There is no reporting round {round_number}.", field="round")
-    views = _deliverable_views(session, round_number)
+    names = {r.number: r.name for r in session.exec(select(ReportingRound))}
+    views = _deliverable_views(session, round_number, names)
     aims: list[AimView] = []
     actions = session.exec(select(PriorityAction).order_by(col(PriorityAction.number))).all()
     for aim in session.exec(select(Aim).order_by(col(Aim.number))):
@@ -94,12 +118,14 @@ def build_edition(session: Session, round_number: int) -> EditionView:
     return EditionView(
         round_number=round_number,
         round_name=reporting_round.name,
-        title=edition_title(reporting_round.name),
+        title=edition_title(round_number, reporting_round.name),
         aims=aims,
     )
 
 
-def _deliverable_views(session: Session, round_number: int) -> dict[int, list[DeliverableView]]:
+def _deliverable_views(
+    session: Session, round_number: int, round_names: dict[int, str]
+) -> dict[int, list[DeliverableView]]:
     deliverables = [
         item
         for item in session.exec(select(Deliverable).order_by(col(Deliverable.number)))
@@ -119,6 +145,7 @@ def _deliverable_views(session: Session, round_number: int) -> dict[int, list[De
     for item in deliverables:
         report = reports.get(item.number)
         view = _view(item, report, revisions[item.number], partners[item.number], round_number)
+        _add_life(view, item, round_number, round_names)
         views[item.priority_action_number].append(view)
     return views
 
@@ -159,3 +186,20 @@ def _view(
             status.value, revisions[-1].new_due_date if revisions else item.due_date
         ),
     )
+
+
+def _add_life(
+    view: DeliverableView, item: Deliverable, round_number: int, round_names: dict[int, str]
+) -> None:
+    """When it was opened and closed, and what was said at closing, as known in this round."""
+
+    def label(number: int | None) -> str | None:
+        if number is None or number > round_number:
+            return None
+        return round_label(number, round_names.get(number, f"Update {number}"))
+
+    view.completed_earlier = view.placeholder and item.text is not None
+    view.opened = label(item.opened_round)
+    view.closed = label(item.closed_round)
+    if item.closed_round is None or item.closed_round <= round_number:
+        view.additional_information = item.additional_information

@@ -7,7 +7,11 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from services.deliverables.exporter.edition_view import EditionView
-from services.deliverables.exporter.markdown import deliverable_sections
+from services.deliverables.exporter.markdown import (
+    COMPLETED_SECTION,
+    completed_sections,
+    deliverable_sections,
+)
 
 
 @cache
@@ -22,4 +26,9 @@ def _environment() -> Environment:
 
 def render_html(edition: EditionView) -> str:
     template = _environment().get_template("edition.html.j2")
-    return template.render(edition=edition, sections=deliverable_sections)
+    return template.render(
+        edition=edition,
+        sections=deliverable_sections,
+        completed_sections=completed_sections,
+        completed_heading=COMPLETED_SECTION,
+    )

@@ -18,23 +18,51 @@ PLACEHOLDER_LABELS = (
 )
 
 
+COMPLETED_SECTION = "Previously completed deliverables"
+
+
 def deliverable_sections(item: DeliverableView) -> list[tuple[str, list[str]]]:
     """(label, paragraphs) in the document's order; labels without content are left out."""
     if item.placeholder:
         return [(label, [PLACEHOLDER]) for label in PLACEHOLDER_LABELS]
+    return _present(
+        [
+            *_described(item),
+            ("Update", _paragraphs(item.narrative)),
+            ("Status", [item.status.label]),
+            *_life(item),
+        ]
+    )
+
+
+def completed_sections(item: DeliverableView) -> list[tuple[str, list[str]]]:
+    """A deliverable's entry under 'Previously completed deliverables' (its status is implied)."""
+    return _present([*_described(item), ("Update", _paragraphs(item.narrative)), *_life(item)])
+
+
+def _described(item: DeliverableView) -> list[tuple[str, list[str]]]:
     responsibility = []
     if item.lead_text:
         responsibility.append(f"Lead partner - {item.lead_text}")
     if item.collaboration_text:
         responsibility.append(f"In collaboration with - {item.collaboration_text}")
-    sections = [
+    return [
         ("Deliverable", _paragraphs(item.text)),
         ("Timescale", item.timescale_lines),
         ("Responsibility", responsibility),
         ("Further detail", _paragraphs(item.further_detail)),
-        ("Update", _paragraphs(item.narrative)),
-        ("Status", [item.status.label]),
     ]
+
+
+def _life(item: DeliverableView) -> list[tuple[str, list[str]]]:
+    return [
+        ("Opened", _paragraphs(item.opened)),
+        ("Closed", _paragraphs(item.closed)),
+        ("Additional information", _paragraphs(item.additional_information)),
+    ]
+
+
+def _present(sections: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
     return [(label, paragraphs) for label, paragraphs in sections if paragraphs]
 
 
@@ -50,8 +78,20 @@ def render_markdown(edition: EditionView) -> str:
             lines += [f"### Priority Action {action.number}: {action.heading}", ""]
             for item in action.deliverables:
                 lines += [f"#### No {item.number}", ""]
-                for label, paragraphs in deliverable_sections(item):
-                    lines += [f"**{label}**", ""]
-                    for paragraph in paragraphs:
-                        lines += [paragraph, ""]
+                lines += _block(deliverable_sections(item))
+    completed = edition.completed_earlier()
+    if completed:
+        lines += [f"## {COMPLETED_SECTION}", ""]
+        for item in completed:
+            lines += [f"#### No {item.number}", ""]
+            lines += _block(completed_sections(item))
     return "\n".join(lines)
+
+
+def _block(sections: list[tuple[str, list[str]]]) -> list[str]:
+    lines: list[str] = []
+    for label, paragraphs in sections:
+        lines += [f"**{label}**", ""]
+        for paragraph in paragraphs:
+            lines += [paragraph, ""]
+    return lines

@@ -18,9 +18,9 @@ _BLOCKS = {
     "section",
     "article",
     "tr",
-    "br",
     "title",
 }
+_SPACES = re.compile(r"\s+")
 _SKIPPED = {"style", "script", "head"}
 _LOOKS_LIKE_HTML = re.compile(r"^\s*(<!doctype html|<html|<body|<h1|<p)", re.IGNORECASE)
 
@@ -34,6 +34,8 @@ class _TextCollector(HTMLParser):
     def handle_starttag(self, tag: str, _attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIPPED:
             self._skipping += 1
+        elif tag == "br":
+            self.lines[-1] += "\n"  # a line break inside the paragraph
         elif tag in _BLOCKS:
             self.lines.append("")
 
@@ -45,7 +47,7 @@ class _TextCollector(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if not self._skipping:
-            self.lines[-1] += " ".join(data.split()) if data.strip() else ""
+            self.lines[-1] += _SPACES.sub(" ", data)
 
 
 def looks_like_html(document: str) -> bool:
@@ -56,4 +58,5 @@ def html_to_text(document: str) -> str:
     collector = _TextCollector()
     collector.feed(document)
     collector.close()
-    return "\n\n".join(line.strip() for line in collector.lines if line.strip())
+    paragraphs = ("\n".join(part.strip() for part in line.split("\n")) for line in collector.lines)
+    return "\n\n".join(paragraph.strip() for paragraph in paragraphs if paragraph.strip())

@@ -148,4 +148,7 @@ def interpret_edition(edition: RawEdition) -> list[PlanEntry]:
             entries[entry.number] = entry
         elif not entry.placeholder:
             raise ImportFormatError(block.line, f"deliverable No {entry.number} appears twice")
+    if edition.round_number == 0:  # everything in the original plan was opened in it
+        for entry in entries.values():
+            entry.opened_round = 0 if entry.opened_round is None else entry.opened_round
     return sorted(entries.values(), key=lambda item: item.number)

@@ -9,14 +9,16 @@ import structlog
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
+from services.deliverables.domain.transitions import Author
 from services.deliverables.events import EventContext
 from services.deliverables.importer.changes import EntryContext, PlanSnapshot, apply_entry
+from services.deliverables.importer.decoding import check_text
 from services.deliverables.importer.html_text import html_to_text, looks_like_html
 from services.deliverables.importer.interpret import PlanEntry, interpret_edition
 from services.deliverables.importer.organisations import OrganisationResolver
 from services.deliverables.importer.parser import RawEdition, parse
 from services.deliverables.importer.tokeniser import tokenise
-from services.deliverables.models import Aim, PriorityAction, RoundReport
+from services.deliverables.models import Aim, PriorityAction, ReportingRound, RoundReport
 from services.deliverables.plan_writes import ensure_reference_organisations, ensure_round
 from services.deliverables.search import refresh_search_documents
 from shared.db import transaction
@@ -44,8 +46,10 @@ class LoadedEdition:
 def read_edition(document: str) -> tuple[RawEdition, list[PlanEntry]]:
     """Parse a whole edition before anything is written (errors name the line).
 
-    HTML is first flattened to one block per line, so its line numbers count blocks.
+    HTML is first flattened to one block per line, so its line numbers count blocks. Binary or
+    oversized input is refused first (UnreadableDocument).
     """
+    check_text(document)
     if looks_like_html(document):
         document = html_to_text(document)
     edition = parse(tokenise(document))
@@ -53,13 +57,13 @@ def read_edition(document: str) -> tuple[RawEdition, list[PlanEntry]]:
 
 
 def import_edition(
-    engine: Engine, document: str, *, context: EventContext, actor: str | None = None
+    engine: Engine, document: str, *, context: EventContext, author: Author | None = None
 ) -> ImportSummary:
     """Load or update the plan from an edition's text; all of it or (on any error) none of it."""
     started = time.perf_counter()
     edition, entries = read_edition(document)
     with transaction(engine) as session:
-        loaded = load_edition(session, edition, entries, context=context, actor=actor)
+        loaded = load_edition(session, edition, entries, context=context, author=author)
     summary = ImportSummary(
         round_number=edition.round_number,
         round_name=edition.round_name,
@@ -83,15 +87,16 @@ def load_edition(
     entries: list[PlanEntry],
     *,
     context: EventContext,
-    actor: str | None,
+    author: Author | None,
 ) -> LoadedEdition:
     _ensure_not_older_than_recorded(session, edition)
     ensure_reference_organisations(session)
     for revision_round in sorted({r.round_number for e in entries for r in e.revisions}):
         if revision_round != edition.round_number:
             ensure_round(session, revision_round, f"Update {revision_round}", published=True)
+    author = author or Author()
     edition_round = ensure_round(
-        session, edition.round_number, edition.round_name, published=True, actor=actor
+        session, edition.round_number, edition.round_name, published=True, actor=author.subject
     )
     _load_headings(session, edition)
     entry_context = EntryContext(
@@ -99,8 +104,9 @@ def load_edition(
         edition_round=edition_round,
         resolver=OrganisationResolver(session),
         events=context,
-        actor=actor,
+        author=author,
         plan=PlanSnapshot.read(session, edition_round.number),
+        round_names={r.number: r.name for r in session.exec(select(ReportingRound))},
     )
     known = set(entry_context.plan.deliverables)
     changed = [entry.number for entry in entries if apply_entry(entry, entry_context)]

@@ -54,8 +54,13 @@ class _Parser:
         self.in_debris = False
         self.completed_section = False
         self.ended = False
+        self.after_text = False  # the last token fed was text added to the current label
 
     def feed(self, token: Token) -> None:
+        self._feed(token)
+        self.after_text = token.kind in (Kind.TEXT, Kind.TITLE) and self.block is not None
+
+    def _feed(self, token: Token) -> None:
         if self.ended:
             return
         if self.edition is None:
@@ -132,7 +137,11 @@ class _Parser:
             raise ImportFormatError(
                 token.line, f"expected a label such as 'Deliverable' after No {self.block.number}"
             )
-        self.block.fields[self.label].append(token.text)
+        paragraphs = self.block.fields[self.label]
+        if token.continues and self.after_text and paragraphs:
+            paragraphs[-1] += "\n" + token.text  # a line break inside the paragraph
+        else:
+            paragraphs.append(token.text)
 
     def _on_completed_section(self, _token: Token) -> None:
         self._close_block()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 
@@ -44,6 +44,8 @@ class Token:
     line: int
     text: str = ""
     number: int | None = None
+    # A text line right under another non-blank line: the same paragraph, after a line break.
+    continues: bool = False
 
 
 _TITLE = re.compile(r"delivery plan", re.IGNORECASE)
@@ -75,8 +77,12 @@ ESCAPE = "\\"
 
 
 def escape_paragraph(paragraph: str) -> str:
-    """Mark a paragraph that would otherwise read as structure (a label, "No 5", a heading)."""
-    text = paragraph.strip()
+    """Mark each line of a paragraph that would otherwise read as structure (a label, "No 5")."""
+    return "\n".join(_escape_line(line) for line in paragraph.strip().splitlines())
+
+
+def _escape_line(line: str) -> str:
+    text = line.strip()
     if text.startswith(ESCAPE) or normalise(text) != text:
         return ESCAPE + text
     kinds = {token.kind for token in _classify(text, 0)}
@@ -86,9 +92,11 @@ def escape_paragraph(paragraph: str) -> str:
 def tokenise(document: str) -> Iterator[Token]:
     """Yield one token per non-blank line (two for an inline label with its value)."""
     seen_title = False
+    after_text = False  # the previous line was not blank
     for index, raw in enumerate(document.splitlines(), start=1):
+        continues, after_text = after_text, bool(raw.strip())
         if raw.strip().startswith(ESCAPE):
-            yield Token(Kind.TEXT, index, raw.strip()[len(ESCAPE) :])
+            yield Token(Kind.TEXT, index, raw.strip()[len(ESCAPE) :], continues=continues)
             continue
         text = normalise(raw)
         if not text:
@@ -97,7 +105,10 @@ def tokenise(document: str) -> Iterator[Token]:
             seen_title = True
             yield Token(Kind.TITLE, index, text)
             continue
-        yield from _classify(text, index)
+        tokens = list(_classify(text, index))
+        if [token.kind for token in tokens] == [Kind.TEXT]:  # a plain line of text
+            tokens = [replace(tokens[0], continues=continues)]
+        yield from tokens
 
 
 def _classify(text: str, line: int) -> Iterator[Token]:

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from services.deliverables.domain.transitions import Author
 from services.deliverables.events import EventContext
 from services.deliverables.exporter.formats import ExportFormat, export_round
 from services.deliverables.importer.loader import import_edition
@@ -31,7 +32,11 @@ async def import_plan(
 ) -> ImportResult:
     ensure_coordinator(identity)
     summary = await asyncio.to_thread(
-        import_edition, engine, body.document, context=context, actor=identity.subject
+        import_edition,
+        engine,
+        body.document,
+        context=context,
+        author=Author(identity.subject, identity.name),
     )
     request.app.state.wake_relay()
     return ImportResult.model_validate(summary, from_attributes=True)

@@ -5,15 +5,17 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from services.deliverables.events import DeliverableAdded, EventContext, stage_deliverable_event
+from services.deliverables.domain import transitions
+from services.deliverables.events import EventContext
 from services.deliverables.models import Deliverable, Organisation, PriorityAction
 from services.deliverables.permissions import ensure_coordinator
 from services.deliverables.plan_writes import open_round, set_partners
+from services.deliverables.recording import record
 from services.deliverables.schemas_history import NewDeliverableRequest
 from services.deliverables.search import refresh_search_documents
 from services.deliverables.statuses import DeliverableStatus
 from services.deliverables.timescales import due_date_of
-from services.deliverables.use_cases.facts import facts_of
+from services.deliverables.use_cases.common import author_of
 from shared.errors import BadUserInput, Conflict
 from shared.identity import Identity
 
@@ -31,8 +33,7 @@ def add_deliverable(
     number = request.number or (session.exec(select(func.max(Deliverable.number))).one() or 0) + 1
     if session.get(Deliverable, number) is not None:
         raise Conflict(f"Deliverable {number} already exists.")
-    due_date = due_date_of(request.timescale)
-    if due_date is None:
+    if due_date_of(request.timescale) is None:
         raise BadUserInput("The timescale must name a month and year.", field="timescale")
     current_round = open_round(session)
     deliverable = Deliverable(
@@ -43,17 +44,19 @@ def add_deliverable(
         text=request.text,
         original_timescale=request.timescale,
         timescale=request.timescale,
-        due_date=due_date,
         status=DeliverableStatus.IN_PROGRESS.value,
-        opened_round=current_round.number if current_round else None,
+    )
+    leads = list(dict.fromkeys(request.lead_partners))
+    recorded = transitions.add(
+        deliverable,
+        leads,
+        opened_in=current_round.number if current_round else None,
+        by=author_of(identity),
     )
     session.add(deliverable)
     session.flush()
-    set_partners(session, number, leads=request.lead_partners, collaborators=request.collaborators)
-    payload = DeliverableAdded(
-        **facts_of(session, deliverable), status=deliverable.status, timescale=request.timescale
-    )
-    stage_deliverable_event(session, payload, context)
+    set_partners(session, number, leads=leads, collaborators=request.collaborators)
+    record(session, recorded, context)
     refresh_search_documents(session, [number])
     return deliverable
 

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from services.deliverables.events import (
-    DeliverableTimescaleRevised,
-    EventContext,
-    stage_deliverable_event,
-)
-from services.deliverables.models import Deliverable, ReportingRound, TimescaleRevision, utc_now
+from services.deliverables.domain import transitions
+from services.deliverables.events import EventContext
+from services.deliverables.models import Deliverable
 from services.deliverables.permissions import ensure_may_change_deliverable
 from services.deliverables.plan_writes import open_round
 from services.deliverables.queries import get_deliverable, lead_slugs
-from services.deliverables.timescales import due_date_of
-from services.deliverables.use_cases.facts import facts_of
-from shared.errors import BadUserInput
+from services.deliverables.recording import record
+from services.deliverables.use_cases.common import author_of, round_of
 from shared.identity import Identity
 
 
@@ -28,51 +24,18 @@ def revise_timescale(
     identity: Identity,
     context: EventContext,
 ) -> Deliverable:
+    """A revision needs a reason and a readable date; the current timescale is a no-op."""
     deliverable = get_deliverable(session, number, for_update=True)
-    ensure_may_change_deliverable(identity, lead_slugs(session, number), number)
-    record_revision(session, deliverable, timescale, reason, identity, open_round(session), context)
-    return deliverable
-
-
-def record_revision(
-    session: Session,
-    deliverable: Deliverable,
-    timescale: str,
-    reason: str | None,
-    identity: Identity,
-    in_round: ReportingRound | None,
-    context: EventContext,
-) -> None:
-    """A revision needs an explanation and a readable date; the current timescale is a no-op."""
-    if not reason or not reason.strip():
-        raise BadUserInput("A revised timescale needs a reason.", field="reason")
-    due_date = due_date_of(timescale)
-    if due_date is None:
-        raise BadUserInput(
-            "The new timescale must name a month and year, e.g. 'March 2025'.", field="timescale"
-        )
-    old = deliverable.timescale
-    if old == timescale:
-        return
-    session.add(
-        TimescaleRevision(
-            deliverable_number=deliverable.number,
-            round_number=in_round.number if in_round else None,
-            old_timescale=old,
-            new_timescale=timescale,
-            new_due_date=due_date,
-            reason=reason,
-            recorded_by=identity.subject,
-        )
-    )
-    deliverable.timescale, deliverable.due_date = timescale, due_date
-    deliverable.updated_at = utc_now()
-    session.add(deliverable)
-    payload = DeliverableTimescaleRevised(
-        **facts_of(session, deliverable),
-        old_timescale=old,
-        new_timescale=timescale,
+    leads = lead_slugs(session, number)
+    ensure_may_change_deliverable(identity, leads, number)
+    transitions.check_revision(timescale, reason)
+    recorded = transitions.revise_timescale(
+        deliverable,
+        leads,
+        timescale,
         reason=reason,
-        round=in_round.name if in_round else None,
+        by=author_of(identity),
+        in_round=round_of(open_round(session)),
     )
-    stage_deliverable_event(session, payload, context)
+    record(session, recorded, context)
+    return deliverable

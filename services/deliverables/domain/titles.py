@@ -1,0 +1,31 @@
+"""A deliverable's short title: made from its text, until an editor gives it one."""
+
+from __future__ import annotations
+
+import re
+
+from services.deliverables.models import Deliverable
+
+PLACEHOLDER_TITLE = "Completed before this edition (details in earlier editions)"
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+
+
+def short_title(text: str | None, *, words: int = 12) -> str:
+    """The first sentence of the text, cut to ``words`` words; the placeholder title if none."""
+    if not text or not text.strip():
+        return PLACEHOLDER_TITLE
+    first = _SENTENCE_END.split(text.strip(), maxsplit=1)[0].rstrip(".")
+    parts = first.split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
+
+
+def restate_text(deliverable: Deliverable, text: str | None) -> None:
+    """Take the text an edition states; a title made from the old text follows the new text.
+
+    A title is ours to change while it is the placeholder or the short title of the text it was
+    made from; a title an editor wrote is anything else, and is kept.
+    """
+    made_by_us = deliverable.title in {PLACEHOLDER_TITLE, short_title(deliverable.text)}
+    deliverable.text = text
+    if made_by_us and text:
+        deliverable.title = short_title(text)
