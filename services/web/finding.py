@@ -6,17 +6,22 @@ pages only lay them out. Results come a page at a time with the gateway's cursor
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from pydantic import BaseModel, Field
 
 from services.web.caller import Caller
+from services.web.forms import FieldErrors
+from services.web.gateway import GatewayError
 from services.web.models import GatewayModel, LocalAuthority, Service, ServiceType
 
 PAGE_SIZE = 25
 PRINT_PAGE_SIZE = 100  # the gateway's largest page
 PRINT_LIMIT = 500
+WITHIN_MILES = (5, 10, 20, 50, 100)
+_DIGIT = re.compile(r"\d")
 FIND_SERVICES = """
 query FindServices($filter: ServiceFilter, $first: Int!, $after: String) {
   localAuthorities { code name partnership }
@@ -28,6 +33,7 @@ query FindServices($filter: ServiceFilter, $first: Int!, $after: String) {
     nodes {
       id name description organisationName localAuthorities serviceTypes status isSample
       courts eligibility lastReviewedAt updatedAt referralRoutes contactEmail phone
+      distanceMiles
     }
   }
 }"""
@@ -56,27 +62,51 @@ class ServiceSearch(BaseModel):
     court: str = ""
     service_type: str = ""
     q: str = ""
+    # A sheriff court (name or slug) or a postcode, and how far from it (miles).
+    near: str = Field(default="", max_length=100)
+    within: int = Field(default=10, ge=1, le=500)
     # Paging: the gateway's cursor of the last result before this page, and its position.
     after: str = ""
     start: int = Field(default=1, ge=1)
 
     @property
     def is_empty(self) -> bool:
-        return not (self.local_authority or self.court or self.service_type or self.q)
+        return not (
+            self.local_authority or self.court or self.service_type or self.q or self.near.strip()
+        )
 
     def query_string(self, **paging: str | int) -> str:
         """The search's URL query; paging only when given (a new search starts at page one)."""
-        wanted = self.model_dump(include={"local_authority", "court", "service_type", "q"})
+        wanted: dict[str, str | int] = self.model_dump(
+            include={"local_authority", "court", "service_type", "q", "near"}
+        )
+        if self.near.strip():
+            wanted["within"] = self.within
         return urlencode({k: v for k, v in {**wanted, **paging}.items() if v})
 
-    def gateway_filter(self) -> dict[str, str]:
-        wanted = {
+    def gateway_filter(self) -> dict[str, object]:
+        wanted: dict[str, object] = {
             "localAuthority": self.local_authority,
             "court": self.court,
             "serviceType": self.service_type,
             "search": self.q,
+            "near": self.near_place(),
         }
         return {k: v for k, v in wanted.items() if v}
+
+    def near_place(self) -> dict[str, object] | None:
+        """A postcode has digits; anything else is a court (``Fort William``: ``fort-william``)."""
+        place = " ".join(self.near.split())
+        if not place:
+            return None
+        if _DIGIT.search(place):
+            return {"postcode": place, "withinMiles": self.within}
+        court = place.lower().removesuffix(" sheriff court").replace(" ", "-")
+        return {"court": court, "withinMiles": self.within}
+
+    def within_options(self) -> list[tuple[str, str]]:
+        miles = sorted({*WITHIN_MILES, self.within})
+        return [(str(m), f"{m} miles") for m in miles]
 
 
 @dataclass
@@ -88,6 +118,7 @@ class SearchPage:
     results: list[Service] = field(default_factory=list)
     total: int = 0
     next_cursor: str | None = None
+    errors: FieldErrors = field(default_factory=FieldErrors)
 
     def _counts(self, key: str) -> dict[str, FacetValue]:
         facet = self.facets.get(key)
@@ -150,7 +181,16 @@ async def find_services(
         "first": 1 if search.is_empty else page_size,
         "after": search.after or None,
     }
-    data = await caller.run(FIND_SERVICES, variables)
+    try:
+        data = await caller.run(FIND_SERVICES, variables)
+    except GatewayError as error:
+        if error.code != "BAD_USER_INPUT" or not search.near_place():
+            raise
+        # An unknown court or postcode: say so on the Near field, with the lookups only.
+        page = await find_services(caller, search.model_copy(update={"near": ""}), page_size=1)
+        page.search, page.results, page.total, page.next_cursor = search, [], 0, None
+        page.errors.add("near", error.message)
+        return page
     results = data["results"] or {}
     facets = [Facet.model_validate(f) for f in results.get("facets") or []]
     page = SearchPage(

@@ -40,6 +40,7 @@ class Service(GatewayModel):
     phone: str | None = None
     last_reviewed_at: datetime | None = None
     updated_at: datetime | None = None
+    distance_miles: float | None = None  # in a search near a place
 
 
 class Organisation(GatewayModel):

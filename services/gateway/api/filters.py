@@ -31,6 +31,24 @@ class DeliverableFilter:
     )
 
 
+@strawberry.input(
+    description="A place to search around (one of `court`, `postcode`, or `latitude` with "
+    "`longitude`) and how far; results come nearest first with `distanceMiles`."
+)
+class NearPlace:
+    court: str | None = strawberry.field(
+        default=None, description="A sheriff court slug (`dunfermline`) or name."
+    )
+    postcode: str | None = strawberry.field(
+        default=None, description="A postcode, once an operator has loaded the postcode table."
+    )
+    latitude: float | None = strawberry.field(default=None, description="WGS84 degrees north.")
+    longitude: float | None = strawberry.field(default=None, description="WGS84 degrees east.")
+    within_miles: float = strawberry.field(
+        default=10.0, description="The radius in miles (above 0, at most 500)."
+    )
+
+
 @strawberry.input(description="Narrow the directory services; every field given must match.")
 class ServiceFilter:
     local_authority: str | None = strawberry.field(
@@ -54,4 +72,7 @@ class ServiceFilter:
     )
     open_now: bool | None = strawberry.field(
         default=None, description="Only services open at this moment (by their schedules)."
+    )
+    near: NearPlace | None = strawberry.field(
+        default=None, description="Only services located within a distance of a place."
     )

@@ -10,7 +10,7 @@ from typing import Any
 
 from services.gateway.api.context import GatewayContext
 from services.gateway.api.cursors import PageRequest
-from services.gateway.api.filters import DeliverableFilter, ServiceFilter
+from services.gateway.api.filters import DeliverableFilter, NearPlace, ServiceFilter
 
 Json = dict[str, Any]
 
@@ -50,6 +50,7 @@ async def services_page(
         "age": chosen.age,
         "referral_route": chosen.referral_route,
         "open_now": _flag(chosen.open_now),
+        **_near_params(chosen.near),
         "facets": "true" if facets else None,
         "limit": page.limit,
         "offset": page.offset,
@@ -88,3 +89,12 @@ async def subscriptions_of(context: GatewayContext, manage_token: str) -> Json:
 
 def _flag(value: bool | None) -> str | None:
     return None if value is None else str(value).lower()
+
+
+def _near_params(near: NearPlace | None) -> dict[str, str | float | None]:
+    if near is None:
+        return {}
+    return {
+        "near_court": near.court, "near_postcode": near.postcode, "latitude": near.latitude,
+        "longitude": near.longitude, "within_miles": near.within_miles,
+    }  # fmt: skip

@@ -44,6 +44,11 @@ class Service:
     _referral_routes: strawberry.Private[list[str]]
     _contact_email: strawberry.Private[str | None]
     _phone: strawberry.Private[str | None]
+    distance_miles: float | None = strawberry.field(
+        default=None,
+        description="Miles (great circle) from the place searched near to the service's nearest "
+        "location; null outside a `near` search.",
+    )
 
     @strawberry.field(description="How to refer someone (judiciary and editors only; else null).")
     def referral_routes(self, info: Info) -> list[str] | None:
@@ -138,6 +143,7 @@ def service_from_api(data: dict[str, Any]) -> Service:
         _referral_routes=list(data.get("referral_routes") or []),
         _contact_email=data.get("contact_email"),
         _phone=data.get("phone"),
+        distance_miles=data.get("distance_miles"),
     )
 
 
