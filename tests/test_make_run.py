@@ -1,4 +1,5 @@
-"""`make run` itself: everything starts, the addresses are printed, Ctrl-C stops every process."""
+"""`make run` itself: everything starts, the addresses are printed, a part that dies is restarted,
+and Ctrl-C (twice, impatiently) stops every process and frees every port."""
 
 from __future__ import annotations
 
@@ -60,7 +61,7 @@ def read_until(lines: queue.Queue[str], marker: str, timeout: float) -> str:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-def test_make_run_starts_everything_prints_where_and_stops_cleanly_on_ctrl_c(
+def test_make_run_starts_everything_restarts_a_dead_part_and_stops_on_ctrl_c(
     tmp_path: Path,
 ) -> None:
     ports = free_ports()
@@ -90,11 +91,26 @@ def test_make_run_starts_everything_prints_where_and_stops_cleanly_on_ctrl_c(
         assert answer["data"]["deliverable"]["number"] == 40
         assert len(children) >= 6  # broker, mail sink, three services, gateway (and web)
 
+        broker = next(pid for pid in children if "tansu" in _cmdline(pid))
+        os.kill(broker, signal.SIGKILL)
+        restarted = read_until(lines, "broker       | restarted", timeout=60)
+        assert "broker       | exited with code -9; restart 1 in 1 s" in restarted
+        assert port_is_open(ports.broker)
+
         run.send_signal(signal.SIGINT)
-        assert run.wait(timeout=60) == 0
+        time.sleep(0.2)
+        run.send_signal(signal.SIGINT)  # impatient: the second one kills what is left
+        assert run.wait(timeout=15) == 0
     finally:
         if run.poll() is None:
             run.kill()
     assert not [pid for pid in children if is_alive(pid)]
     assert not [port for port in asdict(ports).values() if port_is_open(port)]
     assert (tmp_path / "deliverables.db").is_file()
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""

@@ -1,13 +1,16 @@
-"""`make run`: the whole platform on one machine, in the foreground; Ctrl-C stops every part."""
+"""`make run`: the whole platform on one machine, in the foreground.
+
+A part that dies is restarted (``deploy.local.keeper``); Ctrl-C or SIGTERM stops every part.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import os
-import signal
-import sys
 from dataclasses import asdict
 from pathlib import Path
 
+from deploy.local.keeper import Keeper, run
 from deploy.local.processes import (
     DEFAULT_PASSWORD,
     DEMO_ACCOUNTS,
@@ -16,14 +19,15 @@ from deploy.local.processes import (
     system_environment,
     web_is_present,
 )
-from deploy.local.supervisor import ProcessFailedToStart, Supervisor, port_is_open
+from deploy.local.supervisor import port_is_open
 
 
 def banner(ports: Ports, data_dir: Path, *, with_web: bool) -> str:
     password = os.environ.get("CJP_GATEWAY_DEMO_PASSWORD", DEFAULT_PASSWORD)
     lines = [
         "",
-        "Community justice platform is running. Ctrl-C stops everything.",
+        "Community justice platform is running. A part that stops is restarted; "
+        "Ctrl-C stops everything.",
         f"  GraphQL + GraphiQL   http://127.0.0.1:{ports.gateway}/graphql",
         *([f"  web pages            {ports.service_url('web')}"] if with_web else []),
         f"  deliverables         {ports.service_url('deliverables')}  (internal API, /docs)",
@@ -54,23 +58,8 @@ def main() -> int:
     environment = {**system_environment(ports, data_dir), **os.environ}
     with_web = web_is_present()
     specs = build_process_specs(ports, environment, include_web=with_web)
-    supervisor = Supervisor(specs)
-    signal.signal(signal.SIGINT, supervisor.request_stop)
-    signal.signal(signal.SIGTERM, supervisor.request_stop)
-    try:
-        supervisor.start_all()
-        print(banner(ports, data_dir, with_web=with_web), flush=True)
-        exited = supervisor.wait()
-        if exited is not None:
-            print(f"{exited} stopped unexpectedly; stopping the rest.", file=sys.stderr)
-            return 1
-        print("Stopping...", flush=True)
-        return 0
-    except ProcessFailedToStart as error:
-        print(f"Could not start: {error}", file=sys.stderr)
-        return 1
-    finally:
-        supervisor.stop_all()
+    keeper = Keeper(specs)
+    return asyncio.run(run(keeper, banner(ports, data_dir, with_web=with_web)))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,8 @@
-"""A small process supervisor: start in stages, wait until each is ready, stop in reverse order."""
+"""Test and bench harness: start parts in stages, wait until each is ready, stop and restart them.
+
+Tests and ``bench/`` drive it call by call (kill the broker, start it again). `make run` uses
+``deploy.local.keeper`` instead, which restarts what dies and handles signals on asyncio.
+"""
 
 from __future__ import annotations
 
@@ -26,7 +30,7 @@ class ProcessFailedToStart(RuntimeError):
     """A process exited or never became ready; the message carries the end of its output."""
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """In the child, before exec: Linux sends it SIGTERM if the supervisor dies, however it dies."""
     if sys.platform.startswith("linux"):
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
@@ -70,7 +74,6 @@ class Supervisor:
         self.out = out
         self.ready_timeout = ready_timeout
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
-        self.stopping = threading.Event()
         self._write_lock = threading.Lock()
 
     def start_all(self) -> None:
@@ -92,8 +95,6 @@ class Supervisor:
         while not is_ready(spec):
             if process.poll() is not None:
                 raise ProcessFailedToStart(self._failure(name, f"exited with {process.returncode}"))
-            if self.stopping.is_set():
-                raise ProcessFailedToStart(f"{name}: stopped while starting")
             if time.monotonic() > deadline:
                 raise ProcessFailedToStart(self._failure(name, "was not ready in time"))
             time.sleep(0.1)
@@ -114,18 +115,6 @@ class Supervisor:
         for name in reversed(list(self.processes)):
             self.stop(name)
 
-    def request_stop(self, *_args: object) -> None:
-        """Signal-handler friendly: makes ``wait`` return."""
-        self.stopping.set()
-
-    def wait(self) -> str | None:
-        """Block until a stop is requested (None) or a process exits (its name)."""
-        while not self.stopping.wait(0.2):
-            for name, process in self.processes.items():
-                if process.poll() is not None:
-                    return name
-        return None
-
     def log_path(self, name: str) -> Path | None:
         return self.log_dir / f"{name}.log" if self.log_dir else None
 
@@ -138,7 +127,7 @@ class Supervisor:
             "env": env,
             "stderr": subprocess.STDOUT,
             "start_new_session": True,
-            "preexec_fn": _die_with_parent,
+            "preexec_fn": die_with_parent,
         }
         if log_path is not None:
             with log_path.open("ab") as log:
