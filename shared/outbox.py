@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
+import weakref
 from datetime import UTC, datetime
 
 import structlog
@@ -18,6 +19,14 @@ from shared.kafka import ensure_topics, make_producer
 from shared.settings import CommonSettings
 
 log = structlog.get_logger()
+# The relays running in this process, by the engine whose outbox they publish.
+_relays: weakref.WeakKeyDictionary[Engine, set[OutboxRelay]] = weakref.WeakKeyDictionary()
+
+
+def wake_relays_of(engine: Engine) -> None:
+    """Ask this process's relays for ``engine`` to publish now (called after a commit)."""
+    for relay in list(_relays.get(engine, ())):
+        relay.wake()
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -80,14 +89,31 @@ class OutboxRelay:
         self._producer: AIOKafkaProducer | None = None
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     def wake(self) -> None:
-        """Ask the relay to look for new rows now rather than at the next poll."""
-        self._wake.set()
+        """Ask the relay to look for new rows now; safe from any thread (routes run in threads)."""
+        loop = self._loop
+        if loop is None:  # not running yet: it looks at once when it starts
+            self._wake.set()
+            return
+        if loop.is_closed():
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            self._wake.set()
+        else:
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                loop.call_soon_threadsafe(self._wake.set)
 
     async def run(self) -> None:
         backoff = 0.5
         lock_connection = None
+        self._loop = asyncio.get_running_loop()
+        _relays.setdefault(self._engine, set()).add(self)
         try:
             while not self._stopping.is_set():
                 try:
@@ -109,6 +135,7 @@ class OutboxRelay:
                     await self._sleep(backoff)
                     backoff = min(backoff * 2, 10.0)
         finally:
+            _relays.get(self._engine, set()).discard(self)
             await self._close_producer()
             if lock_connection is not None:
                 await asyncio.to_thread(lock_connection.close)

@@ -60,7 +60,6 @@ def create_app(settings: DeliverablesSettings, common: CommonSettings | None = N
     app = FastAPI(title="CJP deliverables", lifespan=_lifespan)
     app.state.engine = engine
     app.state.relay = relay
-    app.state.wake_relay = relay.wake if relay else (lambda: None)
     install_http_basics(app)
     install_metrics(app, service="deliverables")
     install_outbox_metrics(app, service="deliverables")

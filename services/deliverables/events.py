@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel
-from sqlmodel import Session
 
 from shared.events import Actor, new_event
-from shared.outbox import add_to_outbox
+from shared.unit_of_work import UnitOfWork
 
 SOURCE = "deliverables"
 DELIVERABLE_TOPIC = "deliverables.deliverable.v1"
@@ -73,9 +72,9 @@ class EventContext(BaseModel):
 
 
 def stage_deliverable_event(
-    session: Session, payload: DeliverableFacts, context: EventContext
+    uow: UnitOfWork, payload: DeliverableFacts, context: EventContext
 ) -> None:
-    """Write a deliverable event to the outbox in the caller's transaction; key = its number."""
+    """Stage a deliverable event in the caller's unit of work; its key is the number."""
     envelope = new_event(
         event_type=type(payload).__name__,
         source=SOURCE,
@@ -84,11 +83,11 @@ def stage_deliverable_event(
         actor=context.actor,
         correlation_id=context.correlation_id,
     )
-    add_to_outbox(session, envelope, topic=DELIVERABLE_TOPIC)
+    uow.publish(envelope, topic=DELIVERABLE_TOPIC)
 
 
 def stage_round_published(
-    session: Session, payload: ReportingRoundPublished, context: EventContext
+    uow: UnitOfWork, payload: ReportingRoundPublished, context: EventContext
 ) -> None:
     envelope = new_event(
         event_type="ReportingRoundPublished",
@@ -98,4 +97,4 @@ def stage_round_published(
         actor=context.actor,
         correlation_id=context.correlation_id,
     )
-    add_to_outbox(session, envelope, topic=ROUND_TOPIC)
+    uow.publish(envelope, topic=ROUND_TOPIC)

@@ -22,6 +22,7 @@ from shared.http import install_http_basics
 from shared.metrics import install_metrics, install_outbox_metrics
 from shared.outbox import OutboxRelay
 from shared.settings import CommonSettings, get_common_settings
+from shared.unit_of_work import UnitOfWork
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 RELAY_LOCK_KEY = zlib.crc32(b"directory-outbox-relay")
@@ -44,10 +45,7 @@ async def _request_reviews_periodically(app: FastAPI, settings: DirectorySetting
     """Once an interval, raise ServiceReviewDue for entries that went stale."""
     while True:
         try:
-            if await asyncio.to_thread(request_due_reviews, app.state.engine):
-                relay = getattr(app.state, "relay", None)
-                if relay is not None:
-                    relay.wake()
+            await asyncio.to_thread(request_due_reviews, UnitOfWork(app.state.engine))
         except Exception as exc:
             log.warning("review_check_failed", error=str(exc))
         await asyncio.sleep(settings.review_check_interval_seconds)

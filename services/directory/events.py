@@ -6,14 +6,13 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlmodel import Session
 
 from services.directory.schemas import ServiceOut
 from services.directory.tables import Partnership
 from services.directory.views import service_views
 from shared.events import Actor, new_event
 from shared.identity import Identity
-from shared.outbox import add_to_outbox
+from shared.unit_of_work import UnitOfWork
 
 SERVICE_TOPIC = "directory.service.v1"
 SOURCE = "directory"
@@ -88,13 +87,13 @@ def actor_of(identity: Identity | None) -> Actor | None:
 
 
 def stage_service_event(
-    session: Session,
+    uow: UnitOfWork,
     data: ServiceEventData,
     *,
     identity: Identity | None,
     correlation_id: str | None,
 ) -> None:
-    """Add the event to the caller's transaction; its type is the payload class name."""
+    """Stage the event in the caller's unit of work; its type is the payload class name."""
     envelope = new_event(
         event_type=type(data).__name__,
         source=SOURCE,
@@ -103,11 +102,11 @@ def stage_service_event(
         correlation_id=correlation_id,
         actor=actor_of(identity),
     )
-    add_to_outbox(session, envelope, topic=SERVICE_TOPIC)
+    uow.publish(envelope, topic=SERVICE_TOPIC)
 
 
 def announce(
-    session: Session,
+    uow: UnitOfWork,
     kind: type[ServiceEventData],
     service_id: str,
     *,
@@ -120,7 +119,7 @@ def announce(
     The part every event shares is read from the entry's view here and nowhere else; ``details``
     are the fields only ``kind`` carries.
     """
-    view = service_views(session, [service_id])[0]
+    view = service_views(uow.session, [service_id])[0]
     data = kind(
         service_id=view.id,
         name=view.name,
@@ -129,5 +128,5 @@ def announce(
         is_sample=view.is_sample,
         **details,
     )
-    stage_service_event(session, data, identity=identity, correlation_id=correlation_id)
+    stage_service_event(uow, data, identity=identity, correlation_id=correlation_id)
     return view

@@ -19,7 +19,7 @@ from services.notifications.tables import (
     SubscriptionStatus,
     utc_now,
 )
-from shared.db import transaction
+from shared.unit_of_work import UnitOfWork
 
 log = structlog.get_logger()
 
@@ -49,7 +49,8 @@ def queue_due_digests(engine: Engine, now: datetime | None = None) -> int:
     """Create the digest emails that are due; a missed run is caught up once, never twice."""
     now = now or utc_now()
     created = 0
-    with transaction(engine) as session:
+    with UnitOfWork(engine) as uow:
+        session = uow.session
         for subscriber, frequency, oldest in _waiting_groups(session):
             boundary, day = last_boundary(
                 now,

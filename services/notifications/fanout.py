@@ -22,9 +22,9 @@ from services.notifications.tables import (
     utc_now,
 )
 from services.notifications.targets import Audience, audience_of
-from shared.db import transaction
 from shared.events import EventEnvelope
 from shared.inbox import claim_event
+from shared.unit_of_work import UnitOfWork
 
 _SPEED = {Frequency.IMMEDIATELY: 0, Frequency.DAILY: 1, Frequency.WEEKLY: 2}
 _OWNER_MAIL = {
@@ -44,7 +44,8 @@ def record_event(
     engine: Engine, *, consumer: str, envelope: EventEnvelope, facts: Facts
 ) -> FanOutResult:
     """Claim the event and create its deliveries in one transaction; a second call does nothing."""
-    with transaction(engine) as session:
+    with UnitOfWork(engine) as uow:
+        session = uow.session
         if not claim_event(session, consumer=consumer, envelope=envelope):
             return FanOutResult(duplicate=True)
         session.add(_received(envelope))

@@ -12,7 +12,7 @@ from sqlmodel import Session, col
 from services.notifications.mailer import Outcome, SendResult
 from services.notifications.settings import NotificationsSettings
 from services.notifications.tables import Delivery, DeliveryState, Subscriber, utc_now
-from shared.db import transaction
+from shared.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,8 @@ def retry_delay(attempts: int, settings: NotificationsSettings) -> float:
 def record_attempts(
     engine: Engine, attempts: list[Attempt], settings: NotificationsSettings
 ) -> None:
-    with transaction(engine) as session:
+    with UnitOfWork(engine) as uow:
+        session = uow.session
         sent = [a for a in attempts if a.result.outcome == Outcome.SENT]
         _record_sent(session, sent)
         for attempt in attempts:

@@ -17,7 +17,7 @@ from services.notifications.tables import (
     SubscriptionStatus,
     utc_now,
 )
-from shared.db import transaction
+from shared.unit_of_work import UnitOfWork
 
 log = structlog.get_logger()
 LIVE = [SubscriptionStatus.PENDING.value, SubscriptionStatus.CONFIRMED.value]
@@ -27,7 +27,8 @@ def apply_retention(
     engine: Engine, settings: NotificationsSettings, now: datetime | None = None
 ) -> None:
     now = now or utc_now()
-    with transaction(engine) as session:
+    with UnitOfWork(engine) as uow:
+        session = uow.session
         bodies = _count(
             session.execute(
                 update(Delivery)

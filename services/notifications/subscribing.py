@@ -19,8 +19,8 @@ from services.notifications.tables import (
     utc_now,
 )
 from services.notifications.tokens import LinkTokens, Purpose
-from shared.db import transaction
 from shared.errors import BadUserInput
+from shared.unit_of_work import UnitOfWork
 
 log = structlog.get_logger()
 LIVE = (SubscriptionStatus.PENDING, SubscriptionStatus.CONFIRMED)
@@ -29,7 +29,8 @@ RESEND_CONFIRMATION_AFTER = timedelta(minutes=10)
 
 def subscribe(engine: Engine, request: SubscribeRequest, settings: NotificationsSettings) -> None:
     """Record a pending subscription and queue its confirmation email (nothing if already live)."""
-    with transaction(engine) as session:
+    with UnitOfWork(engine) as uow:
+        session = uow.session
         subscriber = _subscriber_for(session, request, settings)
         subscription = _subscription_for(session, subscriber, request)
         if subscription.status == SubscriptionStatus.CONFIRMED:
@@ -107,7 +108,8 @@ def _subscription_for(
 def confirm(engine: Engine, tokens: LinkTokens, token: str) -> None:
     """Confirm the subscription a token names; confirming proves the address works again."""
     claim = tokens.read(token, allowed={Purpose.CONFIRM})
-    with transaction(engine) as session:
+    with UnitOfWork(engine) as uow:
+        session = uow.session
         subscription = session.get(Subscription, claim.subject_id)
         if subscription is None or subscription.status not in LIVE:
             raise BadUserInput(
@@ -128,7 +130,8 @@ def confirm(engine: Engine, tokens: LinkTokens, token: str) -> None:
 def unsubscribe(engine: Engine, tokens: LinkTokens, token: str) -> int:
     """End one subscription or all of a subscriber's; returns how many ended (0 if already)."""
     claim = tokens.read(token, allowed={Purpose.UNSUBSCRIBE, Purpose.UNSUBSCRIBE_ALL})
-    with transaction(engine) as session:
+    with UnitOfWork(engine) as uow:
+        session = uow.session
         statement = select(Subscription).where(col(Subscription.status).in_(LIVE))
         if claim.purpose == Purpose.UNSUBSCRIBE:
             statement = statement.where(Subscription.id == claim.subject_id)

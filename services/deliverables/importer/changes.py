@@ -24,11 +24,12 @@ from services.deliverables.models import Deliverable, ReportingRound, RoundRepor
 from services.deliverables.plan_writes import partner_rows, set_partners
 from services.deliverables.recording import record
 from services.deliverables.statuses import DeliverableStatus
+from shared.unit_of_work import UnitOfWork
 
 
 @dataclass
 class EntryContext:
-    session: Session
+    uow: UnitOfWork
     edition_round: ReportingRound
     resolver: OrganisationResolver
     events: EventContext
@@ -37,6 +38,10 @@ class EntryContext:
     round_names: dict[int, str]
     # Rows of new deliverables, written once the deliverables themselves are (foreign keys).
     dependent_rows: list[Any] = field(default_factory=list)
+
+    @property
+    def session(self) -> Session:
+        return self.uow.session
 
     @property
     def in_round(self) -> InRound:
@@ -69,7 +74,7 @@ def apply_entry(entry: PlanEntry, context: EntryContext) -> bool:
     changed = False if entry.placeholder else _update_details(existing, entry, context)
     recorded = Recorded() if entry.placeholder else _revisions(existing, entry, context)
     recorded += _status_and_report(existing, entry, context)
-    return record(context.session, recorded, context.events) or changed
+    return record(context.uow, recorded, context.events) or changed
 
 
 def _add(entry: PlanEntry, context: EntryContext) -> None:
@@ -103,7 +108,7 @@ def _add(entry: PlanEntry, context: EntryContext) -> None:
     context.session.add(deliverable)
     context.dependent_rows += partner_rows(entry.number, leads=leads, collaborators=collaborators)
     context.dependent_rows += recorded.rows
-    record(context.session, Recorded(events=recorded.events), context.events)
+    record(context.uow, Recorded(events=recorded.events), context.events)
     context.plan.deliverables[entry.number] = deliverable
     context.plan.partners[entry.number] = (leads, collaborators)
     [report] = [row for row in recorded.rows if isinstance(row, RoundReport)]

@@ -21,8 +21,8 @@ from services.deliverables.importer.tokeniser import tokenise
 from services.deliverables.models import Aim, PriorityAction, ReportingRound, RoundReport
 from services.deliverables.plan_writes import ensure_reference_organisations, ensure_round
 from services.deliverables.search import refresh_search_documents
-from shared.db import transaction
 from shared.errors import Conflict
+from shared.unit_of_work import UnitOfWork
 
 log = structlog.get_logger()
 
@@ -62,8 +62,8 @@ def import_edition(
     """Load or update the plan from an edition's text; all of it or (on any error) none of it."""
     started = time.perf_counter()
     edition, entries = read_edition(document)
-    with transaction(engine) as session:
-        loaded = load_edition(session, edition, entries, context=context, author=author)
+    with UnitOfWork(engine) as uow:
+        loaded = load_edition(uow, edition, entries, context=context, author=author)
     summary = ImportSummary(
         round_number=edition.round_number,
         round_name=edition.round_name,
@@ -82,13 +82,14 @@ def import_edition(
 
 
 def load_edition(
-    session: Session,
+    uow: UnitOfWork,
     edition: RawEdition,
     entries: list[PlanEntry],
     *,
     context: EventContext,
     author: Author | None,
 ) -> LoadedEdition:
+    session = uow.session
     _ensure_not_older_than_recorded(session, edition)
     ensure_reference_organisations(session)
     for revision_round in sorted({r.round_number for e in entries for r in e.revisions}):
@@ -100,7 +101,7 @@ def load_edition(
     )
     _load_headings(session, edition)
     entry_context = EntryContext(
-        session=session,
+        uow=uow,
         edition_round=edition_round,
         resolver=OrganisationResolver(session),
         events=context,

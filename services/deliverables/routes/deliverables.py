@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from services.deliverables.events import EventContext
 from services.deliverables.queries import find_deliverables, get_deliverable, present
-from services.deliverables.routes.dependencies import engine_of, event_context, parse_numbers
+from services.deliverables.routes.dependencies import (
+    engine_of,
+    event_context,
+    parse_numbers,
+    unit_of_work,
+)
 from services.deliverables.schemas import (
     DeliverableFilter,
     DeliverableOut,
@@ -21,9 +26,9 @@ from services.deliverables.schemas_history import NewDeliverableRequest
 from services.deliverables.statuses import DeliverableStatus
 from services.deliverables.use_cases.add_deliverable import add_deliverable
 from services.deliverables.use_cases.change_status import change_status
-from shared.db import transaction
 from shared.http import require_identity
 from shared.identity import Identity
+from shared.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/deliverables")
 
@@ -62,16 +67,11 @@ def list_deliverables(
 @router.post("", status_code=201)
 def post_deliverable(
     body: NewDeliverableRequest,
-    request: Request,
     identity: Identity = Depends(require_identity),
     context: EventContext = Depends(event_context),
-    engine: Engine = Depends(engine_of),
+    uow: UnitOfWork = Depends(unit_of_work),
 ) -> DeliverableOut:
-    with transaction(engine) as session:
-        added = add_deliverable(session, request=body, identity=identity, context=context)
-        result = present(session, [added])[0]
-    request.app.state.wake_relay()
-    return result
+    return add_deliverable(uow, request=body, identity=identity, context=context)
 
 
 @router.get("/{number}")
@@ -84,20 +84,15 @@ def one_deliverable(number: int, engine: Engine = Depends(engine_of)) -> Deliver
 def post_status(
     number: int,
     body: StatusChangeRequest,
-    request: Request,
     identity: Identity = Depends(require_identity),
     context: EventContext = Depends(event_context),
-    engine: Engine = Depends(engine_of),
+    uow: UnitOfWork = Depends(unit_of_work),
 ) -> DeliverableOut:
-    with transaction(engine) as session:
-        deliverable = change_status(
-            session,
-            number=number,
-            status=body.status,
-            reason=body.reason,
-            identity=identity,
-            context=context,
-        )
-        result = present(session, [deliverable])[0]
-    request.app.state.wake_relay()
-    return result
+    return change_status(
+        uow,
+        number=number,
+        status=body.status,
+        reason=body.reason,
+        identity=identity,
+        context=context,
+    )

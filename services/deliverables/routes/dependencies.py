@@ -1,4 +1,4 @@
-"""FastAPI dependencies: the database engine, the event context, a list of numbers."""
+"""FastAPI dependencies: the engine, a unit of work, the event context, a list of numbers."""
 
 from __future__ import annotations
 
@@ -10,11 +10,17 @@ from shared.errors import BadUserInput
 from shared.events import Actor
 from shared.http import current_identity
 from shared.identity import Identity
+from shared.unit_of_work import UnitOfWork
 
 
 def engine_of(request: Request) -> Engine:
     engine: Engine = request.app.state.engine
     return engine
+
+
+def unit_of_work(request: Request) -> UnitOfWork:
+    """A unit of work on the service's database, for a use case to open."""
+    return UnitOfWork(engine_of(request))
 
 
 def event_context(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -12,8 +12,12 @@ from services.deliverables.history_queries import (
     deliverable_history,
     status_counts,
 )
-from services.deliverables.queries import present
-from services.deliverables.routes.dependencies import engine_of, event_context, parse_numbers
+from services.deliverables.routes.dependencies import (
+    engine_of,
+    event_context,
+    parse_numbers,
+    unit_of_work,
+)
 from services.deliverables.schemas import DeliverableOut
 from services.deliverables.schemas_history import (
     AimStatusCounts,
@@ -21,10 +25,10 @@ from services.deliverables.schemas_history import (
     ReviseTimescaleRequest,
 )
 from services.deliverables.use_cases.revise_timescale import revise_timescale
-from shared.db import transaction
 from shared.errors import BadUserInput
 from shared.http import require_identity
 from shared.identity import Identity
+from shared.unit_of_work import UnitOfWork
 
 router = APIRouter()
 # Every deliverable of the plan fits in one batch (the plan has about 50).
@@ -54,23 +58,18 @@ def history(number: int, engine: Engine = Depends(engine_of)) -> DeliverableHist
 def post_timescale(
     number: int,
     body: ReviseTimescaleRequest,
-    request: Request,
     identity: Identity = Depends(require_identity),
     context: EventContext = Depends(event_context),
-    engine: Engine = Depends(engine_of),
+    uow: UnitOfWork = Depends(unit_of_work),
 ) -> DeliverableOut:
-    with transaction(engine) as session:
-        revised = revise_timescale(
-            session,
-            number=number,
-            timescale=body.timescale,
-            reason=body.reason,
-            identity=identity,
-            context=context,
-        )
-        result = present(session, [revised])[0]
-    request.app.state.wake_relay()
-    return result
+    return revise_timescale(
+        uow,
+        number=number,
+        timescale=body.timescale,
+        reason=body.reason,
+        identity=identity,
+        context=context,
+    )
 
 
 @router.get("/status-counts")

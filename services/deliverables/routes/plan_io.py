@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -25,7 +25,6 @@ router = APIRouter(prefix="/plan")
 @router.post("/import")
 async def import_plan(
     body: ImportRequest,
-    request: Request,
     identity: Identity = Depends(require_identity),
     context: EventContext = Depends(event_context),
     engine: Engine = Depends(engine_of),
@@ -38,7 +37,6 @@ async def import_plan(
         context=context,
         author=Author(identity.subject, identity.name),
     )
-    request.app.state.wake_relay()
     return ImportResult.model_validate(summary, from_attributes=True)
 
 

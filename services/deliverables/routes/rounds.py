@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
@@ -10,8 +10,7 @@ from services.deliverables.events import EventContext
 from services.deliverables.history_queries import review_round, round_out
 from services.deliverables.models import ReportingRound
 from services.deliverables.permissions import ensure_coordinator
-from services.deliverables.queries import present
-from services.deliverables.routes.dependencies import engine_of, event_context
+from services.deliverables.routes.dependencies import engine_of, event_context, unit_of_work
 from services.deliverables.schemas import DeliverableOut
 from services.deliverables.schemas_history import (
     OpenRoundRequest,
@@ -21,9 +20,9 @@ from services.deliverables.schemas_history import (
 )
 from services.deliverables.use_cases.rounds import get_round, open_new_round, publish_round
 from services.deliverables.use_cases.submit_update import submit_update
-from shared.db import transaction
 from shared.http import require_identity
 from shared.identity import Identity
+from shared.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/rounds")
 
@@ -39,13 +38,11 @@ def list_rounds(engine: Engine = Depends(engine_of)) -> list[RoundOut]:
 def open_round(
     body: OpenRoundRequest,
     identity: Identity = Depends(require_identity),
-    engine: Engine = Depends(engine_of),
+    uow: UnitOfWork = Depends(unit_of_work),
 ) -> RoundOut:
-    with transaction(engine) as session:
-        created = open_new_round(
-            session, name=body.name, period_covered=body.period_covered, identity=identity
-        )
-        return round_out(created)
+    return open_new_round(
+        uow, name=body.name, period_covered=body.period_covered, identity=identity
+    )
 
 
 @router.get("/{number}")
@@ -70,36 +67,25 @@ def submit(
     number: int,
     deliverable: int,
     body: SubmitUpdateRequest,
-    request: Request,
     identity: Identity = Depends(require_identity),
     context: EventContext = Depends(event_context),
-    engine: Engine = Depends(engine_of),
+    uow: UnitOfWork = Depends(unit_of_work),
 ) -> DeliverableOut:
-    with transaction(engine) as session:
-        updated = submit_update(
-            session,
-            round_number=number,
-            number=deliverable,
-            update=body,
-            identity=identity,
-            context=context,
-        )
-        result = present(session, [updated])[0]
-    request.app.state.wake_relay()
-    return result
+    return submit_update(
+        uow,
+        round_number=number,
+        number=deliverable,
+        update=body,
+        identity=identity,
+        context=context,
+    )
 
 
 @router.post("/{number}/publish")
 def publish(
     number: int,
-    request: Request,
     identity: Identity = Depends(require_identity),
     context: EventContext = Depends(event_context),
-    engine: Engine = Depends(engine_of),
+    uow: UnitOfWork = Depends(unit_of_work),
 ) -> RoundOut:
-    with transaction(engine) as session:
-        published = round_out(
-            publish_round(session, number=number, identity=identity, context=context)
-        )
-    request.app.state.wake_relay()
-    return published
+    return publish_round(uow, number=number, identity=identity, context=context)

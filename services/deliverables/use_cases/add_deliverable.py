@@ -10,7 +10,9 @@ from services.deliverables.events import EventContext
 from services.deliverables.models import Deliverable, Organisation, PriorityAction
 from services.deliverables.permissions import ensure_coordinator
 from services.deliverables.plan_writes import open_round, set_partners
+from services.deliverables.queries import present
 from services.deliverables.recording import record
+from services.deliverables.schemas import DeliverableOut
 from services.deliverables.schemas_history import NewDeliverableRequest
 from services.deliverables.search import refresh_search_documents
 from services.deliverables.statuses import DeliverableStatus
@@ -18,12 +20,22 @@ from services.deliverables.timescales import due_date_of
 from services.deliverables.use_cases.common import author_of
 from shared.errors import BadUserInput, Conflict
 from shared.identity import Identity
+from shared.unit_of_work import UnitOfWork
 
 
 def add_deliverable(
-    session: Session, *, request: NewDeliverableRequest, identity: Identity, context: EventContext
-) -> Deliverable:
+    uow: UnitOfWork, *, request: NewDeliverableRequest, identity: Identity, context: EventContext
+) -> DeliverableOut:
     ensure_coordinator(identity)
+    with uow:
+        deliverable = _add(uow, request, identity, context)
+        return present(uow.session, [deliverable])[0]
+
+
+def _add(
+    uow: UnitOfWork, request: NewDeliverableRequest, identity: Identity, context: EventContext
+) -> Deliverable:
+    session = uow.session
     action = session.get(PriorityAction, request.priority_action)
     if action is None:
         raise BadUserInput(
@@ -56,7 +68,7 @@ def add_deliverable(
     session.add(deliverable)
     session.flush()
     set_partners(session, number, leads=leads, collaborators=request.collaborators)
-    record(session, recorded, context)
+    record(uow, recorded, context)
     refresh_search_documents(session, [number])
     return deliverable
 

@@ -3,24 +3,45 @@
 from __future__ import annotations
 
 import structlog
-from sqlmodel import Session
 
 from services.deliverables.domain import transitions
 from services.deliverables.events import EventContext
 from services.deliverables.models import Deliverable
 from services.deliverables.permissions import ensure_may_change_deliverable
 from services.deliverables.plan_writes import open_round
-from services.deliverables.queries import get_deliverable, lead_slugs
+from services.deliverables.queries import get_deliverable, lead_slugs, present
 from services.deliverables.recording import record
+from services.deliverables.schemas import DeliverableOut
 from services.deliverables.statuses import DeliverableStatus
 from services.deliverables.use_cases.common import author_of, report_in, round_of
 from shared.identity import Identity
+from shared.unit_of_work import UnitOfWork
 
 log = structlog.get_logger()
 
 
 def change_status(
-    session: Session,
+    uow: UnitOfWork,
+    *,
+    number: int,
+    status: DeliverableStatus,
+    reason: str | None,
+    identity: Identity,
+    context: EventContext,
+) -> DeliverableOut:
+    """Raise NotFound / Forbidden before writing anything; an unchanged status writes nothing.
+
+    In an open round the round's report takes the new status too.
+    """
+    with uow:
+        deliverable = _change_status(
+            uow, number=number, status=status, reason=reason, identity=identity, context=context
+        )
+        return present(uow.session, [deliverable])[0]
+
+
+def _change_status(
+    uow: UnitOfWork,
     *,
     number: int,
     status: DeliverableStatus,
@@ -28,10 +49,7 @@ def change_status(
     identity: Identity,
     context: EventContext,
 ) -> Deliverable:
-    """Raise NotFound / Forbidden before writing anything; an unchanged status writes nothing.
-
-    In an open round the round's report takes the new status too.
-    """
+    session = uow.session
     deliverable = get_deliverable(session, number, for_update=True)
     leads = lead_slugs(session, number)
     ensure_may_change_deliverable(identity, leads, number)
@@ -51,6 +69,6 @@ def change_status(
             in_round=in_round,
         )
         recorded += reported
-    if record(session, recorded, context):
+    if record(uow, recorded, context):
         log.info("deliverable_status_changed", number=number, old=old, new=status.value)
     return deliverable

@@ -2,21 +2,42 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session
-
 from services.deliverables.domain import transitions
 from services.deliverables.events import EventContext
 from services.deliverables.models import Deliverable
 from services.deliverables.permissions import ensure_may_change_deliverable
 from services.deliverables.plan_writes import open_round
-from services.deliverables.queries import get_deliverable, lead_slugs
+from services.deliverables.queries import get_deliverable, lead_slugs, present
 from services.deliverables.recording import record
+from services.deliverables.schemas import DeliverableOut
 from services.deliverables.use_cases.common import author_of, round_of
 from shared.identity import Identity
+from shared.unit_of_work import UnitOfWork
 
 
 def revise_timescale(
-    session: Session,
+    uow: UnitOfWork,
+    *,
+    number: int,
+    timescale: str,
+    reason: str,
+    identity: Identity,
+    context: EventContext,
+) -> DeliverableOut:
+    with uow:
+        deliverable = _revise_timescale(
+            uow,
+            number=number,
+            timescale=timescale,
+            reason=reason,
+            identity=identity,
+            context=context,
+        )
+        return present(uow.session, [deliverable])[0]
+
+
+def _revise_timescale(
+    uow: UnitOfWork,
     *,
     number: int,
     timescale: str,
@@ -25,6 +46,7 @@ def revise_timescale(
     context: EventContext,
 ) -> Deliverable:
     """A revision needs a reason and a readable date; the current timescale is a no-op."""
+    session = uow.session
     deliverable = get_deliverable(session, number, for_update=True)
     leads = lead_slugs(session, number)
     ensure_may_change_deliverable(identity, leads, number)
@@ -37,5 +59,5 @@ def revise_timescale(
         by=author_of(identity),
         in_round=round_of(open_round(session)),
     )
-    record(session, recorded, context)
+    record(uow, recorded, context)
     return deliverable

@@ -11,11 +11,14 @@ from services.deliverables.events import (
     ReportingRoundPublished,
     stage_round_published,
 )
+from services.deliverables.history_queries import round_out
 from services.deliverables.models import ReportingRound, RoundState, utc_now
 from services.deliverables.permissions import ensure_coordinator
 from services.deliverables.plan_writes import open_round
+from services.deliverables.schemas_history import RoundOut
 from shared.errors import Conflict, NotFound
 from shared.identity import Identity
+from shared.unit_of_work import UnitOfWork
 
 
 def get_round(session: Session, number: int) -> ReportingRound:
@@ -26,10 +29,17 @@ def get_round(session: Session, number: int) -> ReportingRound:
 
 
 def open_new_round(
-    session: Session, *, name: str, period_covered: str | None, identity: Identity
-) -> ReportingRound:
+    uow: UnitOfWork, *, name: str, period_covered: str | None, identity: Identity
+) -> RoundOut:
     """The next round, numbered after the last; only one round may be open at a time."""
     ensure_coordinator(identity)
+    with uow:
+        return round_out(_open_round(uow.session, name, period_covered, identity))
+
+
+def _open_round(
+    session: Session, name: str, period_covered: str | None, identity: Identity
+) -> ReportingRound:
     already_open = open_round(session)
     if already_open is not None:
         raise Conflict(f"Round {already_open.number} ({already_open.name}) is still open.")
@@ -50,10 +60,18 @@ def open_new_round(
 
 
 def publish_round(
-    session: Session, *, number: int, identity: Identity, context: EventContext
-) -> ReportingRound:
+    uow: UnitOfWork, *, number: int, identity: Identity, context: EventContext
+) -> RoundOut:
     """Freeze the round as the next edition and announce it."""
     ensure_coordinator(identity)
+    with uow:
+        return round_out(_publish(uow, number, identity, context))
+
+
+def _publish(
+    uow: UnitOfWork, number: int, identity: Identity, context: EventContext
+) -> ReportingRound:
+    session = uow.session
     reporting_round = get_round(session, number)
     if reporting_round.state == RoundState.PUBLISHED:
         raise Conflict(f"Round {number} is already published.")
@@ -64,7 +82,7 @@ def publish_round(
     payload = ReportingRoundPublished(
         round_number=number, name=reporting_round.name, published_at=reporting_round.published_at
     )
-    stage_round_published(session, payload, context)
+    stage_round_published(uow, payload, context)
     return reporting_round
 
 

@@ -9,8 +9,9 @@ from services.deliverables.domain.transitions import Recorded
 from services.deliverables.events import EventContext
 from services.deliverables.models import Deliverable, TimescaleRevision
 from services.deliverables.permissions import ensure_may_change_deliverable
-from services.deliverables.queries import get_deliverable, lead_slugs
+from services.deliverables.queries import get_deliverable, lead_slugs, present
 from services.deliverables.recording import record
+from services.deliverables.schemas import DeliverableOut
 from services.deliverables.schemas_history import SubmitUpdateRequest
 from services.deliverables.search import refresh_search_documents
 from services.deliverables.statuses import DeliverableStatus
@@ -18,10 +19,32 @@ from services.deliverables.use_cases.common import author_of, report_in
 from services.deliverables.use_cases.rounds import ensure_open, get_round
 from shared.errors import BadUserInput
 from shared.identity import Identity
+from shared.unit_of_work import UnitOfWork
 
 
 def submit_update(
-    session: Session,
+    uow: UnitOfWork,
+    *,
+    round_number: int,
+    number: int,
+    update: SubmitUpdateRequest,
+    identity: Identity,
+    context: EventContext,
+) -> DeliverableOut:
+    with uow:
+        deliverable = _submit_update(
+            uow,
+            round_number=round_number,
+            number=number,
+            update=update,
+            identity=identity,
+            context=context,
+        )
+        return present(uow.session, [deliverable])[0]
+
+
+def _submit_update(
+    uow: UnitOfWork,
     *,
     round_number: int,
     number: int,
@@ -29,6 +52,7 @@ def submit_update(
     identity: Identity,
     context: EventContext,
 ) -> Deliverable:
+    session = uow.session
     reporting_round = get_round(session, round_number)
     deliverable = get_deliverable(session, number, for_update=True)
     leads = lead_slugs(session, number)
@@ -48,7 +72,7 @@ def submit_update(
         in_round=transitions.InRound(reporting_round.number, reporting_round.name),
     )
     _ensure_revised_status_has_revision(session, deliverable, update.status, recorded)
-    record(session, recorded, context)
+    record(uow, recorded, context)
     session.flush()
     refresh_search_documents(session, [number])
     return deliverable

@@ -7,7 +7,6 @@ from typing import Any
 
 import structlog
 from pydantic import BaseModel
-from sqlalchemy import Engine
 from sqlmodel import Session, col, delete, select
 
 from services.directory.events import ServiceCreated, ServiceUpdated, announce, field_changes
@@ -29,9 +28,9 @@ from services.directory.tables import (
 from services.directory.tables.base import utc_now
 from services.directory.use_cases.fields import TERM_FIELDS, apply_fields
 from services.directory.use_cases.history import diff, record_changes, snapshot
-from shared.db import transaction
 from shared.errors import BadUserInput, Forbidden
 from shared.identity import Identity, Role
+from shared.unit_of_work import UnitOfWork
 
 log = structlog.get_logger()
 
@@ -43,15 +42,15 @@ class ImportSummary(BaseModel):
 
 
 def import_directory(
-    engine: Engine, document: HsdsDocument, *, identity: Identity, correlation_id: str | None
+    uow: UnitOfWork, document: HsdsDocument, *, identity: Identity, correlation_id: str | None
 ) -> ImportSummary:
     if identity.role != Role.COORDINATOR:
         raise Forbidden("Only a coordinator may import a directory.")
     summary = ImportSummary()
-    with transaction(engine) as session:
+    with uow:
         for index, entry in enumerate(document.services):
             try:
-                outcome = _import_one(session, entry, identity, correlation_id)
+                outcome = _import_one(uow, entry, identity, correlation_id)
             except BadUserInput as error:
                 place = f"services[{index}]" + (f".{error.field}" if error.field else "")
                 raise BadUserInput(f"{place}: {error.message}", field=place) from error
@@ -61,8 +60,9 @@ def import_directory(
 
 
 def _import_one(
-    session: Session, entry: HsdsService, identity: Identity, correlation_id: str | None
+    uow: UnitOfWork, entry: HsdsService, identity: Identity, correlation_id: str | None
 ) -> str:
+    session = uow.session
     organisation = _upsert_organisation(session, entry)
     fields = _editable_fields(session, entry)
     existing = session.get(Service, entry.id)
@@ -90,7 +90,7 @@ def _import_one(
         {"changes": field_changes(changes)} if existing else {"status": service.status}
     )
     announce(
-        session, ServiceUpdated if existing else ServiceCreated, entry.id,
+        uow, ServiceUpdated if existing else ServiceCreated, entry.id,
         identity=identity, correlation_id=correlation_id, **details,
     )  # fmt: skip
     return "updated" if existing else "created"

@@ -1,9 +1,11 @@
-"""What every route needs: the database engine and the request's correlation id."""
+"""What every route needs: the database engine, a unit of work and the request's correlation id."""
 
 from __future__ import annotations
 
 from fastapi import Request
 from sqlalchemy import Engine
+
+from shared.unit_of_work import UnitOfWork
 
 
 def get_engine(request: Request) -> Engine:
@@ -15,8 +17,6 @@ def correlation_id(request: Request) -> str | None:
     return getattr(request.state, "correlation_id", None)
 
 
-def wake_relay(request: Request) -> None:
-    """Ask the outbox relay to publish now rather than at its next poll."""
-    relay = getattr(request.app.state, "relay", None)
-    if relay is not None:
-        relay.wake()
+def unit_of_work(request: Request) -> UnitOfWork:
+    """A unit of work on the service's database, for a use case to open."""
+    return UnitOfWork(get_engine(request))

@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 
 from services.directory.open_data.hsds_input import HsdsDocument
 from services.directory.open_data.importer import ImportSummary, import_directory
-from services.directory.routes.dependencies import correlation_id, get_engine, wake_relay
+from services.directory.routes.dependencies import correlation_id, get_engine, unit_of_work
 from services.directory.schemas import ChangeOut, ServiceOut, SuggestionCreate, SuggestionOut
 from services.directory.use_cases.read_history import read_history
 from services.directory.use_cases.review import (
@@ -24,6 +24,7 @@ from services.directory.use_cases.suggest_correction import (
 from shared.errors import Forbidden
 from shared.http import require_identity
 from shared.identity import Identity, Role
+from shared.unit_of_work import UnitOfWork
 
 router = APIRouter(tags=["keeping it current"])
 
@@ -41,14 +42,10 @@ def post_import(
     body: HsdsDocument,
     request: Request,
     identity: Identity = Depends(require_identity),
-    engine: Engine = Depends(get_engine),
+    uow: UnitOfWork = Depends(unit_of_work),
 ) -> ImportSummary:
     """Create or update entries from HSDS JSON (e.g. another directory's ``/open/export``)."""
-    summary = import_directory(
-        engine, body, identity=identity, correlation_id=correlation_id(request)
-    )
-    wake_relay(request)
-    return summary
+    return import_directory(uow, body, identity=identity, correlation_id=correlation_id(request))
 
 
 @router.post("/services/{service_id}/review", response_model=ServiceOut)
@@ -56,23 +53,20 @@ def post_review(
     service_id: str,
     body: ReviewRequest | None = None,
     identity: Identity = Depends(require_identity),
-    engine: Engine = Depends(get_engine),
+    uow: UnitOfWork = Depends(unit_of_work),
 ) -> ServiceOut:
-    return review_service(engine, service_id, identity=identity, note=body.note if body else None)
+    return review_service(uow, service_id, identity=identity, note=body.note if body else None)
 
 
 @router.post("/reviews/requests", response_model=ReviewsRequested)
 def post_review_requests(
-    request: Request,
     identity: Identity = Depends(require_identity),
-    engine: Engine = Depends(get_engine),
+    uow: UnitOfWork = Depends(unit_of_work),
 ) -> ReviewsRequested:
     """Ask now (rather than at the next hourly check) for reviews of every stale entry."""
     if identity.role != Role.COORDINATOR:
         raise Forbidden("Only a coordinator may start the review round.")
-    requested = request_due_reviews(engine)
-    wake_relay(request)
-    return ReviewsRequested(requested=requested)
+    return ReviewsRequested(requested=request_due_reviews(uow))
 
 
 @router.get("/reviews/queue", response_model=list[ServiceOut])
@@ -94,11 +88,12 @@ def get_history(
 
 @router.post("/services/{service_id}/suggestions", response_model=SuggestionOut, status_code=201)
 def post_suggestion(
-    service_id: str, body: SuggestionCreate, request: Request, engine: Engine = Depends(get_engine)
+    service_id: str,
+    body: SuggestionCreate,
+    request: Request,
+    uow: UnitOfWork = Depends(unit_of_work),
 ) -> SuggestionOut:
-    created = suggest_correction(engine, service_id, body, correlation_id=correlation_id(request))
-    wake_relay(request)
-    return created
+    return suggest_correction(uow, service_id, body, correlation_id=correlation_id(request))
 
 
 @router.get("/suggestions", response_model=list[SuggestionOut])
@@ -114,6 +109,6 @@ def get_suggestions(
 def post_resolve(
     suggestion_id: str,
     identity: Identity = Depends(require_identity),
-    engine: Engine = Depends(get_engine),
+    uow: UnitOfWork = Depends(unit_of_work),
 ) -> SuggestionOut:
-    return resolve_suggestion(engine, suggestion_id, identity=identity)
+    return resolve_suggestion(uow, suggestion_id, identity=identity)

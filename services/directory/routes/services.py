@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from services.directory.geography.distance import MAX_WITHIN_MILES, Near
 from services.directory.geography.places import resolve_near
-from services.directory.routes.dependencies import correlation_id, get_engine, wake_relay
+from services.directory.routes.dependencies import correlation_id, get_engine, unit_of_work
 from services.directory.schemas import (
     ServiceCreate,
     ServiceList,
@@ -28,6 +28,7 @@ from services.directory.views import service_views
 from shared.errors import BadUserInput
 from shared.http import require_identity
 from shared.identity import Identity
+from shared.unit_of_work import UnitOfWork
 
 router = APIRouter(tags=["services"])
 MAX_BATCH = 500
@@ -111,13 +112,9 @@ def post_service(
     body: ServiceCreate,
     request: Request,
     identity: Identity = Depends(require_identity),
-    engine: Engine = Depends(get_engine),
+    uow: UnitOfWork = Depends(unit_of_work),
 ) -> ServiceOut:
-    created = create_service(
-        engine, body, identity=identity, correlation_id=correlation_id(request)
-    )
-    wake_relay(request)
-    return created
+    return create_service(uow, body, identity=identity, correlation_id=correlation_id(request))
 
 
 @router.patch("/services/{service_id}", response_model=ServiceOut)
@@ -126,13 +123,11 @@ def patch_service(
     body: ServicePatch,
     request: Request,
     identity: Identity = Depends(require_identity),
-    engine: Engine = Depends(get_engine),
+    uow: UnitOfWork = Depends(unit_of_work),
 ) -> ServiceOut:
-    updated = update_service(
-        engine, service_id, body, identity=identity, correlation_id=correlation_id(request)
+    return update_service(
+        uow, service_id, body, identity=identity, correlation_id=correlation_id(request)
     )
-    wake_relay(request)
-    return updated
 
 
 @router.post("/services/{service_id}/withdraw", response_model=ServiceOut)
@@ -141,10 +136,8 @@ def post_withdraw(
     body: WithdrawRequest,
     request: Request,
     identity: Identity = Depends(require_identity),
-    engine: Engine = Depends(get_engine),
+    uow: UnitOfWork = Depends(unit_of_work),
 ) -> ServiceOut:
-    withdrawn = withdraw_service(
-        engine, service_id, body.reason, identity=identity, correlation_id=correlation_id(request)
+    return withdraw_service(
+        uow, service_id, body.reason, identity=identity, correlation_id=correlation_id(request)
     )
-    wake_relay(request)
-    return withdrawn

@@ -13,6 +13,7 @@ from services.directory.tables.base import utc_now
 from services.directory.tests.conftest import COORDINATOR, FIFE_EDITOR, GLASGOW_EDITOR
 from services.directory.use_cases.review import request_due_reviews
 from shared.outbox import OutboxMessage
+from shared.unit_of_work import UnitOfWork
 
 
 def _events(engine: Engine) -> list[dict[str, object]]:
@@ -28,15 +29,15 @@ def _stale_id(client: TestClient) -> str:
 
 def test_stale_entries_ask_their_partnership_once(client: TestClient, engine: Engine) -> None:
     stale_id = _stale_id(client)
-    assert request_due_reviews(engine) == 1
-    assert request_due_reviews(engine) == 0
+    assert request_due_reviews(UnitOfWork(engine)) == 1
+    assert request_due_reviews(UnitOfWork(engine)) == 0
     [event] = _events(engine)
     assert event["event_type"] == "ServiceReviewDue" and event["aggregate_id"] == stale_id
     data = event["data"]
     assert isinstance(data, dict)
     assert data["owner_partnership"] == "Scottish Borders Community Justice Partnership"
     assert data["owner_email"] == "scottish-borders-cjp@partnerships.cjp.test"
-    assert request_due_reviews(engine, now=utc_now() + timedelta(days=31)) == 1
+    assert request_due_reviews(UnitOfWork(engine), now=utc_now() + timedelta(days=31)) == 1
 
 
 def test_reviewing_resets_the_clock(client: TestClient, engine: Engine) -> None:
@@ -44,7 +45,7 @@ def test_reviewing_resets_the_clock(client: TestClient, engine: Engine) -> None:
     reviewed = client.post(f"/services/{stale_id}/review", headers=COORDINATOR).json()
     assert reviewed["is_stale"] is False
     assert reviewed["review_due_at"] > (utc_now() + timedelta(days=180)).isoformat()
-    assert request_due_reviews(engine) == 0
+    assert request_due_reviews(UnitOfWork(engine)) == 0
     history = client.get(f"/services/{stale_id}/history", headers=COORDINATOR).json()
     assert [(h["kind"], h["field"]) for h in history] == [("reviewed", "last_reviewed_at")]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import structlog
-from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from services.directory.access import ensure_may_place_in
@@ -13,15 +12,15 @@ from services.directory.search.index import reindex_service
 from services.directory.tables import LocalAuthority, Organization, Service
 from services.directory.use_cases.fields import apply_fields
 from services.directory.use_cases.history import diff, record_changes, snapshot
-from shared.db import transaction
 from shared.errors import BadUserInput
 from shared.identity import Identity
+from shared.unit_of_work import UnitOfWork
 
 log = structlog.get_logger()
 
 
 def create_service(
-    engine: Engine,
+    uow: UnitOfWork,
     request: ServiceCreate,
     *,
     identity: Identity,
@@ -29,7 +28,8 @@ def create_service(
 ) -> ServiceOut:
     """Create the entry, its first history rows and its event in one transaction."""
     ensure_may_place_in(identity, request.local_authorities)
-    with transaction(engine) as session:
+    with uow:
+        session = uow.session
         organisation = _organisation_for(session, request)
         service = Service(
             organization_id=organisation.id,
@@ -48,7 +48,7 @@ def create_service(
         record_changes(session, service.id, diff({}, created), identity=identity, kind="created")
         reindex_service(session, service.id)
         view = announce(
-            session, ServiceCreated, service.id, identity=identity,
+            uow, ServiceCreated, service.id, identity=identity,
             correlation_id=correlation_id, status=service.status,
         )  # fmt: skip
         log.info("service_created", service_id=view.id)

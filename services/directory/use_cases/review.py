@@ -17,9 +17,9 @@ from services.directory.tables.base import as_utc, utc_now
 from services.directory.use_cases.history import record_changes
 from services.directory.use_cases.update_service import areas_of, load_service
 from services.directory.views import service_views
-from shared.db import transaction
 from shared.errors import Forbidden
 from shared.identity import Identity, Role
+from shared.unit_of_work import UnitOfWork
 
 # A partnership that has not reviewed an entry is asked again after this long.
 REMIND_AFTER = timedelta(days=30)
@@ -27,10 +27,11 @@ log = structlog.get_logger()
 
 
 def review_service(
-    engine: Engine, service_id: str, *, identity: Identity, note: str | None = None
+    uow: UnitOfWork, service_id: str, *, identity: Identity, note: str | None = None
 ) -> ServiceOut:
     """Record that the entry was checked and is correct: its six-month clock starts again."""
-    with transaction(engine) as session:
+    with uow:
+        session = uow.session
         service = load_service(session, service_id, for_update=True)
         ensure_may_edit(identity, areas_of(session, service_id))
         previous = as_utc(service.last_reviewed_at).isoformat()
@@ -46,10 +47,11 @@ def review_service(
         return service_views(session, [service_id])[0]
 
 
-def request_due_reviews(engine: Engine, *, now: datetime | None = None) -> int:
+def request_due_reviews(uow: UnitOfWork, *, now: datetime | None = None) -> int:
     """Raise ``ServiceReviewDue`` for each stale entry not asked about lately; returns how many."""
     moment = now or utc_now()
-    with transaction(engine) as session:
+    with uow:
+        session = uow.session
         due = session.exec(
             select(Service)
             .where(
@@ -63,18 +65,19 @@ def request_due_reviews(engine: Engine, *, now: datetime | None = None) -> int:
             .order_by(col(Service.last_reviewed_at))
         ).all()
         for service in due:
-            _ask_for_review(session, service, moment)
+            _ask_for_review(uow, service, moment)
     if due:
         log.info("service_reviews_requested", count=len(due))
     return len(due)
 
 
-def _ask_for_review(session: Session, service: Service, moment: datetime) -> None:
+def _ask_for_review(uow: UnitOfWork, service: Service, moment: datetime) -> None:
+    session = uow.session
     service.review_requested_at = moment
     session.add(service)
     owner = session.get(Partnership, service.providing_partnership_code or "")
     announce(
-        session, ServiceReviewDue, service.id, identity=None, correlation_id=None,
+        uow, ServiceReviewDue, service.id, identity=None, correlation_id=None,
         last_reviewed_at=as_utc(service.last_reviewed_at), **owner_details(owner),
     )  # fmt: skip
 

@@ -11,17 +11,18 @@ from services.directory.schemas import SuggestionCreate, SuggestionOut
 from services.directory.tables import LocalAuthority, Partnership, Suggestion
 from services.directory.tables.base import as_utc, utc_now
 from services.directory.use_cases.update_service import load_service
-from shared.db import transaction
 from shared.errors import Forbidden, NotFound
 from shared.identity import Identity, Role
+from shared.unit_of_work import UnitOfWork
 
 log = structlog.get_logger()
 
 
 def suggest_correction(
-    engine: Engine, service_id: str, request: SuggestionCreate, *, correlation_id: str | None
+    uow: UnitOfWork, service_id: str, request: SuggestionCreate, *, correlation_id: str | None
 ) -> SuggestionOut:
-    with transaction(engine) as session:
+    with uow:
+        session = uow.session
         service = load_service(session, service_id)
         owner = session.get(Partnership, service.providing_partnership_code or "")
         suggestion = Suggestion(
@@ -35,7 +36,7 @@ def suggest_correction(
         session.add(suggestion)
         session.flush()
         announce(
-            session, ServiceCorrectionSuggested, service_id, identity=None,
+            uow, ServiceCorrectionSuggested, service_id, identity=None,
             correlation_id=correlation_id, suggestion_id=suggestion.id, field=request.field,
             message=request.message, **owner_details(owner),
         )  # fmt: skip
@@ -57,8 +58,9 @@ def list_suggestions(
         return [_out(session, row) for row in rows]
 
 
-def resolve_suggestion(engine: Engine, suggestion_id: str, *, identity: Identity) -> SuggestionOut:
-    with transaction(engine) as session:
+def resolve_suggestion(uow: UnitOfWork, suggestion_id: str, *, identity: Identity) -> SuggestionOut:
+    with uow:
+        session = uow.session
         suggestion = session.get(Suggestion, suggestion_id)
         if suggestion is None:
             raise NotFound(f"There is no suggestion with id {suggestion_id}.", field="id")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import structlog
-from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from services.directory.access import ensure_may_edit, ensure_may_place_in
@@ -15,9 +14,9 @@ from services.directory.tables.base import utc_now
 from services.directory.use_cases.fields import apply_fields
 from services.directory.use_cases.history import diff, record_changes, snapshot
 from services.directory.views import service_views
-from shared.db import transaction
 from shared.errors import NotFound
 from shared.identity import Identity
+from shared.unit_of_work import UnitOfWork
 
 log = structlog.get_logger()
 
@@ -41,7 +40,7 @@ def areas_of(session: Session, service_id: str) -> list[str]:
 
 
 def update_service(
-    engine: Engine,
+    uow: UnitOfWork,
     service_id: str,
     patch: ServicePatch,
     *,
@@ -50,7 +49,8 @@ def update_service(
 ) -> ServiceOut:
     """Apply ``patch``; the change, its history and its event commit together or not at all."""
     fields = patch.model_dump(exclude_unset=True)
-    with transaction(engine) as session:
+    with uow:
+        session = uow.session
         service = load_service(session, service_id, for_update=True)
         old_areas = areas_of(session, service_id)
         ensure_may_edit(identity, old_areas)
@@ -66,7 +66,7 @@ def update_service(
             record_changes(session, service_id, changes, identity=identity)
             reindex_service(session, service_id)
             announce(
-                session, ServiceUpdated, service_id, identity=identity,
+                uow, ServiceUpdated, service_id, identity=identity,
                 correlation_id=correlation_id, changes=field_changes(changes),
             )  # fmt: skip
             log.info("service_updated", service_id=service_id, fields=sorted(changes))

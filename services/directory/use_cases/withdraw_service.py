@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import structlog
-from sqlalchemy import Engine
 
 from services.directory.access import ensure_may_edit
 from services.directory.events import ServiceWithdrawn, announce
@@ -12,22 +11,23 @@ from services.directory.search.index import reindex_service
 from services.directory.tables.base import utc_now
 from services.directory.use_cases.history import diff, record_changes, snapshot
 from services.directory.use_cases.update_service import areas_of, load_service
-from shared.db import transaction
 from shared.errors import Conflict
 from shared.identity import Identity
+from shared.unit_of_work import UnitOfWork
 
 log = structlog.get_logger()
 
 
 def withdraw_service(
-    engine: Engine,
+    uow: UnitOfWork,
     service_id: str,
     reason: str,
     *,
     identity: Identity,
     correlation_id: str | None = None,
 ) -> ServiceOut:
-    with transaction(engine) as session:
+    with uow:
+        session = uow.session
         service = load_service(session, service_id, for_update=True)
         ensure_may_edit(identity, areas_of(session, service_id))
         if service.withdrawn_at is not None:
@@ -43,7 +43,7 @@ def withdraw_service(
         )  # fmt: skip
         reindex_service(session, service_id)
         view = announce(
-            session, ServiceWithdrawn, service_id, identity=identity,
+            uow, ServiceWithdrawn, service_id, identity=identity,
             correlation_id=correlation_id, reason=reason,
         )  # fmt: skip
         log.info("service_withdrawn", service_id=service_id)
