@@ -14,6 +14,7 @@ commands:
   mail [--show N]   list the emails the local SMTP sink kept, or print one
   plan ...          the delivery-plan tools of the deliverables service (try `cjp plan --help`)
   directory ...     directory operations, e.g. `cjp directory load-postcodes FILE.csv`
+  migrate SERVICE   migrate one service's database to the newest revision (the k8s Job runs it)
 """
 
 
@@ -47,8 +48,18 @@ def _directory(argv: list[str]) -> int:
     return cli.main(argv)
 
 
+def _migrate(argv: list[str]) -> int:
+    from deploy import migrate
+    from shared.logging import configure_logging
+    from shared.settings import get_common_settings
+
+    common = get_common_settings()
+    configure_logging("migrate", log_format=common.log_format, level=common.log_level)
+    return migrate.main(argv)
+
+
 COMMANDS: dict[str, Callable[[list[str]], int]] = {
-    "run": _run, "mail": _mail, "plan": _plan, "directory": _directory,
+    "run": _run, "mail": _mail, "plan": _plan, "directory": _directory, "migrate": _migrate,
 }  # fmt: skip
 
 
