@@ -17,21 +17,22 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     CJP_DATA_DIR=/app/data
 WORKDIR /app
 
-# Dependencies only (read from pyproject.toml), cached until pyproject.toml changes.
-COPY pyproject.toml ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > /tmp/requirements.txt \
-    && pip install -r /tmp/requirements.txt \
-    && rm /tmp/requirements.txt
+# Dependencies only, exactly as locked (every version pinned, every file's hash checked), cached
+# until the lock changes. The lock holds production's dependencies only: no broker, no SMTP sink.
+COPY requirements.lock ./
+RUN pip install --require-hashes --no-deps -r requirements.lock
 
 COPY shared ./shared
 COPY services ./services
 COPY deploy ./deploy
+COPY pyproject.toml ./
 COPY --from=web-assets /assets/node_modules ./services/web/static-src/node_modules
 RUN pip install --no-deps . \
-    && useradd --create-home --uid 10001 cjp \
-    && mkdir -p /app/data && chown cjp /app/data
+    && groupadd --gid 10001 cjp && useradd --create-home --uid 10001 --gid 10001 cjp \
+    && mkdir -p /app/data && chown cjp:cjp /app/data
 
-USER cjp
+# Numeric, so Kubernetes can tell it is not root (runAsNonRoot) without reading /etc/passwd.
+USER 10001:10001
 EXPOSE 8000 8001 8002 8003 8080
-# Every service answers GET /health once ready; compose and Kubernetes probe it.
+# Every service answers GET /health/live and /health/ready; compose and Kubernetes probe them.
 CMD ["python", "-m", "services.gateway"]

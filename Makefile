@@ -4,12 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install web-assets browser lint typecheck mail schema clean
+.PHONY: run test install web-assets browser lint typecheck mail schema clean lock
 WEB_ASSETS := services/web/static-src/node_modules/.package-lock.json
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
@@ -47,6 +48,12 @@ typecheck: $(STAMP)
 # `make mail` lists the emails the local SMTP sink kept; `make mail SHOW=3` prints the third.
 mail: $(STAMP)
 	$(BIN)/python -m deploy.local.mailsink $(if $(SHOW),--show $(SHOW),--list)
+
+# Regenerate requirements.lock (production's dependencies, pinned with hashes) after editing
+# pyproject.toml's dependencies; tests/test_dependency_lock.py fails until it agrees.
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 --universal \
+	  --quiet -o requirements.lock
 
 schema: $(STAMP)
 	$(BIN)/python -m services.gateway.export_schema
