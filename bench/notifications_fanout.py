@@ -173,7 +173,7 @@ async def smtp_send_rate(port: int, messages: int, sessions: int) -> float:
         html="<p>HTML body of a typical length.</p>" * 40,
         unsubscribe_url="http://127.0.0.1:8003/unsubscribe?token=" + "x" * 80,
     )
-    data = build_message(sample, mail_from="bench@cjp.test")
+    data = build_message(sample, mail_from="bench@cjp.test", message_id="<bench@cjp.test>")
     remaining = list(range(messages))
 
     async def worker() -> None:

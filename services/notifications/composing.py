@@ -10,6 +10,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlmodel import Session, col, select
 
+from services.notifications.plain_text import one_line
 from services.notifications.tables import (
     Delivery,
     DeliveryKind,
@@ -172,6 +173,7 @@ class Composer:
             "unsubscribe_url": None,
             **context,
         }
+        subject = one_line(subject)  # a name with a line break must not break the header
         context["subject"] = subject
         text = TEMPLATES.get_template("email.txt.j2").render(context)
         html = TEMPLATES.get_template("email.html.j2").render(context)

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 
 import structlog
+from aiokafka.errors import MessageSizeTooLargeError, RecordListTooLargeError, RecordTooLargeError
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
@@ -14,9 +15,10 @@ from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from prometheus_client import CollectorRegistry
 from sqlalchemy import Engine
 
-from services.notifications.fanout import record_event
+from services.notifications.fanout import ReusedEventId, record_event
 from services.notifications.incoming import MalformedEvent, parse_envelope, parse_facts
 from services.notifications.metrics import EVENTS, HANDLING_FAILURES
+from services.notifications.set_aside import set_aside
 from services.notifications.settings import NotificationsSettings
 from services.notifications.topics import CONSUMED_TOPICS, DEAD_LETTER_TOPIC
 from shared.logging import FASTSTREAM_LOGGER
@@ -24,6 +26,7 @@ from shared.settings import CommonSettings
 
 log = structlog.get_logger()
 Position = tuple[str, int, int]
+TOO_LARGE = (MessageSizeTooLargeError, RecordTooLargeError, RecordListTooLargeError)
 
 
 class EventConsumer:
@@ -96,6 +99,9 @@ class EventConsumer:
                     envelope=envelope,
                     facts=facts,
                 )
+            except ReusedEventId as exc:
+                await self._dead_letter(message, position, str(exc))
+                return
             except Exception as exc:
                 await self._after_failure(message, position, exc)
                 return
@@ -140,6 +146,25 @@ class EventConsumer:
         )
         record = message.raw_message
         key = None if isinstance(record, tuple) else record.key
-        await self.to_dead_letter.publish(message.body, key=key, headers=headers)
+        try:
+            await self.to_dead_letter.publish(message.body, key=key, headers=headers)
+        except TOO_LARGE as exc:
+            await self._set_aside(message.body, key, position, f"{reason}; {exc}")
+            EVENTS.labels("set_aside").inc()
+            return
         EVENTS.labels("dead_lettered").inc()
         log.warning("event_dead_lettered", topic=topic, offset=offset, reason=reason)
+
+    async def _set_aside(self, raw: bytes, key: bytes | None, position: Position, why: str) -> None:
+        """Too large even for the dead-letter topic: keep a reference and the reason, move on."""
+        reason = f"too large for the dead-letter topic ({len(raw)} bytes): {why}"
+        await asyncio.to_thread(
+            set_aside,
+            self._engine,
+            consumer=self._settings.consumer_group,
+            position=position,
+            key=key,
+            raw=raw,
+            reason=reason,
+        )
+        log.error("message_set_aside", topic=position[0], offset=position[2], size=len(raw))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, and_, insert, or_
 from sqlmodel import Session, col, select
 
-from services.notifications.incoming import Facts, ServiceFacts
+from services.notifications.incoming import Facts, MalformedEvent, ServiceFacts
 from services.notifications.tables import (
     Delivery,
     DeliveryKind,
@@ -47,6 +47,7 @@ def record_event(
     with UnitOfWork(engine) as uow:
         session = uow.session
         if not claim_event(session, consumer=consumer, envelope=envelope):
+            _ensure_same_event(session, envelope)
             return FanOutResult(duplicate=True)
         session.add(_received(envelope))
         session.flush()
@@ -54,6 +55,27 @@ def record_event(
         chosen = _choose_per_subscriber(_matching(session, audience_of(envelope.event_type, facts)))
         emails, entries = _insert_rows(session, envelope, chosen)
         return FanOutResult(duplicate=False, emails=emails + owner_mail, digest_entries=entries)
+
+
+class ReusedEventId(MalformedEvent):
+    """An ``event_id`` already handled arrives with other content: it belongs in dead letters."""
+
+
+def _ensure_same_event(session: Session, envelope: EventEnvelope) -> None:
+    """A copy of a handled event is fine; another event under the same id is not."""
+    stored = session.get(ReceivedEvent, envelope.event_id)
+    if stored is None:
+        return
+    same = (stored.event_type, stored.aggregate_id, json.loads(stored.data)) == (
+        envelope.event_type,
+        envelope.aggregate_id,
+        envelope.data,
+    )
+    if not same:
+        raise ReusedEventId(
+            f"event_id {envelope.event_id} was already used by a {stored.event_type} "
+            f"of {stored.aggregate_id} with other data"
+        )
 
 
 def _received(envelope: EventEnvelope) -> ReceivedEvent:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -75,11 +76,24 @@ class MalformedEvent(Exception):
     """The message cannot be understood; it belongs on the dead-letter topic."""
 
 
+class ReceivedEnvelope(EventEnvelope):
+    """An envelope as received: its producer must have given the event its id.
+
+    (``EventEnvelope`` makes one up for producers; a consumer that did so would give each
+    copy of the same event a new id, and idempotence would be lost.)
+    """
+
+    event_id: uuid.UUID
+
+
 def parse_envelope(raw: bytes) -> EventEnvelope:
     try:
-        return EventEnvelope.from_bytes(raw)
+        return ReceivedEnvelope.model_validate_json(raw)
     except ValidationError as exc:
-        raise MalformedEvent(f"not a valid event envelope: {exc.errors()[0]['msg']}") from exc
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"])
+        detail = f"{where}: {error['msg']}" if where else error["msg"]
+        raise MalformedEvent(f"not a valid event envelope: {detail}") from exc
 
 
 def parse_facts(envelope: EventEnvelope) -> Facts | None:

@@ -7,12 +7,13 @@ from email.charset import QP, Charset
 from email.header import Header
 from email.mime.multipart import MIMEMultipart
 from email.mime.nonmultipart import MIMENonMultipart
-from email.utils import formatdate, make_msgid, parseaddr
+from email.utils import formatdate, parseaddr
 from enum import StrEnum
 
 import aiosmtplib
 
 from services.notifications.composing import OutgoingEmail
+from services.notifications.plain_text import one_line
 from services.notifications.settings import NotificationsSettings
 
 UTF8_QP = Charset("utf-8")
@@ -22,7 +23,12 @@ UTF8_QP.body_encoding = QP  # readable in the raw message, unlike base64
 class Outcome(StrEnum):
     SENT = "sent"
     TEMPORARY = "temporary"  # 4xx, refused connection, timeout: try again later
-    PERMANENT = "permanent"  # 5xx: this address will not take mail
+    PERMANENT = "permanent"  # 5xx, or a message that cannot be built: this will never go
+    UNAVAILABLE = "unavailable"  # the server cannot be reached: nothing was attempted
+
+
+class SmtpUnavailable(Exception):
+    """Connecting to the SMTP server failed: the server is away, not this email's fault."""
 
 
 @dataclass(frozen=True)
@@ -31,20 +37,26 @@ class SendResult:
     reason: str | None = None
 
 
-def build_message(email: OutgoingEmail, *, mail_from: str) -> bytes:
+def message_id(delivery_id: int, domain: str) -> str:
+    """The same Message-ID for every attempt of one delivery, so a resend is recognisable."""
+    return f"<delivery-{delivery_id}@{domain}>"
+
+
+def build_message(email: OutgoingEmail, *, mail_from: str, message_id: str) -> bytes:
     """The MIME message as bytes: multipart/alternative with plain text first, then HTML.
 
     Built with the compat32 classes: the modern ``EmailMessage`` API spends more time
     folding headers than the whole SMTP exchange takes (see bench/notifications_fanout.py).
+    Every header value is made one line here, whatever the caller passed.
     """
     message = MIMEMultipart("alternative")
-    message["From"] = mail_from
-    message["To"] = email.to
-    message["Subject"] = _header(email.subject)
+    message["From"] = one_line(mail_from)
+    message["To"] = one_line(email.to)
+    message["Subject"] = _header(one_line(email.subject))
     message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain="cjp.notifications")
+    message["Message-ID"] = one_line(message_id)
     if email.unsubscribe_url:
-        message["List-Unsubscribe"] = f"<{email.unsubscribe_url}>"
+        message["List-Unsubscribe"] = f"<{one_line(email.unsubscribe_url)}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.attach(_text_part(email.text, "plain"))
     message.attach(_text_part(email.html, "html"))
@@ -63,6 +75,8 @@ def _header(value: str) -> str:
 
 def classify(exc: BaseException) -> SendResult:
     """Map an aiosmtplib or socket error to a retry decision, keeping the server's words."""
+    if isinstance(exc, SmtpUnavailable):
+        return SendResult(Outcome.UNAVAILABLE, str(exc)[:500])
     if isinstance(exc, aiosmtplib.SMTPRecipientsRefused) and exc.recipients:
         refused = exc.recipients[0]
         return _by_code(refused.code, f"{refused.code} {refused.message}")
@@ -84,11 +98,11 @@ class SmtpConnection:
         self._client: aiosmtplib.SMTP | None = None
         self._envelope_from = parseaddr(settings.mail_from)[1]
 
-    async def send(self, email: OutgoingEmail) -> SendResult:
-        message = build_message(email, mail_from=self._settings.mail_from)
+    async def send(self, to: str, message: bytes) -> SendResult:
+        """Send pre-built bytes; failures are classified, never raised."""
         try:
-            await self._send_on_live_session(email.to, message)
-        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+            await self._send_on_live_session(to, message)
+        except (aiosmtplib.SMTPException, SmtpUnavailable, OSError, TimeoutError) as exc:
             await self.close()  # a fresh session is simpler than recovering a half-sent one
             return classify(exc)
         return SendResult(Outcome.SENT)
@@ -117,9 +131,21 @@ class SmtpConnection:
                 start_tls=settings.smtp_start_tls,
                 timeout=settings.smtp_timeout_seconds,
             )
-            await client.connect()
+            try:
+                await client.connect()
+            except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+                client.close()
+                raise SmtpUnavailable(f"cannot reach the SMTP server: {exc}") from exc
             self._client = client
         return self._client
+
+    async def reachable(self) -> bool:
+        """Whether a session can be opened (used to probe a server that was away)."""
+        try:
+            await self._connected()
+        except SmtpUnavailable:
+            return False
+        return True
 
     async def close(self) -> None:
         client, self._client = self._client, None

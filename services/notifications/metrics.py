@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 
 EVENTS = Counter(
     "cjp_notifications_events_total",
-    "Events the consumer took, by outcome: handled, duplicate (skipped), ignored, dead_lettered",
+    "Events the consumer took, by outcome: handled, duplicate (skipped), ignored, dead_lettered,"
+    " set_aside (too large to dead-letter)",
     ["outcome"],
 )
 HANDLING_FAILURES = Counter(

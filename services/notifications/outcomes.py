@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 from dataclasses import dataclass
 from datetime import timedelta
 
+import structlog
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col
 
@@ -13,6 +15,8 @@ from services.notifications.mailer import Outcome, SendResult
 from services.notifications.settings import NotificationsSettings
 from services.notifications.tables import Delivery, DeliveryState, Subscriber, utc_now
 from shared.unit_of_work import UnitOfWork
+
+log = structlog.get_logger()
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,55 @@ def record_attempts(
                 _record_temporary(session, attempt, settings)
             elif attempt.result.outcome == Outcome.PERMANENT:
                 _record_permanent(session, attempt, settings)
+            elif attempt.result.outcome == Outcome.UNAVAILABLE:
+                release_delivery(session, attempt.delivery_id, attempt.result.reason)
+
+
+class OutcomeRecorder:
+    """Records each email's outcome as soon as it is known, before its session sends another.
+
+    Outcomes that arrive together (one per SMTP session) share one transaction. A failed write
+    is retried; the caller waits, so at most one accepted-but-unrecorded email per session can
+    be sent again after a crash (with the same Message-ID).
+    """
+
+    def __init__(self, engine: Engine, settings: NotificationsSettings) -> None:
+        self._engine = engine
+        self._settings = settings
+        self._waiting: list[tuple[Attempt, asyncio.Future[None]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def record(self, attempt: Attempt) -> None:
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.append((attempt, done))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_all())
+        await done
+
+    async def _write_all(self) -> None:
+        while self._waiting:
+            group, self._waiting = self._waiting, []
+            try:
+                await self._write_with_retries([attempt for attempt, _ in group])
+            except Exception as exc:
+                for _, done in group:
+                    if not done.done():
+                        done.set_exception(exc)
+                continue
+            for _, done in group:
+                if not done.done():
+                    done.set_result(None)
+
+    async def _write_with_retries(self, attempts: list[Attempt], tries: int = 5) -> None:
+        for attempt_number in range(1, tries + 1):
+            try:
+                await asyncio.to_thread(record_attempts, self._engine, attempts, self._settings)
+                return
+            except Exception as exc:  # the database may be restarting
+                if attempt_number == tries:
+                    raise
+                log.warning("outcome_recording_retrying", error=str(exc), count=len(attempts))
+                await asyncio.sleep(0.2 * 2**attempt_number)
 
 
 def _record_sent(session: Session, sent: list[Attempt]) -> None:
@@ -107,6 +160,15 @@ def _record_permanent(session: Session, attempt: Attempt, settings: Notification
     if subscriber.permanent_failures >= settings.permanent_failures_before_suspension:
         subscriber.suspended_at = subscriber.suspended_at or utc_now()
     session.add(subscriber)
+
+
+def release_delivery(session: Session, delivery_id: int, reason: str | None) -> None:
+    """Give a claimed delivery back untried (the server was away): no attempt is counted."""
+    session.execute(
+        update(Delivery)
+        .where(col(Delivery.id) == delivery_id)
+        .values(lease_token=None, lease_until=None, last_error=(reason or "")[:500] or None)
+    )
 
 
 def fail_delivery(session: Session, delivery_id: int, reason: str) -> None:

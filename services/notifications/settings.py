@@ -50,10 +50,21 @@ class NotificationsSettings(BaseSettings):
     sender_poll_interval_seconds: float = 0.5
     sender_batch_size: int = 200
     sender_concurrency: int = 4
-    send_rate_per_minute: int = 1200  # 0 = unlimited; the limit delays mail, never drops it
-    retry_base_seconds: float = 30.0
-    retry_max_seconds: float = 3600.0
-    max_send_attempts: int = 8
+    # Shared by every replica (a token bucket in the database); 0 = unlimited. It delays mail,
+    # never drops it.
+    send_rate_per_minute: int = 1200
+    # A claimed delivery is leased for this long and the lease is renewed while it is being sent,
+    # so a crashed sender's deliveries are taken over within this time.
+    sender_lease_seconds: float = 10.0
+    # Backoff of one email the server answered 4xx to (or lost mid-message), capped.
+    retry_base_seconds: float = 5.0
+    retry_max_seconds: float = 300.0
+    max_send_attempts: int = 10
+    # While the SMTP server cannot be reached nothing is attempted (no attempt is counted): the
+    # sender probes it again after a backoff capped at this, so mail flows soon after it is back.
+    smtp_outage_probe_max_seconds: float = 2.0
+    # The right-hand side of the deterministic Message-ID <delivery-N@...> of each delivery.
+    message_id_domain: str = "notifications.cjp.test"
     permanent_failures_before_suspension: int = 3
 
     digest_check_interval_seconds: float = 60.0

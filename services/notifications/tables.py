@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -143,3 +143,36 @@ class DigestEntry(NotificationsTable, table=True):
     frequency: str
     received_at: datetime = Field(default_factory=utc_now)
     delivery_id: int | None = Field(default=None, foreign_key="delivery.id")
+
+
+class SetAsideMessage(NotificationsTable, table=True):
+    """A message the consumer could neither handle nor dead-letter (e.g. too large): skipped.
+
+    Keeps a reference to it (topic, partition, offset, digest) and the reason, never its bytes.
+    """
+
+    __tablename__ = "set_aside_message"
+    __table_args__ = (
+        UniqueConstraint("consumer", "topic", "partition", "offset", name="uq_set_aside_position"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    consumer: str
+    topic: str
+    partition: int
+    offset: int = Field(sa_column=Column(BigInteger, nullable=False))
+    key: str | None = None
+    size_bytes: int
+    sha256: str
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    recorded_at: datetime = Field(default_factory=utc_now)
+
+
+class SendBudget(NotificationsTable, table=True):
+    """The SMTP send-rate token bucket, shared by every replica (one row per limit)."""
+
+    __tablename__ = "send_budget"
+
+    name: str = Field(primary_key=True)
+    tokens: float
+    refilled_at: datetime

@@ -90,14 +90,17 @@ class MailHandler:
 
 
 class MailSink:
-    def __init__(self) -> None:
-        self.handler = MailHandler()
-        self.port = free_port()
+    def __init__(self, port: int | None = None, handler: MailHandler | None = None) -> None:
+        self.handler = handler or MailHandler()
+        self.port = port or free_port()
         self._controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
         self._controller.start()
+        self._running = True
 
     def stop(self) -> None:
-        self._controller.stop()
+        if self._running:
+            self._running = False
+            self._controller.stop()
 
 
 async def eventually(
