@@ -97,8 +97,9 @@ async def test_ready_once_in_its_group_and_the_scrape_counts_what_happened(
 
         async def scrape_once_both_handled() -> str | None:
             text = (await http.get("/metrics")).text
-            handled = sample(text, "cjp_notifications_events_total", outcome="duplicate")
-            return text if handled > sample(before, "cjp_notifications_events_total") else None
+            series = ("cjp_notifications_events_total",)
+            duplicates = sample(text, *series, outcome="duplicate")
+            return text if duplicates > sample(before, *series, outcome="duplicate") else None
 
         after = await until(scrape_once_both_handled)
         await http.get("/manage", params={"token": "not-a-token"})
