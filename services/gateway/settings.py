@@ -61,6 +61,10 @@ class GatewaySettings(BaseSettings):
     max_coordinator_body_bytes: int = 8 * 1024 * 1024
     rate_limit_per_minute: int = 600
     rate_limit_burst: int = 100
+    # Suggested corrections need no account: each client address may send this many at once,
+    # then one more per minute (anything beyond is refused with RATE_LIMITED).
+    suggestions_burst: int = 5
+    suggestions_per_minute: int = 1
     # Peers whose X-Forwarded-For names the real client (e.g. the web pages' server).
     trusted_proxies: str = "127.0.0.1"
     introspection_enabled: bool | None = None

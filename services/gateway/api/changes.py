@@ -13,7 +13,12 @@ from typing import Any
 from services.gateway import accounts
 from services.gateway.api.context import GatewayContext
 from services.gateway.api.deliverable_status import DeliverableStatus
-from services.gateway.api.inputs import ServiceUpdateInput, SubscribeInput, SubscriptionTargetKind
+from services.gateway.api.inputs import (
+    ServiceUpdateInput,
+    SubscribeInput,
+    SubscriptionTargetKind,
+    directory_fields,
+)
 from services.gateway.api.types_deliverables import (
     Deliverable,
     deliverable_from_api,
@@ -60,14 +65,7 @@ async def change_service(
 
 
 def _service_changes(update: ServiceUpdateInput) -> dict[str, Any]:
-    changes = {
-        "name": update.name,
-        "description": update.description,
-        "status": update.status,
-        "contact_email": update.contact_email,
-        "phone": update.phone,
-    }
-    given = {field: value for field, value in changes.items() if value is not None}
+    given = directory_fields(update)
     if not given:
         raise bad_input("Give at least one field to change.", field="input")
     return given

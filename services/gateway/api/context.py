@@ -28,8 +28,10 @@ class GatewayContext(BaseContext):
         identity: Identity | None,
         auth_error: GatewayError | None,
         correlation_id: str,
+        client_address: str = "unknown",
     ) -> None:
         super().__init__()
+        self.client_address = client_address
         self.runtime = runtime
         self.settings = runtime.settings
         self._identity = identity
@@ -78,7 +80,11 @@ async def get_context(connection: HTTPConnection) -> GatewayContext:
     correlation_id = connection.headers.get(CORRELATION_HEADER) or str(uuid.uuid4())
     identity, auth_error = await _identify(runtime, connection.headers.get("authorization"))
     return GatewayContext(
-        runtime, identity=identity, auth_error=auth_error, correlation_id=correlation_id
+        runtime,
+        identity=identity,
+        auth_error=auth_error,
+        correlation_id=correlation_id,
+        client_address=connection.client.host if connection.client else "unknown",
     )
 
 

@@ -11,15 +11,18 @@ from collections.abc import Awaitable
 from typing import Annotated, TypeVar
 
 import strawberry
+from strawberry.scalars import JSON
 
-from services.gateway.api import changes, plan_changes
+from services.gateway.api import changes, directory_changes, plan_changes
 from services.gateway.api.context import Info
 from services.gateway.api.deliverable_status import DeliverableStatus
 from services.gateway.api.inputs import (
+    ServiceCreateInput,
     ServiceUpdateInput,
     SubscribeInput,
     SubscribePayload,
     SubscriptionStatusPayload,
+    SuggestionInput,
 )
 from services.gateway.api.types_deliverables import Deliverable
 from services.gateway.api.types_directory import Service
@@ -28,6 +31,7 @@ from services.gateway.api.types_rounds import (
     ImportPlanResult,
     ReportingRound,
 )
+from services.gateway.api.types_service_parts import DirectoryImportResult, Suggestion
 from services.gateway.api.types_user import SignInPayload
 from services.gateway.errors import ErrorCode as ErrorCodeValue
 from services.gateway.errors import GatewayError
@@ -124,6 +128,45 @@ class Mutation:
         self, info: Info, id: strawberry.ID, input: ServiceUpdateInput
     ) -> ServiceChangeResult:
         return await _or_user_error(changes.change_service(info.context, str(id), input))
+
+    @strawberry.mutation(
+        description="Add a directory service with every field (a coordinator, or a directory "
+        "editor placing it in their own area); raises ServiceCreated."
+    )
+    async def create_service(self, info: Info, input: ServiceCreateInput) -> Service:
+        return await directory_changes.create_service(info.context, input)
+
+    @strawberry.mutation(description="Withdraw a service that no longer runs, saying why.")
+    async def withdraw_service(self, info: Info, id: strawberry.ID, reason: str) -> Service:
+        return await directory_changes.withdraw_service(info.context, str(id), reason)
+
+    @strawberry.mutation(
+        description="Record that a service was checked and is correct: its review clock restarts."
+    )
+    async def mark_service_reviewed(
+        self, info: Info, id: strawberry.ID, note: str | None = None
+    ) -> Service:
+        return await directory_changes.mark_reviewed(info.context, str(id), note)
+
+    @strawberry.mutation(
+        description="Suggest a correction to a service (anyone, no account; rate-limited per "
+        "client). It goes to the partnership that keeps the entry."
+    )
+    async def suggest_correction(
+        self, info: Info, service_id: strawberry.ID, input: SuggestionInput
+    ) -> Suggestion:
+        return await directory_changes.suggest_correction(info.context, str(service_id), input)
+
+    @strawberry.mutation(description="Mark a suggested correction as dealt with (its keepers).")
+    async def resolve_suggestion(self, info: Info, id: strawberry.ID) -> Suggestion:
+        return await directory_changes.resolve_suggestion(info.context, str(id))
+
+    @strawberry.mutation(
+        description="Import an HSDS 3.0 JSON document with nested services (coordinators only); "
+        "entries keep their ids; all or nothing, a refusal names the place (`services[3].name`)."
+    )
+    async def import_directory(self, info: Info, document: JSON) -> DirectoryImportResult:
+        return await directory_changes.import_directory(info.context, document)
 
     @strawberry.mutation(description="Follow something by email; a confirmation email is sent.")
     async def subscribe(self, info: Info, input: SubscribeInput) -> SubscribePayload:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import strawberry
+from strawberry.scalars import JSON
 
 from services.gateway.api import reads
 from services.gateway.api.context import Info
@@ -36,6 +39,7 @@ from services.gateway.api.types_rounds import (
     counts_from_api,
     round_from_api,
 )
+from services.gateway.api.types_service_parts import Suggestion, suggestion_from_api
 from services.gateway.api.types_user import User, user_from_identity
 
 OPEN = "open"
@@ -132,6 +136,24 @@ class Query:
             info.context, chosen, page, facets=selects(info, "facets")
         )
         return service_connection_from_api(answer, page)
+
+    @strawberry.field(
+        description="A directory editor's entries (a coordinator: all) that are stale or due for "
+        "review within 30 days, most overdue first."
+    )
+    async def review_queue(self, info: Info) -> list[Service] | None:
+        return [service_from_api(row) for row in await reads.review_queue(info.context)]
+
+    @strawberry.field(
+        description="Suggested corrections for the editor's partnership (a coordinator: all)."
+    )
+    async def suggestions(self, info: Info, status: str = "open") -> list[Suggestion] | None:
+        rows = await reads.suggestions(info.context, status)
+        return [suggestion_from_api(row) for row in rows]
+
+    @strawberry.field(description="The whole directory as one HSDS 3.0 JSON document.")
+    async def export_directory(self, info: Info) -> JSON | None:
+        return cast(JSON, await reads.exported_directory(info.context))
 
     @strawberry.field(
         description="The email alerts of whoever holds `manageToken` (the link in any alert email)."

@@ -11,6 +11,7 @@ from typing import Any
 from services.gateway.api.context import GatewayContext
 from services.gateway.api.cursors import PageRequest
 from services.gateway.api.filters import DeliverableFilter, NearPlace, ServiceFilter
+from services.gateway.upstream import segment
 
 Json = dict[str, Any]
 
@@ -98,3 +99,31 @@ def _near_params(near: NearPlace | None) -> dict[str, str | float | None]:
         "near_court": near.court, "near_postcode": near.postcode, "latitude": near.latitude,
         "longitude": near.longitude, "within_miles": near.within_miles,
     }  # fmt: skip
+
+
+async def service_history(context: GatewayContext, service_id: str) -> list[Json]:
+    """``GET /services/{id}/history`` (the directory asks for a signed-in caller)."""
+    rows: list[Json] = await context.upstreams.directory.get(
+        f"/services/{segment(service_id)}/history"
+    )
+    return rows
+
+
+async def review_queue(context: GatewayContext) -> list[Json]:
+    """The caller's entries that are stale or due for review within 30 days."""
+    rows: list[Json] = await context.upstreams.directory.get("/reviews/queue")
+    for item in rows:
+        context.loaders.service.prime(str(item["id"]), item)
+    return rows
+
+
+async def suggestions(context: GatewayContext, status: str) -> list[Json]:
+    """The caller's inbox of suggested corrections (a coordinator sees every one)."""
+    rows: list[Json] = await context.upstreams.directory.get("/suggestions", {"status": status})
+    return rows
+
+
+async def exported_directory(context: GatewayContext) -> Json:
+    """The whole directory as one HSDS 3.0 document (``GET /open/export``)."""
+    document: Json = await context.upstreams.directory.get("/open/export")
+    return document

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import dataclasses
+from datetime import date, datetime
 from typing import Any
 
 import strawberry
@@ -13,6 +14,19 @@ from services.gateway.api.context import Info
 from services.gateway.api.cursors import PageRequest, page_request
 from services.gateway.api.filters import ServiceFilter
 from services.gateway.api.types_deliverables import Deliverable, deliverable_from_api
+from services.gateway.api.types_service_parts import (
+    Freshness,
+    OpeningHours,
+    Place,
+    ServiceChange,
+    ServiceContact,
+    change_from_api,
+    contacts_from_api,
+    day,
+    freshness_of,
+    hours_from_api,
+    places_from_api,
+)
 from shared.identity import Role
 
 # Who may see how to refer someone directly (judiciary-only fields are hidden from the public).
@@ -49,6 +63,43 @@ class Service:
         description="Miles (great circle) from the place searched near to the service's nearest "
         "location; null outside a `near` search.",
     )
+    organisation_id: str | None = None
+    court_slugs: list[str] = strawberry.field(default_factory=list)
+    client_groups: list[str] = strawberry.field(default_factory=list)
+    minimum_age: int | None = None
+    maximum_age: int | None = None
+    url: str | None = None
+    providing_partnership: str | None = strawberry.field(
+        default=None, description="The community justice partnership that keeps this entry."
+    )
+    published_date: date | None = None
+    suitable_for: str | None = None
+    programme_title: str | None = None
+    programme_provider: str | None = None
+    scheme_details: str | None = None
+    possible_outcomes: str | None = None
+    assessment_process: str | None = None
+    freshness: Freshness = strawberry.field(
+        default=Freshness.FRESH, description="Fresh, due for review within 30 days, or stale."
+    )
+    review_due_at: datetime | None = strawberry.field(
+        default=None, description="When the six-monthly review falls due."
+    )
+    withdrawn_at: datetime | None = None
+    withdrawal_reason: str | None = None
+    created_at: datetime | None = None
+    schedules: list[OpeningHours] = strawberry.field(default_factory=list)
+    locations: list[Place] = strawberry.field(default_factory=list)
+    _contacts: strawberry.Private[list[ServiceContact]] = dataclasses.field(default_factory=list)
+
+    @strawberry.field(description="People to contact (judiciary and editors only; else null).")
+    def contacts(self, info: Info) -> list[ServiceContact] | None:
+        return self._contacts if info.context.role in REFERRAL_READERS else None
+
+    @strawberry.field(description="Every change, oldest first (signed-in users only).")
+    async def history(self, info: Info) -> list[ServiceChange] | None:
+        rows = await reads.service_history(info.context, str(self.id))
+        return [change_from_api(row) for row in rows]
 
     @strawberry.field(description="How to refer someone (judiciary and editors only; else null).")
     def referral_routes(self, info: Info) -> list[str] | None:
@@ -144,7 +195,29 @@ def service_from_api(data: dict[str, Any]) -> Service:
         _contact_email=data.get("contact_email"),
         _phone=data.get("phone"),
         distance_miles=data.get("distance_miles"),
+        **_details_from_api(data),
     )
+
+
+def _details_from_api(data: dict[str, Any]) -> dict[str, Any]:
+    """Everything beyond the summary: incumbent fields, places, hours, contacts, freshness."""
+    texts = ("url", "providing_partnership", "suitable_for", "programme_title",
+             "programme_provider", "scheme_details", "possible_outcomes", "assessment_process",
+             "withdrawal_reason", "minimum_age", "maximum_age")  # fmt: skip
+    return {
+        **{name: data.get(name) for name in texts},
+        "organisation_id": (data.get("organisation") or {}).get("id"),
+        "court_slugs": list(data.get("court_slugs") or []),
+        "client_groups": list(data.get("client_groups") or []),
+        "published_date": day(data.get("published_date")),
+        "freshness": freshness_of(data.get("freshness")),
+        "review_due_at": _parse_datetime(data.get("review_due_at")),
+        "withdrawn_at": _parse_datetime(data.get("withdrawn_at")),
+        "created_at": _parse_datetime(data.get("created_at")),
+        "schedules": hours_from_api(data.get("schedules") or []),
+        "locations": places_from_api(data.get("locations") or []),
+        "_contacts": contacts_from_api(data.get("contacts") or []),
+    }
 
 
 def service_connection_from_api(answer: dict[str, Any], page: PageRequest) -> ServiceConnection:
