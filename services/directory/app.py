@@ -12,7 +12,8 @@ import structlog
 from fastapi import FastAPI
 
 from services.directory.events import SERVICE_TOPIC
-from services.directory.routes import keeping, open_api, reference, services
+from services.directory.open_data.delivery import OpenDataCors
+from services.directory.routes import keeping, open_api, open_lists, reference, services
 from services.directory.seed.load import seed_reference_data, seed_sample_services
 from services.directory.settings import DirectorySettings, get_directory_settings
 from services.directory.use_cases.review import request_due_reviews
@@ -92,4 +93,6 @@ def create_app(
     app.include_router(services.router)
     app.include_router(keeping.router)
     app.include_router(open_api.router)
+    app.include_router(open_lists.router)
+    app.add_middleware(OpenDataCors)
     return app

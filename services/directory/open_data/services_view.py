@@ -44,6 +44,16 @@ def hsds_services(session: Session, ids: list[str], *, full: bool) -> list[HsdsO
     return shaped
 
 
+def hsds_minimal(session: Session, ids: list[str]) -> list[HsdsObject]:
+    """Just enough to tell what changed: id, name, status and last_modified, in ``ids`` order."""
+    rows = {s.id: s for s in session.exec(select(Service).where(col(Service.id).in_(ids)))}
+    return [
+        {"id": row.id, "name": row.name, "status": row.status,
+         "last_modified": shapes.moment(row.updated_at)}
+        for row in (rows[i] for i in ids if i in rows)
+    ]  # fmt: skip
+
+
 def _organisations(session: Session, ids: set[str]) -> dict[str, HsdsObject]:
     found = session.exec(select(Organization).where(col(Organization.id).in_(ids)))
     return {row.id: shapes.organization(row) for row in found}

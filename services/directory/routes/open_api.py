@@ -1,64 +1,110 @@
-"""The read-only open API in the HSDS 3.0 / ORUK style, under ``/open``."""
+"""The read-only open API in the HSDS 3.0 / ORUK style, under ``/open``: about, services, export.
+
+Parameters are read as the standard types them (open_data/query.py): paging is clamped, blanks
+mean "not given"; ``format=ndjson`` streams every result; responses carry CORS for browsers.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass, replace
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
 from sqlalchemy import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from services.directory.open_data import listing
+from services.directory.open_data import query
+from services.directory.open_data.delivery import (
+    PROFILE,
+    ndjson,
+    open_api_document,
+    wants_ndjson,
+)
 from services.directory.open_data.exporter import export_directory
 from services.directory.open_data.paging import Page, PageRequest, page_of
-from services.directory.open_data.services_view import hsds_services
+from services.directory.open_data.services_view import hsds_minimal, hsds_services
 from services.directory.routes.dependencies import get_engine
 from services.directory.search.criteria import SearchCriteria
 from services.directory.search.run import search_services
-from services.directory.tables import Location, ServiceAtLocation, Taxonomy, TaxonomyTerm
 from services.directory.use_cases.update_service import load_service
-from shared.errors import NotFound
 
 router = APIRouter(prefix="/open", tags=["open data (HSDS 3.0)"])
 
 
-def page_request(
-    page: int = Query(default=1, ge=1), per_page: int = Query(default=50, ge=1, le=200)
-) -> PageRequest:
-    return PageRequest(page=page, per_page=per_page)
+@dataclass(frozen=True)
+class ServiceFilters:
+    """The standard's service filters, the ORUK profile's, and ``local_authority`` (ours)."""
+
+    search: str | None = None
+    taxonomy_term_id: str | None = None
+    taxonomy_id: str | None = None
+    organization_id: str | None = None
+    modified_after: str | None = None
+    local_authority: str | None = None
+    minimum_age: int | None = Query(default=None, ge=0, le=150)
+    maximum_age: int | None = Query(default=None, ge=0, le=150)
+    day: str | None = Query(default=None, description="A weekday: MO or Monday, ...")
+    start_time: str | None = Query(default=None, description="Open at this time (HH:MM).")
+    end_time: str | None = Query(default=None, description="Open until this time (HH:MM).")
+
+    def criteria(self) -> SearchCriteria:
+        """With ``modified_after`` withdrawn entries are included (a consumer must see them go)."""
+        changed = query.moment(self.modified_after, field="modified_after")
+        return SearchCriteria(
+            text=query.search_text(self.search),
+            taxonomy_term_id=query.given(self.taxonomy_term_id),
+            taxonomy_id=query.given(self.taxonomy_id),
+            organization_id=query.given(self.organization_id),
+            modified_after=changed, local_authority=query.given(self.local_authority),
+            include_withdrawn=changed is not None,
+            minimum_age=self.minimum_age, maximum_age=self.maximum_age,
+            day=query.day_code(self.day),
+            start_time=query.clock(self.start_time, field="start_time"),
+            end_time=query.clock(self.end_time, field="end_time"),
+        )  # fmt: skip
 
 
 @router.get("/")
-def about() -> dict[str, str]:
-    return {"version": "3.0", "profile": "https://docs.openreferral.org/en/3.0/",
-            "openapi_url": "/openapi.json"}  # fmt: skip
+def about(request: Request) -> dict[str, str]:
+    return {"version": "3.0", "profile": PROFILE,
+            "openapi_url": str(request.url_for("open_openapi"))}  # fmt: skip
+
+
+@router.get("/openapi.json", name="open_openapi", include_in_schema=False)
+def open_openapi(request: Request) -> dict[str, Any]:
+    """This open API's own OpenAPI document (the internal API's is at ``/openapi.json``)."""
+    server = str(request.url_for("about")).rstrip("/")
+    return open_api_document(request.app, server)
 
 
 @router.get("/services", response_model=Page)
 def open_services(
-    search: str | None = Query(default=None, max_length=200),
-    taxonomy_term_id: str | None = None,
-    taxonomy_id: str | None = None,
-    organization_id: str | None = None,
-    modified_after: datetime | None = None,
-    local_authority: str | None = None,
+    filters: ServiceFilters = Depends(),
+    page: int | None = None,
+    per_page: int | None = None,
+    format: str | None = None,
+    minimal: bool = False,
     full: bool = False,
-    paging: PageRequest = Depends(page_request),
     engine: Engine = Depends(get_engine),
-) -> Page:
-    """Services, searchable and filterable; with ``modified_after`` withdrawn ones are included."""
-    criteria = SearchCriteria(
-        text=search, taxonomy_term_id=taxonomy_term_id, taxonomy_id=taxonomy_id,
-        organization_id=organization_id,
-        modified_after=modified_after, local_authority=local_authority,
-        include_withdrawn=modified_after is not None,
-        limit=paging.per_page, offset=paging.offset,
-    )  # fmt: skip
-    with Session(engine) as session:
-        result = search_services(session, criteria)
-        contents = hsds_services(session, result.ids, full=full)
-    return page_of(contents, result.total, paging)
+) -> Page | StreamingResponse:
+    """Services, searchable and filterable; ``minimal`` gives id, name, status, last_modified."""
+    criteria = filters.criteria()
+
+    def fetch(paging: PageRequest) -> Page:
+        with Session(engine) as session:
+            result = search_services(
+                session, replace(criteria, limit=paging.per_page, offset=paging.offset)
+            )
+            if minimal:
+                contents = hsds_minimal(session, result.ids)
+            else:
+                contents = hsds_services(session, result.ids, full=full)
+        return page_of(contents, result.total, paging)
+
+    if wants_ndjson(format):
+        return ndjson(fetch)
+    return fetch(query.clamped_page(page, per_page, minimal=minimal))
 
 
 @router.get("/services/{service_id}")
@@ -72,77 +118,3 @@ def open_service(service_id: str, engine: Engine = Depends(get_engine)) -> dict[
 def open_export(engine: Engine = Depends(get_engine)) -> dict[str, Any]:
     """The whole directory as one HSDS JSON document (withdrawn entries carry status defunct)."""
     return export_directory(engine)
-
-
-@router.get("/organizations", response_model=Page)
-def open_organizations(
-    search: str | None = Query(default=None, max_length=200),
-    paging: PageRequest = Depends(page_request),
-    engine: Engine = Depends(get_engine),
-) -> Page:
-    with Session(engine) as session:
-        return listing.organizations(session, search, paging)
-
-
-@router.get("/organizations/{organization_id}")
-def open_organization(organization_id: str, engine: Engine = Depends(get_engine)) -> dict[str, Any]:
-    with Session(engine) as session:
-        return listing.organization(session, organization_id)
-
-
-@router.get("/taxonomies", response_model=Page)
-def open_taxonomies(
-    paging: PageRequest = Depends(page_request), engine: Engine = Depends(get_engine)
-) -> Page:
-    with Session(engine) as session:
-        return listing.taxonomies(session, paging)
-
-
-@router.get("/taxonomies/{taxonomy_id}")
-def open_taxonomy(taxonomy_id: str, engine: Engine = Depends(get_engine)) -> dict[str, Any]:
-    with Session(engine) as session:
-        found = session.get(Taxonomy, taxonomy_id)
-        if found is None:
-            raise NotFound(f"There is no taxonomy with id {taxonomy_id}.", field="id")
-        return listing.shapes.taxonomy(found)
-
-
-@router.get("/taxonomy_terms", response_model=Page)
-def open_taxonomy_terms(
-    search: str | None = Query(default=None, max_length=200),
-    taxonomy_id: str | None = None,
-    paging: PageRequest = Depends(page_request),
-    engine: Engine = Depends(get_engine),
-) -> Page:
-    with Session(engine) as session:
-        return listing.taxonomy_terms(session, search, taxonomy_id, paging)
-
-
-@router.get("/taxonomy_terms/{term_id}")
-def open_taxonomy_term(term_id: str, engine: Engine = Depends(get_engine)) -> dict[str, Any]:
-    with Session(engine) as session:
-        term = session.get(TaxonomyTerm, term_id)
-        if term is None:
-            raise NotFound(f"There is no taxonomy term with id {term_id}.", field="id")
-        return listing.shapes.taxonomy_term(term, session.get(Taxonomy, term.taxonomy_id))
-
-
-@router.get("/service_at_locations", response_model=Page)
-def open_service_at_locations(
-    paging: PageRequest = Depends(page_request), engine: Engine = Depends(get_engine)
-) -> Page:
-    with Session(engine) as session:
-        return listing.service_at_locations(session, paging)
-
-
-@router.get("/service_at_locations/{link_id}")
-def open_service_at_location(link_id: str, engine: Engine = Depends(get_engine)) -> dict[str, Any]:
-    with Session(engine) as session:
-        row = session.exec(
-            select(ServiceAtLocation, Location)
-            .join(Location, col(Location.id) == col(ServiceAtLocation.location_id))
-            .where(col(ServiceAtLocation.id) == link_id)
-        ).first()
-        if row is None:
-            raise NotFound(f"There is no service at location with id {link_id}.", field="id")
-        return listing.service_at_location_shape(session, row[0], row[1], nested=True)

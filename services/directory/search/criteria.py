@@ -24,6 +24,12 @@ class SearchCriteria:
     taxonomy_term_id: str | None = None
     taxonomy_id: str | None = None
     modified_after: datetime | None = None
+    # ORUK filters: ages a service must take, a day (RFC 5545 code) and times (HH:MM) it is open.
+    minimum_age: int | None = None
+    maximum_age: int | None = None
+    day: str | None = None
+    start_time: str | None = None
+    end_time: str | None = None
     near: Near | None = None  # then results come nearest first, with distances
     limit: int = 20
     offset: int = 0

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from sqlmodel import col
 
 from services.directory.search.criteria import SearchCriteria
+from services.directory.search.time_filters import age_and_time_conditions
 from services.directory.tables import (
     Attribute,
     Court,
@@ -60,6 +61,7 @@ def conditions(criteria: SearchCriteria) -> list[ColumnElement[bool]]:
         found.append(col(Service.organization_id) == criteria.organization_id)
     if criteria.modified_after is not None:
         found.append(col(Service.updated_at) > criteria.modified_after)
+    found.extend(age_and_time_conditions(criteria))
     return found
 
 

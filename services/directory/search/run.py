@@ -50,6 +50,12 @@ def search_services(session: Session, criteria: SearchCriteria) -> SearchResult:
     return result
 
 
+def matching_service_ids(session: Session, criteria: SearchCriteria) -> Select[Any]:
+    """Ids of every service the criteria select (all words of the text, typos corrected)."""
+    words = correct_words(session, query_words(criteria.text or ""))
+    return matching_ids(criteria, _match(session, words, False, ranked=False))
+
+
 def _match(session: Session, words: list[str], any_word: bool, *, ranked: bool) -> Subquery | None:
     if not words:
         return None
