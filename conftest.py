@@ -175,6 +175,16 @@ class TansuBroker:
                 time.sleep(0.05)
         raise RuntimeError(f"Tansu did not start on port {self.port}")
 
+    def kill(self) -> None:
+        """SIGKILL the broker, as a crash would; with memory storage it forgets everything."""
+        import subprocess
+
+        process = self._process
+        if isinstance(process, subprocess.Popen):
+            process.kill()
+            process.wait()
+        self._process = None
+
     def stop(self) -> None:
         import subprocess
 

@@ -9,7 +9,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 
 
@@ -43,14 +44,43 @@ def _ensure_sqlite_folder(url: str) -> None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
 
 
+# Advisory locks are per database, so one key serves every service's own database.
+MIGRATION_LOCK_KEY = 7_403_001
+
+
 def upgrade_database(url: str, migrations_dir: Path) -> None:
-    """Bring a service database to the newest Alembic revision."""
+    """Bring a service database to the newest Alembic revision, once however many start at once.
+
+    On PostgreSQL replicas that start together queue on an advisory lock: the first migrates,
+    the others then find the database at the newest revision and do nothing.
+    """
     if url.startswith("sqlite"):
         _ensure_sqlite_folder(url)
     config = Config()
     config.set_main_option("script_location", str(migrations_dir))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    command.upgrade(config, "head")
+    with _migration_lock(url):
+        command.upgrade(config, "head")
+
+
+@contextmanager
+def _migration_lock(url: str) -> Iterator[None]:
+    if not url.startswith("postgresql"):
+        yield
+        return
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+            connection.commit()
+            try:
+                yield
+            finally:
+                unlock = text("SELECT pg_advisory_unlock(:key)")
+                connection.execute(unlock, {"key": MIGRATION_LOCK_KEY})
+                connection.commit()
+    finally:
+        engine.dispose()
 
 
 @contextmanager

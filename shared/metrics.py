@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable, Iterator
-from datetime import UTC, datetime
 
 from fastapi import FastAPI, Request, Response
 from prometheus_client import (
@@ -22,12 +21,11 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
-from sqlalchemy import Engine, func
-from sqlmodel import Session, col, select
+from sqlalchemy import Engine
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared.outbox import OutboxMessage
+from shared.outbox_rows import outbox_stats
 
 REQUEST_SECONDS = Histogram(
     "cjp_http_request_duration_seconds",
@@ -124,33 +122,24 @@ class OutboxCollector(Collector):
         engine = self._engine_of()
         if engine is None:
             return
-        pending, oldest = _outbox_backlog(engine)
-        age = (datetime.now(UTC) - _as_utc(oldest)).total_seconds() if oldest else 0.0
-        rows = GaugeMetricFamily(
-            "cjp_outbox_pending_rows", "Outbox rows not yet published", labels=["service"]
-        )
-        rows.add_metric([self._service], pending)
-        yield rows
-        oldest_age = GaugeMetricFamily(
-            "cjp_outbox_oldest_unpublished_age_seconds",
-            "Age of the oldest unpublished outbox row (0 when none)",
-            labels=["service"],
-        )
-        oldest_age.add_metric([self._service], max(age, 0.0))
-        yield oldest_age
-
-
-def _outbox_backlog(engine: Engine) -> tuple[int, datetime | None]:
-    unpublished = col(OutboxMessage.published_at).is_(None)
-    with Session(engine) as session:
-        count, oldest = session.exec(
-            select(func.count(), func.min(OutboxMessage.created_at)).where(unpublished)
-        ).one()
-    return int(count), oldest
-
-
-def _as_utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        stats = outbox_stats(engine)
+        figures = [
+            ("cjp_outbox_pending_rows", "Outbox rows not yet published", stats.pending),
+            (
+                "cjp_outbox_oldest_unpublished_age_seconds",
+                "Age of the oldest pending outbox row (0 when none)",
+                stats.oldest_pending_age_seconds,
+            ),
+            (
+                "cjp_outbox_failed_rows",
+                "Outbox rows set aside for good (cjp outbox list / retry)",
+                stats.failed,
+            ),
+        ]
+        for name, description, value in figures:
+            gauge = GaugeMetricFamily(name, description, labels=["service"])
+            gauge.add_metric([self._service], value)
+            yield gauge
 
 
 def install_outbox_metrics(app: FastAPI, *, service: str) -> None:

@@ -1,22 +1,61 @@
-"""Transactional outbox: events are written with the change and relayed to Kafka afterwards."""
+"""The outbox relay: publishes committed events in order, and again if the broker forgets them.
+
+Rows are written by ``shared.unit_of_work.UnitOfWork`` in the change's own transaction (see
+``shared.outbox_rows`` for their states). One relay per database publishes them (a PostgreSQL
+advisory lock elects it), keyed by aggregate id, and records where the broker stored each one.
+Every few seconds, and after each reconnect, it re-asserts its topics (a broker that restarted
+empty has none) and compares the offsets it recorded with the broker's high-water marks: rows the
+broker no longer holds go back in the queue and are published again, in order. Consumers are
+idempotent by ``event_id``, so a replay is harmless.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import uuid
+import time
 import weakref
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import structlog
 from aiokafka import AIOKafkaProducer
-from sqlalchemy import Engine, text
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlalchemy import Engine
 
-from shared.db import is_postgres
-from shared.events import EventEnvelope
 from shared.kafka import ensure_topics, make_producer
+from shared.leadership import AdvisoryLeadership
+from shared.outbox_broker import high_water_marks, is_transient
+from shared.outbox_rows import (
+    OutboxMessage,
+    OutboxState,
+    OutboxStats,
+    Published,
+    add_to_outbox,
+    attempts_of,
+    failed_rows,
+    next_batch,
+    outbox_stats,
+    pending_count,
+    prune_published,
+    published_partitions,
+    record_failure,
+    record_published,
+    requeue_forgotten,
+    retry_failed,
+)
 from shared.settings import CommonSettings
+
+__all__ = [
+    "OutboxMessage",
+    "OutboxRelay",
+    "OutboxState",
+    "OutboxStats",
+    "add_to_outbox",
+    "failed_rows",
+    "outbox_stats",
+    "pending_count",
+    "retry_failed",
+    "wake_relays_of",
+]
 
 log = structlog.get_logger()
 # The relays running in this process, by the engine whose outbox they publish.
@@ -29,67 +68,23 @@ def wake_relays_of(engine: Engine) -> None:
         relay.wake()
 
 
-class OutboxMessage(SQLModel, table=True):
-    """An event waiting to be (or already) published; rows are relayed in ``id`` order."""
-
-    __tablename__ = "outbox_message"
-
-    id: int | None = Field(default=None, primary_key=True)
-    event_id: uuid.UUID = Field(unique=True)
-    event_type: str
-    topic: str
-    key: str
-    payload: str
-    created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
-    published_at: datetime | None = Field(default=None, index=True)
-    attempts: int = 0
-    last_error: str | None = None
-
-
-def add_to_outbox(session: Session, envelope: EventEnvelope, *, topic: str) -> None:
-    """Stage an event in the caller's transaction; published only if that transaction commits."""
-    session.add(
-        OutboxMessage(
-            event_id=envelope.event_id,
-            event_type=envelope.event_type,
-            topic=topic,
-            key=envelope.aggregate_id,
-            payload=envelope.model_dump_json(),
-        )
-    )
-
-
-def pending_count(engine: Engine) -> int:
-    with Session(engine) as session:
-        rows = session.exec(
-            select(OutboxMessage.id).where(col(OutboxMessage.published_at).is_(None))
-        )
-        return len(rows.all())
-
-
 class OutboxRelay:
-    """Publishes unsent outbox rows in order, keyed by aggregate id, until the broker takes them.
-
-    On PostgreSQL an advisory lock elects one relay per database, so replicas of a service
-    can all run a relay without publishing the same row twice or out of order.
-    """
+    """Publishes pending outbox rows and replays those a forgetful broker lost."""
 
     def __init__(
-        self,
-        *,
-        engine: Engine,
-        settings: CommonSettings,
-        topics: list[str],
-        lock_key: int,
+        self, *, engine: Engine, settings: CommonSettings, topics: list[str], lock_key: int
     ) -> None:
         self._engine = engine
         self._settings = settings
         self._topics = topics
-        self._lock_key = lock_key
+        self._leadership = AdvisoryLeadership(engine, lock_key, name="outbox_relay")
         self._producer: AIOKafkaProducer | None = None
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._next_check = 0.0
+        self._next_prune = 0.0
+        self.replayed = 0  # rows published again because the broker had lost them
 
     def wake(self) -> None:
         """Ask the relay to look for new rows now; safe from any thread (routes run in threads)."""
@@ -110,103 +105,115 @@ class OutboxRelay:
                 loop.call_soon_threadsafe(self._wake.set)
 
     async def run(self) -> None:
-        backoff = 0.5
-        lock_connection = None
         self._loop = asyncio.get_running_loop()
         _relays.setdefault(self._engine, set()).add(self)
+        backoff = 0.5
         try:
             while not self._stopping.is_set():
                 try:
-                    if lock_connection is None and is_postgres(self._engine):
-                        lock_connection = await asyncio.to_thread(self._acquire_leadership)
-                        if lock_connection is None:
-                            await self._sleep(5.0)
-                            continue
-                    await self._ensure_producer()
-                    published = await self.publish_pending()
+                    await self._step()
                     backoff = 0.5
-                    if published == 0:
-                        await self._sleep(self._settings.outbox_poll_interval_seconds)
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:
                     log.warning("outbox_relay_retrying", error=str(exc), retry_in=backoff)
                     await self._close_producer()
+                    self._next_check = 0.0  # after a reconnect, first ask what the broker kept
                     await self._sleep(backoff)
                     backoff = min(backoff * 2, 10.0)
         finally:
             _relays.get(self._engine, set()).discard(self)
             await self._close_producer()
-            if lock_connection is not None:
-                await asyncio.to_thread(lock_connection.close)
+            await asyncio.to_thread(self._leadership.release)
 
     async def stop(self) -> None:
         self._stopping.set()
         self._wake.set()
 
+    async def _step(self) -> None:
+        if not await asyncio.to_thread(self._leadership.hold):
+            await self._close_producer()
+            self._next_check = 0.0
+            await self._sleep(self._settings.outbox_leader_retry_seconds)
+            return
+        await self._ensure_producer()
+        if time.monotonic() >= self._next_check:
+            await self.check_broker()
+        published = await self.publish_pending()
+        if published == 0:
+            await self._sleep(self._settings.outbox_poll_interval_seconds)
+
+    async def check_broker(self) -> int:
+        """Re-assert topics; queue again the rows the broker no longer holds; prune old rows."""
+        await ensure_topics(self._settings, self._topics)
+        partitions = await asyncio.to_thread(published_partitions, self._engine)
+        marks = await high_water_marks(self._settings, partitions)
+        replayed = await asyncio.to_thread(requeue_forgotten, self._engine, marks)
+        if replayed:
+            self.replayed += replayed
+            log.warning("outbox_broker_forgot_events", replayed=replayed)
+        self._next_check = time.monotonic() + self._settings.outbox_verify_interval_seconds
+        if time.monotonic() >= self._next_prune:
+            await asyncio.to_thread(self._prune)
+        return replayed
+
+    def _prune(self) -> None:
+        keep = timedelta(hours=self._settings.outbox_retention_hours)
+        pruned = prune_published(self._engine, before=datetime.now(UTC) - keep)
+        if pruned:
+            log.info("outbox_rows_pruned", rows=pruned)
+        self._next_prune = time.monotonic() + 60.0
+
     async def publish_pending(self) -> int:
-        """Publish one batch; stops at the first failure so per-key order is kept."""
+        """Publish one batch in order; a row that fails holds back only its own key's later rows.
+
+        Rows go one at a time: each is its own record batch, so the broker's high-water mark
+        counts records exactly (Tansu computes it from a partition's last batch).
+        """
         producer = await self._ensure_producer()
-        rows = await asyncio.to_thread(self._fetch_batch)
-        if rows:
-            # A broker that restarted empty (Tansu's memory storage) has lost its topics; a
-            # producer with cached metadata would write where no consumer reads. Re-assert them.
-            await ensure_topics(self._settings, self._topics)
-        published: list[int] = []
+        rows = await asyncio.to_thread(
+            next_batch, self._engine, limit=self._settings.outbox_batch_size
+        )
+        acknowledged: list[Published] = []
+        stopped: set[tuple[str, str]] = set()
         try:
             for row in rows:
-                await producer.send_and_wait(
-                    row.topic, value=row.payload.encode(), key=row.key.encode()
-                )
+                if (row.topic, row.key) in stopped:
+                    continue
+                try:
+                    stored = await producer.send_and_wait(
+                        row.topic, value=row.payload.encode(), key=row.key.encode()
+                    )
+                except Exception as exc:
+                    if is_transient(exc):
+                        raise
+                    stopped.add((row.topic, row.key))
+                    await self._fail(row, exc)
+                    continue
                 assert row.id is not None
-                published.append(row.id)
-                log.debug("outbox_event_published", event_id=str(row.event_id), topic=row.topic)
-        except Exception as exc:
-            if len(published) < len(rows):
-                failed = rows[len(published)]
-                await asyncio.to_thread(self._record_failure, failed.id, str(exc))
-            raise
+                acknowledged.append(Published(row.id, row.topic, stored.partition, stored.offset))
         finally:
-            if published:
-                await asyncio.to_thread(self._mark_published, published)
-        return len(published)
+            if acknowledged:
+                await self._record(acknowledged)
+        return len(acknowledged)
 
-    def _fetch_batch(self) -> list[OutboxMessage]:
-        with Session(self._engine, expire_on_commit=False) as session:
-            statement = (
-                select(OutboxMessage)
-                .where(col(OutboxMessage.published_at).is_(None))
-                .order_by(col(OutboxMessage.id))
-                .limit(self._settings.outbox_batch_size)
-            )
-            return list(session.exec(statement).all())
+    async def _record(self, acknowledged: list[Published]) -> None:
+        replayed = await asyncio.to_thread(record_published, self._engine, acknowledged)
+        if replayed:  # the broker handed out offsets it had given before: it lost those rows
+            self.replayed += replayed
+            log.warning("outbox_broker_forgot_events", replayed=replayed)
 
-    def _mark_published(self, ids: list[int]) -> None:
-        now = datetime.now(UTC)
-        with Session(self._engine) as session:
-            for row in session.exec(select(OutboxMessage).where(col(OutboxMessage.id).in_(ids))):
-                row.published_at = now
-                row.attempts += 1
-                session.add(row)
-            session.commit()
-
-    def _record_failure(self, row_id: int | None, error: str) -> None:
-        with Session(self._engine) as session:
-            row = session.get(OutboxMessage, row_id)
-            if row is not None:
-                row.attempts += 1
-                row.last_error = error[:500]
-                session.add(row)
-                session.commit()
-
-    def _acquire_leadership(self):  # type: ignore[no-untyped-def]
-        connection = self._engine.connect()
-        got = connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": self._lock_key})
-        if got.scalar():
-            connection.commit()
-            return connection
-        connection.close()
-        return None
+    async def _fail(self, row: OutboxMessage, error: BaseException) -> None:
+        assert row.id is not None
+        attempts = await asyncio.to_thread(attempts_of, self._engine, row.id) + 1
+        set_aside = attempts >= self._settings.outbox_max_attempts
+        reason = f"{type(error).__name__}: {error}"
+        await asyncio.to_thread(record_failure, self._engine, row.id, reason, set_aside=set_aside)
+        log.warning(
+            "outbox_row_failed" if set_aside else "outbox_row_attempt_failed",
+            event_id=str(row.event_id), topic=row.topic, key=row.key, attempts=attempts,
+            error=reason,
+        )  # fmt: skip
 
     async def _ensure_producer(self) -> AIOKafkaProducer:
         if self._producer is None:
@@ -218,6 +225,7 @@ class OutboxRelay:
                 await producer.stop()
                 raise
             self._producer = producer
+            self._next_check = 0.0
             log.info("outbox_relay_connected", bootstrap=self._settings.kafka_bootstrap_servers)
         return self._producer
 

@@ -35,6 +35,14 @@ class CommonSettings(BaseSettings):
 
     outbox_poll_interval_seconds: float = 0.2
     outbox_batch_size: int = 100
+    # A row the broker refuses this many times (too large, say) is set aside as failed.
+    outbox_max_attempts: int = 3
+    # How often the relay re-asserts its topics and checks the broker still holds what it took.
+    outbox_verify_interval_seconds: float = 2.0
+    # Published rows are kept this long (to replay them if the broker loses them), then pruned.
+    outbox_retention_hours: float = 72.0
+    # How often a replica that is not the relay leader tries to take over.
+    outbox_leader_retry_seconds: float = 1.0
 
     @model_validator(mode="after")
     def _refuse_default_secrets_in_production(self) -> CommonSettings:

@@ -13,7 +13,7 @@ from shared.db import make_engine
 from shared.events import EventEnvelope
 from shared.health import database_check, engine_in_state, install_health
 from shared.metrics import install_metrics, install_outbox_metrics
-from shared.outbox import OutboxMessage, add_to_outbox
+from shared.outbox import OutboxMessage, OutboxState, add_to_outbox
 
 
 def sample(scrape: str, name: str, **labels: str) -> float:
@@ -70,6 +70,7 @@ def test_requests_are_measured_by_route_template_and_the_outbox_backlog_is_repor
         published = session.get(OutboxMessage, 3)
         assert published is not None
         published.published_at = datetime.now(UTC)
+        published.state = OutboxState.PUBLISHED
         session.add_all([oldest, published])
         session.commit()
     with TestClient(app) as client:

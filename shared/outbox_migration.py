@@ -1,0 +1,27 @@
+"""Schema steps for the shared ``outbox_message`` table, run by each publishing service's migration.
+
+Kept here so every service's outbox changes the same way; a service's Alembic revision calls them.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+
+def add_states_and_positions() -> None:
+    """Rows get a state (pending, published, failed) and the partition and offset they went to."""
+    with op.batch_alter_table("outbox_message") as batch:
+        batch.add_column(sa.Column("state", sa.String(), nullable=False, server_default="pending"))
+        batch.add_column(sa.Column("kafka_partition", sa.Integer(), nullable=True))
+        batch.add_column(sa.Column("kafka_offset", sa.Integer(), nullable=True))
+        batch.create_index("ix_outbox_message_state", ["state"])
+    op.execute("UPDATE outbox_message SET state = 'published' WHERE published_at IS NOT NULL")
+
+
+def drop_states_and_positions() -> None:
+    with op.batch_alter_table("outbox_message") as batch:
+        batch.drop_index("ix_outbox_message_state")
+        batch.drop_column("kafka_offset")
+        batch.drop_column("kafka_partition")
+        batch.drop_column("state")

@@ -1,0 +1,255 @@
+"""Outbox rows and what may happen to them: staged, published, failed, replayed, pruned.
+
+A row is ``pending`` until the broker acknowledges it (then ``published``, with the partition and
+offset the broker gave it) or until it has failed for good (``failed``, with its reason). A failed
+row holds back only the later rows of its own topic and key, so per-key order is kept while every
+other aggregate's events flow. Published rows are kept for a retention window so that a broker
+that forgets them can be given them again.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from sqlalchemy import Engine, and_, exists, func, update
+from sqlalchemy.orm import aliased
+from sqlmodel import Field, Session, SQLModel, col, delete, select
+
+from shared.events import EventEnvelope
+
+
+class OutboxState(StrEnum):
+    PENDING = "pending"
+    PUBLISHED = "published"
+    FAILED = "failed"
+
+
+class OutboxMessage(SQLModel, table=True):
+    """An event waiting to be (or already) published; rows are relayed in ``id`` order."""
+
+    __tablename__ = "outbox_message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: uuid.UUID = Field(unique=True)
+    event_type: str
+    topic: str
+    key: str
+    payload: str
+    created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    published_at: datetime | None = Field(default=None, index=True)
+    attempts: int = 0
+    last_error: str | None = None
+    state: str = Field(default=OutboxState.PENDING.value, index=True)
+    # Where the broker said it stored the row; compared with its high-water marks later.
+    kafka_partition: int | None = None
+    kafka_offset: int | None = None
+
+
+@dataclass(frozen=True)
+class Published:
+    """The broker's acknowledgement of one row."""
+
+    row_id: int
+    topic: str
+    partition: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class OutboxStats:
+    pending: int
+    failed: int
+    oldest_pending_age_seconds: float
+
+
+def add_to_outbox(session: Session, envelope: EventEnvelope, *, topic: str) -> None:
+    """Stage an event in the caller's transaction (``UnitOfWork`` does this on commit)."""
+    session.add(
+        OutboxMessage(
+            event_id=envelope.event_id,
+            event_type=envelope.event_type,
+            topic=topic,
+            key=envelope.aggregate_id,
+            payload=envelope.model_dump_json(),
+        )
+    )
+
+
+def _in_state(state: OutboxState):  # type: ignore[no-untyped-def]
+    return col(OutboxMessage.state) == state.value
+
+
+def pending_count(engine: Engine) -> int:
+    with Session(engine) as session:
+        return int(session.exec(select(func.count()).where(_in_state(OutboxState.PENDING))).one())
+
+
+def outbox_stats(engine: Engine, *, now: datetime | None = None) -> OutboxStats:
+    """Pending and failed rows and the age of the oldest pending one (0 when none), for metrics."""
+    with Session(engine) as session:
+        pending, oldest = session.exec(
+            select(func.count(), func.min(OutboxMessage.created_at)).where(
+                _in_state(OutboxState.PENDING)
+            )
+        ).one()
+        failed = session.exec(select(func.count()).where(_in_state(OutboxState.FAILED))).one()
+    age = 0.0
+    if oldest is not None:
+        oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=UTC)
+        age = max(((now or datetime.now(UTC)) - oldest).total_seconds(), 0.0)
+    return OutboxStats(pending=int(pending), failed=int(failed), oldest_pending_age_seconds=age)
+
+
+def failed_rows(engine: Engine, *, limit: int = 100) -> list[OutboxMessage]:
+    """Rows set aside for good, oldest first, each with its reason in ``last_error``."""
+    with Session(engine) as session:
+        statement = (
+            select(OutboxMessage)
+            .where(_in_state(OutboxState.FAILED))
+            .order_by(col(OutboxMessage.id))
+            .limit(limit)
+        )
+        return list(session.exec(statement).all())
+
+
+def retry_failed(engine: Engine, ids: list[int] | None = None) -> int:
+    """Put failed rows (all, or those in ``ids``) back in the queue with fresh attempts."""
+    statement = update(OutboxMessage).where(_in_state(OutboxState.FAILED))
+    if ids is not None:
+        statement = statement.where(col(OutboxMessage.id).in_(ids))
+    with Session(engine) as session:
+        result = session.exec(statement.values(state=OutboxState.PENDING.value, attempts=0))
+        session.commit()
+        return int(result.rowcount)
+
+
+def next_batch(engine: Engine, *, limit: int) -> list[OutboxMessage]:
+    """Pending rows in order, leaving out those behind a failed row of the same topic and key."""
+    failed = aliased(OutboxMessage)
+    held_back = exists().where(
+        and_(
+            col(failed.state) == OutboxState.FAILED.value,
+            col(failed.topic) == col(OutboxMessage.topic),
+            col(failed.key) == col(OutboxMessage.key),
+            col(failed.id) < col(OutboxMessage.id),
+        )
+    )
+    with Session(engine, expire_on_commit=False) as session:
+        statement = (
+            select(OutboxMessage)
+            .where(_in_state(OutboxState.PENDING), ~held_back)
+            .order_by(col(OutboxMessage.id))
+            .limit(limit)
+        )
+        return list(session.exec(statement).all())
+
+
+def record_published(engine: Engine, acknowledged: list[Published]) -> int:
+    """Mark rows published where the broker put them; returns how many older rows it forgot.
+
+    Offsets only grow on a partition that kept its data. A new row stored at or below an offset
+    an older row was given means the broker lost that older row: it goes back in the queue.
+    """
+    now, replayed = datetime.now(UTC), 0
+    with Session(engine) as session:
+        for (topic, partition), lowest in _lowest_offsets(acknowledged).items():
+            replayed += _requeue(session, topic, partition, from_offset=lowest)
+        for ack in acknowledged:
+            session.exec(
+                update(OutboxMessage)
+                .where(col(OutboxMessage.id) == ack.row_id)
+                .values(
+                    state=OutboxState.PUBLISHED.value,
+                    published_at=now,
+                    attempts=OutboxMessage.attempts + 1,
+                    kafka_partition=ack.partition,
+                    kafka_offset=ack.offset,
+                )
+            )
+        session.commit()
+    return replayed
+
+
+def _lowest_offsets(acknowledged: list[Published]) -> dict[tuple[str, int], int]:
+    lowest: dict[tuple[str, int], int] = {}
+    for ack in acknowledged:
+        where = (ack.topic, ack.partition)
+        lowest[where] = min(ack.offset, lowest.get(where, ack.offset))
+    return lowest
+
+
+def _requeue(session: Session, topic: str, partition: int, *, from_offset: int) -> int:
+    result = session.exec(
+        update(OutboxMessage)
+        .where(
+            _in_state(OutboxState.PUBLISHED),
+            col(OutboxMessage.topic) == topic,
+            col(OutboxMessage.kafka_partition) == partition,
+            col(OutboxMessage.kafka_offset) >= from_offset,
+        )
+        .values(
+            state=OutboxState.PENDING.value,
+            published_at=None,
+            kafka_partition=None,
+            kafka_offset=None,
+        )
+    )
+    return int(result.rowcount)
+
+
+def requeue_forgotten(engine: Engine, high_water: dict[tuple[str, int], int]) -> int:
+    """Published rows at or past their partition's high-water mark were lost: queue them again."""
+    with Session(engine) as session:
+        replayed = sum(
+            _requeue(session, topic, partition, from_offset=mark)
+            for (topic, partition), mark in high_water.items()
+        )
+        session.commit()
+    return replayed
+
+
+def published_partitions(engine: Engine) -> set[tuple[str, int]]:
+    """The (topic, partition) pairs that hold rows we still keep as published."""
+    with Session(engine) as session:
+        rows = session.exec(
+            select(OutboxMessage.topic, OutboxMessage.kafka_partition)
+            .where(
+                _in_state(OutboxState.PUBLISHED), col(OutboxMessage.kafka_partition).is_not(None)
+            )
+            .distinct()
+        ).all()
+    return {(topic, int(partition)) for topic, partition in rows if partition is not None}
+
+
+def record_failure(engine: Engine, row_id: int, error: str, *, set_aside: bool) -> None:
+    """Count a failed attempt; ``set_aside`` marks the row failed for good (held back per key)."""
+    values: dict[str, object] = {
+        "attempts": OutboxMessage.attempts + 1,
+        "last_error": error[:500],
+    }
+    if set_aside:
+        values["state"] = OutboxState.FAILED.value
+    with Session(engine) as session:
+        session.exec(update(OutboxMessage).where(col(OutboxMessage.id) == row_id).values(**values))
+        session.commit()
+
+
+def attempts_of(engine: Engine, row_id: int) -> int:
+    with Session(engine) as session:
+        row = session.get(OutboxMessage, row_id)
+        return row.attempts if row is not None else 0
+
+
+def prune_published(engine: Engine, *, before: datetime) -> int:
+    """Delete published rows older than the retention window; returns how many."""
+    with Session(engine) as session:
+        result = session.exec(
+            delete(OutboxMessage).where(
+                _in_state(OutboxState.PUBLISHED), col(OutboxMessage.published_at) < before
+            )
+        )
+        session.commit()
+        return int(result.rowcount)
