@@ -1,6 +1,8 @@
 """Command line for directory operators (``cjp directory ...``).
 
 load-postcodes FILE.csv   load or refresh the postcode table used by "near a postcode" searches
+import FILE.json [--area CODE]   import an HSDS 3.0 document, all or nothing (events via the outbox)
+export [-o FILE.json]     write the whole directory as one HSDS 3.0 document
 """
 
 from __future__ import annotations
@@ -9,7 +11,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from sqlalchemy import Engine
+
 from services.directory.app import MIGRATIONS
+from services.directory.cli_hsds import export_file, import_file
 from services.directory.geography.postcodes import PostcodeFileError, load_postcodes
 from services.directory.settings import DirectorySettings
 from shared.db import make_engine, upgrade_database
@@ -24,21 +29,38 @@ def _parser() -> argparse.ArgumentParser:
         help="load postcode centroids from an ONS Postcode Directory or Code-Point Open CSV",
     )
     postcodes.add_argument("file", type=Path)
+    importing = commands.add_parser("import", help="import an HSDS 3.0 JSON document")
+    importing.add_argument("file", type=Path)
+    importing.add_argument(
+        "--area", help="local-authority code for entries whose service_areas name none, e.g. fife"
+    )
+    exporting = commands.add_parser("export", help="export the directory as HSDS 3.0 JSON")
+    exporting.add_argument("-o", "--output", type=Path, help="write here instead of stdout")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; 0 on success, 1 on a problem with the input, 2 on bad usage."""
     args = _parser().parse_args(argv)
     url = args.database_url or DirectorySettings().database_url
     upgrade_database(url, MIGRATIONS)
     engine = make_engine(url)
     try:
-        loaded = load_postcodes(engine, args.file)
+        if args.command == "import":
+            return import_file(engine, args.file, default_area=args.area)
+        if args.command == "export":
+            return export_file(engine, args.output)
+        return _load_postcodes(engine, args.file)
+    finally:
+        engine.dispose()
+
+
+def _load_postcodes(engine: Engine, file: Path) -> int:
+    try:
+        loaded = load_postcodes(engine, file)
     except (OSError, PostcodeFileError, UnicodeDecodeError) as error:
         print(f"cjp directory load-postcodes: {error}", file=sys.stderr)
         return 1
-    finally:
-        engine.dispose()
     print(f"Loaded {loaded} postcodes into the directory's postcode table.")
     return 0
 

@@ -11,7 +11,12 @@ from sqlmodel import Session, col, delete, select
 
 from services.directory.events import ServiceCreated, ServiceUpdated, announce, field_changes
 from services.directory.incumbent import incumbent_values
-from services.directory.open_data.hsds_input import CommunityJustice, HsdsDocument, HsdsService
+from services.directory.open_data.hsds_input import (
+    CommunityJustice,
+    HsdsArea,
+    HsdsDocument,
+    HsdsService,
+)
 from services.directory.review import NEVER_REVIEWED
 from services.directory.search.index import reindex_service
 from services.directory.tables import (
@@ -42,12 +47,21 @@ class ImportSummary(BaseModel):
 
 
 def import_directory(
-    uow: UnitOfWork, document: HsdsDocument, *, identity: Identity, correlation_id: str | None
+    uow: UnitOfWork,
+    document: HsdsDocument,
+    *,
+    identity: Identity,
+    correlation_id: str | None,
+    default_area: str | None = None,
 ) -> ImportSummary:
+    """Create or update every entry, or nothing. ``default_area`` (a local-authority code) is
+    given to entries whose ``service_areas`` name no Scottish local authority."""
     if identity.role != Role.COORDINATOR:
         raise Forbidden("Only a coordinator may import a directory.")
     summary = ImportSummary()
     with uow:
+        if default_area is not None:
+            _place_unplaced(uow.session, document, default_area)
         for index, entry in enumerate(document.services):
             try:
                 outcome = _import_one(uow, entry, identity, correlation_id)
@@ -145,12 +159,25 @@ def _editable_fields(session: Session, entry: HsdsService) -> dict[str, Any]:
     return fields
 
 
-def _area_codes(session: Session, entry: HsdsService) -> list[str]:
+def _place_unplaced(session: Session, document: HsdsDocument, default_area: str) -> None:
+    if session.get(LocalAuthority, default_area) is None:
+        raise BadUserInput(f"Unknown local authority {default_area!r}.", field="area")
+    for entry in document.services:
+        if not any(_matched_areas(session, entry)):
+            entry.service_areas = [HsdsArea(extent=default_area)]
+
+
+def _matched_areas(session: Session, entry: HsdsService) -> list[str | None]:
+    """The local-authority code each of the entry's areas names (by code or name), else None."""
     areas = session.exec(select(LocalAuthority)).all()
     by_name = {a.name.lower(): a.code for a in areas} | {a.code: a.code for a in areas}
     wanted = [(area.extent or area.name or "").strip().lower() for area in entry.service_areas]
-    codes = [by_name.get(w) or by_name.get((area.name or "").lower()) for w, area in
-             zip(wanted, entry.service_areas, strict=True)]  # fmt: skip
+    return [by_name.get(w) or by_name.get((area.name or "").lower()) for w, area in
+            zip(wanted, entry.service_areas, strict=True)]  # fmt: skip
+
+
+def _area_codes(session: Session, entry: HsdsService) -> list[str]:
+    codes = _matched_areas(session, entry)
     if not codes or None in codes:
         raise BadUserInput(
             f"Service {entry.id} needs service_areas naming Scottish local authorities.",
