@@ -8,6 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.tracing import current_trace_context
+
 
 class Actor(BaseModel):
     """Who caused an event, as the gateway identified them."""
@@ -34,6 +36,9 @@ class EventEnvelope(BaseModel):
     correlation_id: str = Field(default_factory=lambda: str(uuid.uuid4()))
     actor: Actor | None = None
     data: dict[str, Any] = Field(default_factory=dict)
+    # W3C trace context of the change that raised the event (``traceparent``/``tracestate``):
+    # the outbox relay copies it into Kafka headers, so the trace goes on to the consumer.
+    trace_context: dict[str, str] | None = None
 
     def to_bytes(self) -> bytes:
         return self.model_dump_json().encode()
@@ -61,6 +66,7 @@ def new_event(
         data=data.model_dump(mode="json"),
         actor=actor,
         version=version,
+        trace_context=current_trace_context(),
     )
     if correlation_id:
         envelope.correlation_id = correlation_id

@@ -21,6 +21,7 @@ import structlog
 from aiokafka import AIOKafkaProducer
 from sqlalchemy import Engine
 
+from shared.event_headers import publishing
 from shared.kafka import ensure_topics, make_producer
 from shared.leadership import AdvisoryLeadership
 from shared.outbox_broker import high_water_marks, is_transient
@@ -181,9 +182,13 @@ class OutboxRelay:
                 if (row.topic, row.key) in stopped:
                     continue
                 try:
-                    stored = await producer.send_and_wait(
-                        row.topic, value=row.payload.encode(), key=row.key.encode()
-                    )
+                    with publishing(row.topic, row.payload) as headers:
+                        stored = await producer.send_and_wait(
+                            row.topic,
+                            value=row.payload.encode(),
+                            key=row.key.encode(),
+                            headers=headers,
+                        )
                 except Exception as exc:
                     if is_transient(exc):
                         raise

@@ -21,6 +21,7 @@ from shared.http import install_http_basics
 from shared.metrics import install_metrics, install_outbox_metrics
 from shared.outbox import OutboxRelay
 from shared.settings import CommonSettings, get_common_settings
+from shared.tracing import instrument_app
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -62,6 +63,7 @@ def create_app(settings: DeliverablesSettings, common: CommonSettings | None = N
     app.state.relay = relay
     install_http_basics(app)
     install_metrics(app, service="deliverables")
+    instrument_app(app)  # traces, when OTEL_* turns them on
     install_outbox_metrics(app, service="deliverables")
     install_health(app, {"database": database_check(engine_in_state)})
     app.include_router(reference.router)

@@ -23,6 +23,7 @@ from shared.http import install_http_basics
 from shared.metrics import install_metrics, install_outbox_metrics
 from shared.outbox import OutboxRelay
 from shared.settings import CommonSettings, get_common_settings
+from shared.tracing import instrument_app
 from shared.unit_of_work import UnitOfWork
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -87,6 +88,7 @@ def create_app(
     app = FastAPI(title="CJP directory", version="1.0.0", lifespan=lifespan)
     install_http_basics(app)
     install_metrics(app, service="directory")
+    instrument_app(app)  # traces, when OTEL_* turns them on
     install_outbox_metrics(app, service="directory")
     install_health(app, {"database": database_check(engine_in_state)})
     app.include_router(reference.router)

@@ -30,6 +30,7 @@ from shared.db import make_engine, upgrade_database
 from shared.health import database_check, install_health
 from shared.metrics import install_metrics
 from shared.settings import CommonSettings, get_common_settings
+from shared.tracing import instrument_app
 
 log = structlog.get_logger()
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -85,6 +86,7 @@ def create_app(
         large_body=large_body,
     )
     install_metrics(app, service="gateway")  # outside protection: refusals are counted too
+    instrument_app(app)  # traces, when OTEL_* turns them on
     app.add_middleware(CorrelationMiddleware)  # outermost: even refusals carry an id
     return app
 

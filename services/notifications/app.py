@@ -17,6 +17,7 @@ from shared.health import database_check, install_health
 from shared.http import install_http_basics
 from shared.metrics import add_refresher, add_registry, install_metrics
 from shared.settings import CommonSettings, get_common_settings
+from shared.tracing import instrument_app
 
 
 def create_app(
@@ -36,6 +37,7 @@ def create_app(
     app = FastAPI(title="CJP notifications", lifespan=lifespan)
     install_http_basics(app)
     install_metrics(app, service="notifications")
+    instrument_app(app)  # traces, when OTEL_* turns them on
     install_health(
         app,
         {"database": database_check(notifications_engine), "consumer": consumer_in_group},

@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from typing import Any
 
 import structlog
 from aiokafka.errors import MessageSizeTooLargeError, RecordListTooLargeError, RecordTooLargeError
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
+from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from prometheus_client import CollectorRegistry
 from sqlalchemy import Engine
@@ -21,12 +23,22 @@ from services.notifications.metrics import EVENTS, HANDLING_FAILURES
 from services.notifications.set_aside import set_aside
 from services.notifications.settings import NotificationsSettings
 from services.notifications.topics import CONSUMED_TOPICS, DEAD_LETTER_TOPIC
+from services.notifications.tracing import remember_event_trace
 from shared.logging import FASTSTREAM_LOGGER
 from shared.settings import CommonSettings
+from shared.tracing import tracing_active
 
 log = structlog.get_logger()
 Position = tuple[str, int, int]
 TOO_LARGE = (MessageSizeTooLargeError, RecordTooLargeError, RecordListTooLargeError)
+
+
+def consumer_middlewares(registry: CollectorRegistry) -> list[Any]:
+    """FastStream's own Prometheus metrics and, when tracing is on, its OpenTelemetry spans."""
+    middlewares: list[Any] = [KafkaPrometheusMiddleware(registry=registry)]
+    if tracing_active():
+        middlewares.append(KafkaTelemetryMiddleware())  # continues the trace in the headers
+    return middlewares
 
 
 class EventConsumer:
@@ -51,7 +63,7 @@ class EventConsumer:
             common.kafka_bootstrap_servers,
             client_id="cjp-notifications",
             logger=logging.getLogger(FASTSTREAM_LOGGER),  # JSON lines like every other
-            middlewares=[KafkaPrometheusMiddleware(registry=self.metrics_registry)],
+            middlewares=consumer_middlewares(self.metrics_registry),
         )
         subscriber = self.broker.subscriber(
             *CONSUMED_TOPICS,
@@ -84,6 +96,7 @@ class EventConsumer:
         except MalformedEvent as exc:
             await self._dead_letter(message, position, str(exc))
             return
+        remember_event_trace(envelope.event_id)
         with structlog.contextvars.bound_contextvars(
             event_id=str(envelope.event_id), correlation_id=envelope.correlation_id
         ):

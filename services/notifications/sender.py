@@ -34,6 +34,7 @@ from services.notifications.tables import (
     Subscriber,
     Subscription,
 )
+from services.notifications.tracing import sending_span
 from shared.db import transaction
 
 log = structlog.get_logger()
@@ -49,6 +50,7 @@ class Job:
     message: bytes
     subject: str
     text: str
+    event_id: uuid.UUID | None = None  # whose trace the send joins
 
 
 def preload(session: Session, claimed: list[Delivery]) -> None:
@@ -182,7 +184,9 @@ class Sender:
             while queue and not self._server_away:
                 job = queue.pop()
                 await self._limiter.acquire(waiting=len(queue) + 1)
-                result = await connection.send(job.to, job.message)
+                with sending_span(job.event_id, job.delivery_id) as span:
+                    result = await connection.send(job.to, job.message)
+                    span.set_attribute("cjp.email.outcome", str(result.outcome))
                 if result.outcome == Outcome.UNAVAILABLE and not self._server_away:
                     self._server_away = True
                     log.warning("smtp_server_unavailable", reason=result.reason)
@@ -240,8 +244,15 @@ class Sender:
             mail_from=self._settings.mail_from,
             message_id=message_id(delivery.id, self._settings.message_id_domain),
         )
-        job = Job(delivery.id, delivery.subscriber_id, email.to, message, email.subject, email.text)
-        return job
+        return Job(
+            delivery.id,
+            delivery.subscriber_id,
+            email.to,
+            message,
+            email.subject,
+            email.text,
+            delivery.event_id,
+        )
 
 
 def _attempt(job: Job, result: SendResult) -> Attempt:

@@ -20,6 +20,7 @@ from services.web.session import SessionCookie, install_sessions
 from services.web.settings import WebSettings, get_web_settings
 from shared.health import install_health
 from shared.metrics import install_metrics
+from shared.tracing import instrument_app
 
 log = structlog.get_logger()
 STATIC_DIR = Path(__file__).parent / "static"
@@ -87,4 +88,5 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     # its error pages keep answering rather than the load balancer dropping every replica.
     install_health(app, {})
     install_metrics(app, service="web")
+    instrument_app(app)  # traces, when OTEL_* turns them on
     return app
