@@ -109,6 +109,7 @@ class NewDeliverableRequest(BaseModel):
 
 class ImportRequest(BaseModel):
     document: str = Field(min_length=1, max_length=5_000_000)
+    dry_run: bool = False  # a preview: the import runs and is rolled back
 
 
 class ImportResult(BaseModel):
@@ -118,3 +119,5 @@ class ImportResult(BaseModel):
     changed: list[int]  # added or changed, by number
     added: list[int]  # created by this import, by number
     seconds: float
+    revised: list[int] = []  # timescale revised in this edition, by number
+    dry_run: bool = False

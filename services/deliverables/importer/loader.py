@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import structlog
 from sqlalchemy import Engine, func
@@ -22,7 +22,7 @@ from services.deliverables.models import Aim, PriorityAction, ReportingRound, Ro
 from services.deliverables.plan_writes import ensure_reference_organisations, ensure_round
 from services.deliverables.search import refresh_search_documents
 from shared.errors import Conflict
-from shared.unit_of_work import UnitOfWork
+from shared.unit_of_work import StagedEvent, UnitOfWork
 
 log = structlog.get_logger()
 
@@ -35,6 +35,18 @@ class ImportSummary:
     changed: list[int]  # added or changed, by number
     added: list[int]  # created by this import, by number
     seconds: float
+    revised: list[int] = field(default_factory=list)  # timescale revised in this edition
+    dry_run: bool = False  # a preview: nothing was kept
+
+
+class _PreviewUnitOfWork(UnitOfWork):
+    """Runs the whole import, then rolls it back: what it would do, with nothing written."""
+
+    def _commit(self, session: Session, staged: list[StagedEvent]) -> None:
+        session.rollback()
+
+    def _after_commit(self) -> None:
+        return None
 
 
 @dataclass(frozen=True)
@@ -57,12 +69,19 @@ def read_edition(document: str) -> tuple[RawEdition, list[PlanEntry]]:
 
 
 def import_edition(
-    engine: Engine, document: str, *, context: EventContext, author: Author | None = None
+    engine: Engine,
+    document: str,
+    *,
+    context: EventContext,
+    author: Author | None = None,
+    dry_run: bool = False,
 ) -> ImportSummary:
-    """Load or update the plan from an edition's text; all of it or (on any error) none of it."""
+    """Load or update the plan from an edition's text; all of it or (on any error) none of it.
+
+    ``dry_run`` runs the same import and rolls it back: a preview of what it would change."""
     started = time.perf_counter()
     edition, entries = read_edition(document)
-    with UnitOfWork(engine) as uow:
+    with (_PreviewUnitOfWork if dry_run else UnitOfWork)(engine) as uow:
         loaded = load_edition(uow, edition, entries, context=context, author=author)
     summary = ImportSummary(
         round_number=edition.round_number,
@@ -71,14 +90,20 @@ def import_edition(
         changed=loaded.changed,
         added=loaded.added,
         seconds=round(time.perf_counter() - started, 3),
+        revised=[e.number for e in entries if _revised_in(e, edition.round_number)],
+        dry_run=dry_run,
     )
     log.info(
-        "plan_edition_imported",
+        "plan_edition_previewed" if dry_run else "plan_edition_imported",
         round=summary.round_name,
         changed=len(loaded.changed),
         added=len(loaded.added),
     )
     return summary
+
+
+def _revised_in(entry: PlanEntry, round_number: int) -> bool:
+    return any(revision.round_number == round_number for revision in entry.revisions)
 
 
 def load_edition(

@@ -36,6 +36,7 @@ async def import_plan(
         body.document,
         context=context,
         author=Author(identity.subject, identity.name),
+        dry_run=body.dry_run,
     )
     return ImportResult.model_validate(summary, from_attributes=True)
 

@@ -72,3 +72,20 @@ def test_an_import_names_the_deliverables_it_added(client: TestClient, seed_docu
     assert client.get("/deliverables/51").json()["priority_action"] == 11
     again = client.post("/plan/import", json={"document": later}, headers=COORDINATOR)
     assert (again.json()["added"], again.json()["changed"]) == ([], [])
+
+
+def test_a_dry_run_reports_what_an_import_would_do_and_keeps_nothing(
+    client: TestClient, seed_document: str
+) -> None:
+    later = seed_document.replace(
+        "delivery plan update 2 – March 2024", "delivery plan update 3 – December 2024"
+    ).replace("In progress\n\nPriority Action 12:", NEW_51, 1)
+    body = {"document": later, "dry_run": True}
+    preview = client.post("/plan/import", json=body, headers=COORDINATOR)
+    assert preview.status_code == 200, preview.text
+    assert (preview.json()["added"], preview.json()["dry_run"]) == ([51], True)
+    assert client.get("/deliverables/51").status_code == 404
+    assert [r["number"] for r in client.get("/rounds").json() if r["number"] == 3] == []
+    imported = client.post("/plan/import", json={"document": later}, headers=COORDINATOR)
+    assert imported.json()["added"] == preview.json()["added"]
+    assert imported.json()["changed"] == preview.json()["changed"]

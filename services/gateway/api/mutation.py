@@ -108,9 +108,14 @@ class Mutation:
     async def publish_round(self, info: Info, number: int) -> ReportingRound:
         return await plan_changes.publish_round(info.context, number)
 
-    @strawberry.mutation(description="Import a published edition's text (coordinators only).")
-    async def import_plan(self, info: Info, document: str) -> ImportPlanResult:
-        return await plan_changes.import_plan(info.context, document)
+    @strawberry.mutation(
+        description="Import a published edition's text (coordinators only); with `dryRun` the "
+        "import runs and is rolled back, a preview of what it would add, change and revise."
+    )
+    async def import_plan(
+        self, info: Info, document: str, dry_run: bool = False
+    ) -> ImportPlanResult:
+        return await plan_changes.import_plan(info.context, document, dry_run)
 
     @strawberry.mutation(
         description="Change a directory service (its area's editor or coordinator)."

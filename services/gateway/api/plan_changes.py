@@ -51,9 +51,12 @@ async def revise_timescale(
     return _changed(context, await context.upstreams.deliverables.post(path, body))
 
 
-async def import_plan(context: GatewayContext, document: str) -> ImportPlanResult:
+async def import_plan(
+    context: GatewayContext, document: str, dry_run: bool = False
+) -> ImportPlanResult:
     """Import a published edition; one call (the service names what it added and changed)."""
-    summary = await context.upstreams.deliverables.post("/plan/import", {"document": document})
+    body = {"document": document, "dry_run": dry_run}
+    summary = await context.upstreams.deliverables.post("/plan/import", body)
     return import_result_from_api(summary)
 
 

@@ -85,6 +85,12 @@ class ImportPlanResult:
         description="Deliverables the import created, by number."
     )
     seconds: float = strawberry.field(description="How long the service took to import.")
+    revised_numbers: list[int] = strawberry.field(
+        default_factory=list, description="Deliverables whose timescale this edition revises."
+    )
+    dry_run: bool = strawberry.field(
+        default=False, description="A preview: the import ran and was rolled back."
+    )
 
 
 def round_from_api(data: dict[str, Any]) -> ReportingRound:
@@ -120,6 +126,7 @@ def import_result_from_api(data: dict[str, Any]) -> ImportPlanResult:
     changed = len(changed_numbers) - added
     unchanged = max(data["deliverables"] - len(changed_numbers), 0)
     summary = (
+        f"{'Preview of ' if data.get('dry_run') else ''}"
         f"{data['round_name']}: {data['deliverables']} deliverables read; {added} added, "
         f"{changed} changed, {unchanged} unchanged."
     )
@@ -133,4 +140,6 @@ def import_result_from_api(data: dict[str, Any]) -> ImportPlanResult:
         changed_numbers=changed_numbers,
         added_numbers=added_numbers,
         seconds=float(data["seconds"]),
+        revised_numbers=list(data.get("revised") or []),
+        dry_run=bool(data.get("dry_run", False)),
     )

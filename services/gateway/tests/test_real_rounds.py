@@ -217,6 +217,12 @@ async def test_the_published_edition_imports_into_an_empty_plan(
             police = await client.token_for(POLICE)
             refused = await client.post(mutation, {"d": document}, token=police)
             assert refused.status_code == 413
+            preview_of = mutation.replace("importPlan(document: $d)",
+                                          "importPlan(document: $d, dryRun: true)")  # fmt: skip
+            preview = (await _data(client, preview_of, COORDINATOR, d=document))["importPlan"]
+            assert (preview["added"], preview["summary"][:10]) == (50, "Preview of")
+            empty = await _data(client, "{ deliverables { totalCount } }")
+            assert empty["deliverables"]["totalCount"] == 0
             first = (await _data(client, mutation, COORDINATOR, d=document))["importPlan"]
             assert first["added"] == 50 and first["changed"] == 0 and first["roundNumber"] == 2
             assert first["addedNumbers"] == list(range(1, 51))
