@@ -15,6 +15,8 @@ commands:
   plan ...          the delivery-plan tools of the deliverables service (try `cjp plan --help`)
   directory ...     directory operations, e.g. `cjp directory load-postcodes FILE.csv`
   migrate SERVICE   migrate one service's database to the newest revision (the k8s Job runs it)
+  outbox SERVICE list|retry [ID ...]
+                    outbox rows set aside for good (with their reasons), or queue them again
 """
 
 
@@ -58,8 +60,15 @@ def _migrate(argv: list[str]) -> int:
     return migrate.main(argv)
 
 
+def _outbox(argv: list[str]) -> int:
+    from deploy import outbox_cli
+
+    return outbox_cli.main(argv)
+
+
 COMMANDS: dict[str, Callable[[list[str]], int]] = {
     "run": _run, "mail": _mail, "plan": _plan, "directory": _directory, "migrate": _migrate,
+    "outbox": _outbox,
 }  # fmt: skip
 
 

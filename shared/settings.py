@@ -28,6 +28,9 @@ class CommonSettings(BaseSettings):
     # Apache Kafka supports idempotent producers; the embedded Tansu broker does not.
     kafka_enable_idempotence: bool = False
     kafka_topic_partitions: int = 3
+    # Consumers re-create the topics they read this often: a broker that restarted empty has
+    # none, and committing offsets to a missing topic stalls a consumer group for minutes.
+    kafka_topic_check_interval_seconds: float = 5.0
 
     # Signs the short-lived identity the gateway forwards to the services.
     identity_secret: str = DEVELOPMENT_IDENTITY_SECRET

@@ -131,8 +131,6 @@ def _start_live_feed(runtime: GatewayRuntime) -> asyncio.Task[None] | None:
     if not runtime.settings.live_updates_enabled:
         return None
     return asyncio.create_task(
-        consume_status_changes(
-            runtime.feed, bootstrap_servers=runtime.common.kafka_bootstrap_servers
-        ),
+        consume_status_changes(runtime.feed, settings=runtime.common),
         name="live-feed",
     )

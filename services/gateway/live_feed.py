@@ -13,6 +13,8 @@ from aiokafka import AIOKafkaConsumer
 from pydantic import ValidationError
 
 from shared.events import EventEnvelope
+from shared.kafka import ensure_topics
+from shared.settings import CommonSettings
 
 log = structlog.get_logger()
 DELIVERABLE_TOPIC = "deliverables.deliverable.v1"
@@ -76,7 +78,7 @@ class DeliverableStatusFeed:
 
 
 async def consume_status_changes(
-    feed: DeliverableStatusFeed, *, bootstrap_servers: str, retry_seconds: float = 2.0
+    feed: DeliverableStatusFeed, *, settings: CommonSettings, retry_seconds: float = 2.0
 ) -> None:
     """Read the deliverable topic from its end, without a consumer group, for ever.
 
@@ -86,12 +88,13 @@ async def consume_status_changes(
     while True:
         consumer = AIOKafkaConsumer(
             DELIVERABLE_TOPIC,
-            bootstrap_servers=bootstrap_servers,
+            bootstrap_servers=settings.kafka_bootstrap_servers,
             group_id=None,
             auto_offset_reset="latest",
             metadata_max_age_ms=5_000,
         )
         try:
+            await ensure_topics(settings, [DELIVERABLE_TOPIC])  # it reads it: it creates it too
             await consumer.start()
             log.info("live_feed_started", topic=DELIVERABLE_TOPIC)
             async for message in consumer:

@@ -32,6 +32,10 @@ async def running(wiring: Wiring) -> AsyncIterator[Wiring]:
             _every(settings.retention_check_interval_seconds, lambda: _retention(wiring)),
             name="retention",
         ),
+        asyncio.create_task(
+            _every(wiring.common.kafka_topic_check_interval_seconds, lambda: _topics(wiring)),
+            name="topics",
+        ),
     ]
     try:
         yield wiring
@@ -86,6 +90,12 @@ async def _digests(wiring: Wiring) -> None:
     DIGESTS_QUEUED.inc(queued)
     if queued:
         wiring.sender.wake()
+
+
+async def _topics(wiring: Wiring) -> None:
+    """Every topic the consumer reads exists, even on a broker that restarted empty."""
+    if wiring.consumer.started.is_set():
+        await ensure_topics(wiring.common, [*CONSUMED_TOPICS, DEAD_LETTER_TOPIC])
 
 
 async def _retention(wiring: Wiring) -> None:
