@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+
+from shared.identity import IDENTITY_HEADER, Identity, Role, sign_identity
+from shared.settings import get_common_settings
 
 POSTGRES_URL_ENV = "CJP_TEST_POSTGRES_URL"
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -213,3 +216,39 @@ def kafka_broker() -> Iterator[TansuBroker]:
         raise RuntimeError("could not start Tansu on a free port")
     yield broker
     broker.stop()
+
+
+class IdentityHeaders(Mapping[str, str]):
+    """Request headers carrying a freshly signed identity each time they are read.
+
+    Signed identities live 120 s, less than a full test run, so they are never signed in advance.
+    """
+
+    def __init__(
+        self,
+        role: Role,
+        *,
+        subject: str,
+        organisation: str | None = None,
+        local_authority: str | None = None,
+    ) -> None:
+        self._identity = Identity(
+            subject=subject,
+            name="Test Person",
+            role=role,
+            organisation=organisation,
+            local_authority=local_authority,
+        )
+
+    def _headers(self) -> dict[str, str]:
+        secret = get_common_settings().identity_secret
+        return {IDENTITY_HEADER: sign_identity(self._identity, secret=secret)}
+
+    def __getitem__(self, key: str) -> str:
+        return self._headers()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([IDENTITY_HEADER])
+
+    def __len__(self) -> int:
+        return 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 
@@ -12,39 +12,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
-from conftest import fresh_postgres_database, seed_edition_text
+from conftest import IdentityHeaders, fresh_postgres_database, seed_edition_text
 from services.deliverables.app import MIGRATIONS, create_app
 from services.deliverables.seed.facts import seed_if_empty
 from services.deliverables.settings import DeliverablesSettings
 from shared.db import make_engine, upgrade_database
-from shared.identity import IDENTITY_HEADER, Identity, Role, sign_identity
-from shared.settings import get_common_settings
-
-
-class IdentityHeaders(Mapping[str, str]):
-    """Request headers carrying a freshly signed identity each time they are read.
-
-    Signed identities live 120 s, less than a full test run, so they are never signed in advance.
-    """
-
-    def __init__(self, role: Role, *, organisation: str | None = None, subject: str) -> None:
-        self._identity = Identity(
-            subject=subject, name="Test Person", role=role, organisation=organisation
-        )
-
-    def _headers(self) -> dict[str, str]:
-        secret = get_common_settings().identity_secret
-        return {IDENTITY_HEADER: sign_identity(self._identity, secret=secret)}
-
-    def __getitem__(self, key: str) -> str:
-        return self._headers()[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter([IDENTITY_HEADER])
-
-    def __len__(self) -> int:
-        return 1
-
+from shared.identity import Role
 
 COORDINATOR = IdentityHeaders(Role.COORDINATOR, subject="coordinator@cjp.test")
 SG_EDITOR = IdentityHeaders(

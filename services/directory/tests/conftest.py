@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from conftest import fresh_postgres_database, postgres_admin_url
+from conftest import IdentityHeaders, fresh_postgres_database, postgres_admin_url
 from services.directory.app import create_app, prepare_database
 from services.directory.settings import DirectorySettings
 from services.directory.tests.module_databases import (
@@ -19,8 +19,7 @@ from services.directory.tests.module_databases import (
     module_database_url,
     skip_without_postgres,
 )
-from shared.identity import IDENTITY_HEADER, Identity, Role, sign_identity
-from shared.settings import get_common_settings
+from shared.identity import Role
 
 
 @pytest.fixture(scope="session")
@@ -96,12 +95,9 @@ def engine(client: TestClient) -> Engine:
 
 def identity_headers(
     role: Role, *, local_authority: str | None = None, subject: str = "tester@cjp.test"
-) -> dict[str, str]:
-    identity = Identity(
-        subject=subject, name="Test Person", role=role, local_authority=local_authority
-    )
-    token = sign_identity(identity, secret=get_common_settings().identity_secret)
-    return {IDENTITY_HEADER: token}
+) -> IdentityHeaders:
+    """Headers that sign a fresh identity each time they are read (identities are short-lived)."""
+    return IdentityHeaders(role, subject=subject, local_authority=local_authority)
 
 
 COORDINATOR = identity_headers(Role.COORDINATOR, subject="coordinator@cjp.test")
