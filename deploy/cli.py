@@ -17,6 +17,9 @@ commands:
   migrate SERVICE   migrate one service's database to the newest revision (the k8s Job runs it)
   outbox SERVICE list|retry [ID ...]
                     outbox rows set aside for good (with their reasons), or queue them again
+  dead-letters list|replay [PARTITION OFFSET]   the consumer's dead letters; replay one
+  deliveries        emails given up on (failed), with the reason
+  suspended list|lift [SUBSCRIBER_ID]           suspended addresses; lift a suspension
 """
 
 
@@ -66,10 +69,20 @@ def _outbox(argv: list[str]) -> int:
     return outbox_cli.main(argv)
 
 
+def _operator(command: str) -> Callable[[list[str]], int]:
+    def run(argv: list[str]) -> int:
+        from deploy import operator_cli
+
+        return operator_cli.main([command, *argv])
+
+    return run
+
+
 COMMANDS: dict[str, Callable[[list[str]], int]] = {
     "run": _run, "mail": _mail, "plan": _plan, "directory": _directory, "migrate": _migrate,
     "outbox": _outbox,
 }  # fmt: skip
+COMMANDS.update({name: _operator(name) for name in ("dead-letters", "deliveries", "suspended")})
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,6 +21,7 @@ from shared.db import make_engine, upgrade_database
 from shared.health import database_check, engine_in_state, install_health
 from shared.http import install_http_basics
 from shared.metrics import install_metrics, install_outbox_metrics
+from shared.operator_api import outbox_operator_router
 from shared.outbox import OutboxRelay
 from shared.settings import CommonSettings, get_common_settings
 from shared.tracing import instrument_app
@@ -89,6 +90,7 @@ def create_app(
     install_http_basics(app)
     install_metrics(app, service="directory")
     instrument_app(app)  # traces, when OTEL_* turns them on
+    app.include_router(outbox_operator_router(lambda request: request.app.state.engine))
     install_outbox_metrics(app, service="directory")
     install_health(app, {"database": database_check(engine_in_state)})
     app.include_router(reference.router)

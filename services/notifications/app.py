@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from services.notifications import api, pages
+from services.notifications import api, operator_api, pages
 from services.notifications.metrics import DeliveryCollector, refresh_consumer_lag
 from services.notifications.readiness import consumer_in_group, notifications_engine
 from services.notifications.running import running
@@ -43,6 +43,8 @@ def create_app(
         {"database": database_check(notifications_engine), "consumer": consumer_in_group},
     )
     app.include_router(api.router)
+    app.include_router(operator_api.router)
+    app.include_router(operator_api.callbacks)
     app.include_router(pages.router)
     return app
 

@@ -35,6 +35,9 @@ class NotificationsSettings(BaseSettings):
 
     # Signs confirm / unsubscribe / manage links (itsdangerous).
     token_secret: str = DEVELOPMENT_TOKEN_SECRET
+    # Bearer token the mail provider sends with delivery-status callbacks (GOV.UK Notify style);
+    # unset, POST /callbacks/delivery-status refuses every call.
+    callback_bearer_token: str | None = None
     confirm_token_max_age_seconds: int = 7 * 24 * 3600
     link_token_max_age_seconds: int = 400 * 24 * 3600
 
