@@ -24,6 +24,7 @@ from services.gateway.api.inputs import (
     SubscriptionStatusPayload,
     SuggestionInput,
 )
+from services.gateway.api.operations import OperatorMutations
 from services.gateway.api.types_deliverables import Deliverable
 from services.gateway.api.types_directory import Service
 from services.gateway.api.types_rounds import (
@@ -65,7 +66,7 @@ async def _or_user_error(change: Awaitable[Changed]) -> Changed | UserError:
 
 
 @strawberry.type
-class Mutation:
+class Mutation(OperatorMutations):
     @strawberry.mutation(description="Sign in with a local account; returns a short-lived token.")
     async def sign_in(self, info: Info, email: str, password: str) -> SignInPayload:
         return await changes.sign_in(info.context, email, password)

@@ -11,6 +11,7 @@ from services.gateway.api import reads
 from services.gateway.api.context import Info
 from services.gateway.api.cursors import page_request
 from services.gateway.api.filters import DeliverableFilter, ServiceFilter
+from services.gateway.api.operations import OperatorQueries
 from services.gateway.api.selection import selects
 from services.gateway.api.types_alerts import AlertSubscription, my_subscriptions
 from services.gateway.api.types_deliverables import (
@@ -51,7 +52,7 @@ async def _all_rounds(info: Info) -> list[ReportingRound]:
 
 
 @strawberry.type
-class Query:
+class Query(OperatorQueries):
     @strawberry.field(description="The signed-in user, or null for a public caller.")
     def me(self, info: Info) -> User | None:
         identity = info.context.identity
