@@ -7,6 +7,7 @@ import re
 from services.deliverables.models import Deliverable
 
 PLACEHOLDER_TITLE = "Completed before this edition (details in earlier editions)"
+MAX_TITLE = 300  # the column's length
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 
 
@@ -16,7 +17,8 @@ def short_title(text: str | None, *, words: int = 12) -> str:
         return PLACEHOLDER_TITLE
     first = _SENTENCE_END.split(text.strip(), maxsplit=1)[0].rstrip(".")
     parts = first.split()
-    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
+    title = " ".join(parts[:words]) + ("…" if len(parts) > words else "")
+    return title if len(title) <= MAX_TITLE else title[: MAX_TITLE - 1] + "…"
 
 
 def restate_text(deliverable: Deliverable, text: str | None) -> None:

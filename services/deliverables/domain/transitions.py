@@ -84,13 +84,16 @@ def add(
     reason: str | None = None,
     reported_in: InRound | None = None,
     narrative: str | None = None,
+    in_full: bool = True,
 ) -> Recorded:
     """A new deliverable joined the plan, opened in ``opened_in`` (``None``: not known).
 
     ``revisions`` are the (round, timescale) revisions it already had when it joined, oldest
     first: their history rows are written, and its current timescale is the last of them. With
     ``reported_in`` (an edition), its report for that round is written too, announced only by
-    the one DeliverableAdded. The caller writes the deliverable row before the rows returned.
+    the one DeliverableAdded; if it joins complete and told in full (not as a placeholder), it
+    closed in that round unless its closing round is known. The caller writes the deliverable
+    row before the rows returned.
     """
     deliverable.opened_round = opened_in
     rows: list[DeliverablesTable] = []
@@ -111,6 +114,9 @@ def add(
             )
         )
         deliverable.latest_update = narrative
+        complete = deliverable.status == DeliverableStatus.COMPLETE.value
+        if complete and in_full and deliverable.closed_round is None:
+            deliverable.closed_round = reported_in.number
     added = DeliverableAdded(
         **facts(deliverable, leads), status=deliverable.status, timescale=deliverable.timescale
     )

@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from services.deliverables.importer.errors import ImportFormatError
 from services.deliverables.importer.interpret import round_named
 from services.deliverables.models import (
     Aim,
@@ -85,8 +86,11 @@ class EditionView:
 
 def round_label(number: int, name: str) -> str:
     """A round's name as the importer reads its number back: 'Update 2, March 2024'."""
-    if round_named(name) == number:
-        return name
+    try:
+        if round_named(name) == number:
+            return name
+    except ImportFormatError:  # the name holds an absurd "update N": label it ourselves
+        pass
     return "Original plan" if number == 0 else f"Update {number} \u2013 {name}"
 
 

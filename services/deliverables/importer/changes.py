@@ -24,6 +24,7 @@ from services.deliverables.models import Deliverable, ReportingRound, RoundRepor
 from services.deliverables.plan_writes import partner_rows, set_partners
 from services.deliverables.recording import record
 from services.deliverables.statuses import DeliverableStatus
+from services.deliverables.timescales import due_date_of
 from shared.unit_of_work import UnitOfWork
 
 
@@ -104,6 +105,7 @@ def _add(entry: PlanEntry, context: EntryContext) -> None:
         reason=context.reason,
         reported_in=context.in_round,
         narrative=entry.narrative,
+        in_full=not entry.placeholder,
     )
     context.session.add(deliverable)
     context.dependent_rows += partner_rows(entry.number, leads=leads, collaborators=collaborators)
@@ -134,6 +136,10 @@ def _update_details(deliverable: Deliverable, entry: PlanEntry, context: EntryCo
     if entry.aim is not None and entry.priority_action is not None:
         deliverable.aim_number = entry.aim
         deliverable.priority_action_number = entry.priority_action
+    if entry.original_timescale and not context.plan.revisions.get(deliverable.number):
+        # Never revised: the timescale first stated is the current one (a placeholder's too).
+        deliverable.timescale = entry.original_timescale
+        deliverable.due_date = due_date_of(entry.original_timescale)
     changed = deliverable.model_dump() != before
     if changed:
         context.session.add(deliverable)

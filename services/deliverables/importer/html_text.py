@@ -20,7 +20,7 @@ _BLOCKS = {
     "tr",
     "title",
 }
-_SPACES = re.compile(r"\s+")
+_SPACES = re.compile(r"[ \t\n\r\f]+")  # HTML's white space (a no-break space is text)
 _SKIPPED = {"style", "script", "head"}
 _LOOKS_LIKE_HTML = re.compile(r"^\s*(<!doctype html|<html|<body|<h1|<p)", re.IGNORECASE)
 

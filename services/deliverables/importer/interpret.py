@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from services.deliverables.importer.errors import ImportFormatError
+from services.deliverables.importer.errors import ImportFormatError, number_at
 from services.deliverables.importer.parser import RawBlock, RawEdition
 from services.deliverables.statuses import DeliverableStatus, status_from_label
 
@@ -50,12 +50,13 @@ def paragraphs(block: RawBlock, label: str) -> str | None:
     return "\n\n".join(values) if values else None
 
 
-def split_timescale(text: str) -> tuple[str, list[Revision]]:
+def split_timescale(text: str, line: int = 0) -> tuple[str, list[Revision]]:
     """Original timescale and revisions: 'May 2024 Revised in update 1 to June 2024'."""
     pieces = _REVISED.split(" ".join(text.split()))
     original = pieces[0].strip()
     revisions = [
-        Revision(int(pieces[i]), pieces[i + 1].strip()) for i in range(1, len(pieces) - 1, 2)
+        Revision(number_at(line, pieces[i], "update"), pieces[i + 1].strip())
+        for i in range(1, len(pieces) - 1, 2)
     ]
     return original, revisions
 
@@ -75,12 +76,12 @@ def _partition_collaboration(flat: str) -> tuple[str, str, str]:
     return flat[: match.start()], match.group(0), flat[match.end() :]
 
 
-def round_named(text: str | None) -> int | None:
+def round_named(text: str | None, line: int = 0) -> int | None:
     """The round an 'Opened' / 'Closed' value names: 'Update 1 ...' is 1, the original plan is 0."""
     if not text:
         return None
     if match := _ROUND_IN_TEXT.search(text):
-        return int(match.group(1))
+        return number_at(line, match.group(1), "update")
     return 0 if _ORIGINAL_PLAN.search(text) else None
 
 
@@ -127,12 +128,12 @@ def _fill_details(entry: PlanEntry, block: RawBlock) -> None:
     entry.additional_information = paragraphs(block, "Additional information")
     timescale = paragraphs(block, "Timescale")
     if timescale:
-        entry.original_timescale, entry.revisions = split_timescale(timescale)
+        entry.original_timescale, entry.revisions = split_timescale(timescale, block.line)
     responsibility = paragraphs(block, "Responsibility")
     if responsibility:
         entry.lead_text, entry.collaboration_text = split_responsibility(responsibility)
-    entry.opened_round = round_named(paragraphs(block, "Opened"))
-    entry.closed_round = round_named(paragraphs(block, "Closed"))
+    entry.opened_round = round_named(paragraphs(block, "Opened"), block.line)
+    entry.closed_round = round_named(paragraphs(block, "Closed"), block.line)
 
 
 def interpret_edition(edition: RawEdition) -> list[PlanEntry]:

@@ -32,9 +32,12 @@ class OrganisationResolver:
         if not text:
             return []
         slugs, unknown = lead_partner_names(text, self._matcher)
-        for name in unknown:
-            slugs.append(self._create(name))
-        return slugs
+        if not unknown:
+            return slugs
+        created = [self._create(name) for name in unknown]
+        # Read again, now that every name is known, so the leads keep the text's order.
+        in_order = lead_partner_names(text, self._matcher)[0]
+        return in_order + [slug for slug in created if slug not in in_order]
 
     def mentioned(self, text: str | None) -> list[str]:
         """Slugs of the known organisations a collaboration text names."""

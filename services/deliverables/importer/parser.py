@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from services.deliverables.importer.errors import ImportFormatError
+from services.deliverables.importer.errors import ImportFormatError, number_at
 from services.deliverables.importer.tokeniser import Kind, Token
 
 _UPDATE_ROUND = re.compile(r"update\s+(\d+)\s*[:\u2013\u2014-]?\s*(.*)$", re.IGNORECASE)
@@ -34,14 +34,15 @@ class RawEdition:
     blocks: list[RawBlock] = field(default_factory=list)
 
 
-def round_of_title(title: str) -> tuple[int, str]:
-    """Round 0 is the original plan; "update N, Month YYYY" is round N."""
+def round_of_title(title: str, line: int = 1) -> tuple[int, str]:
+    """Round 0 is the original plan; "update N, Month YYYY" is round N (names fit 200 chars)."""
     if match := _UPDATE_ROUND.search(title):
+        number = number_at(line, match.group(1), "update")
         when = match.group(2).strip()
-        return int(match.group(1)), f"Update {match.group(1)}" + (f" \u2013 {when}" if when else "")
+        return number, (f"Update {number}" + (f" \u2013 {when}" if when else ""))[:200]
     when_match = _PLAN_DATE.search(title)
     when = when_match.group(1).strip() if when_match else ""
-    return 0, "Original plan" + (f" \u2013 {when}" if when else "")
+    return 0, ("Original plan" + (f" \u2013 {when}" if when else ""))[:200]
 
 
 class _Parser:
@@ -74,7 +75,7 @@ class _Parser:
             raise ImportFormatError(
                 token.line, "expected the edition title naming the 'delivery plan' first"
             )
-        number, name = round_of_title(token.text)
+        number, name = round_of_title(token.text, token.line)
         self.edition = RawEdition(round_number=number, round_name=name)
 
     def _close_block(self) -> None:

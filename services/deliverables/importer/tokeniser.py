@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from services.deliverables.importer.errors import ImportFormatError, number_at
+
 
 class Kind(StrEnum):
     TITLE = "title"
@@ -85,7 +87,10 @@ def _escape_line(line: str) -> str:
     text = line.strip()
     if text.startswith(ESCAPE) or normalise(text) != text:
         return ESCAPE + text
-    kinds = {token.kind for token in _classify(text, 0)}
+    try:
+        kinds = {token.kind for token in _classify(text, 0)}
+    except ImportFormatError:  # a huge "No 123456789" would be refused: it is not text either
+        return ESCAPE + text
     return text if kinds == {Kind.TEXT} else ESCAPE + text
 
 
@@ -113,11 +118,13 @@ def tokenise(document: str) -> Iterator[Token]:
 
 def _classify(text: str, line: int) -> Iterator[Token]:
     if match := _AIM.match(text):
-        yield Token(Kind.AIM, line, match.group(2).strip(), int(match.group(1)))
+        number = number_at(line, match.group(1), "aim")
+        yield Token(Kind.AIM, line, match.group(2).strip(), number)
     elif match := _PRIORITY_ACTION.match(text):
-        yield Token(Kind.PRIORITY_ACTION, line, match.group(2).strip(), int(match.group(1)))
+        number = number_at(line, match.group(1), "priority action")
+        yield Token(Kind.PRIORITY_ACTION, line, match.group(2).strip(), number)
     elif match := _NUMBER.match(text):
-        yield Token(Kind.NUMBER, line, text, int(match.group(1)))
+        yield Token(Kind.NUMBER, line, text, number_at(line, match.group(1), "deliverable No"))
     elif _EMPTY_NUMBER.match(text):
         yield Token(Kind.EMPTY_NUMBER, line, text)
     elif text.rstrip(":").casefold() in _LABEL_BY_KEY:

@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from services.deliverables.domain.titles import short_title
 from services.deliverables.importer.errors import ImportFormatError
 from services.deliverables.importer.loader import read_edition
 from services.deliverables.statuses import DeliverableStatus
@@ -117,3 +120,36 @@ def test_a_document_without_the_edition_title_is_refused() -> None:
 def test_priority_action_before_any_aim_is_refused() -> None:
     with pytest.raises(ImportFormatError, match="line 3: a 'Priority Action' heading"):
         read_edition("Community justice delivery plan\n\nPriority Action 1: words\n")
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("No 123456", "line 7: deliverable No 123456 is too large (at most 9999)"),
+        ("Aim 77777777777777777777777: x", "line 7: aim 777777777777 is too large"),
+    ],
+)
+def test_absurd_numbers_are_refused_naming_the_line(line: str, expected: str) -> None:
+    with pytest.raises(ImportFormatError, match=re.escape(expected)):
+        read_edition(HEADER + "\n" + line + "\n")
+
+
+def test_names_and_titles_fit_their_columns() -> None:
+    edition, _entries = read_edition(
+        "Community justice: delivery plan update 4 – " + "long " * 100 + "\n"
+    )
+    assert edition.round_number == 4 and len(edition.round_name) == 200
+    assert len(short_title("x" * 5000)) == 300
+
+
+def test_a_line_break_inside_a_paragraph_is_kept_in_both_layouts() -> None:
+    own_lines = (
+        HEADER
+        + "\nNo 5\n\nDeliverable\n\nFirst line\nsecond line\n\nNext.\n\nStatus\n\nOutstanding\n"
+    )
+    inline = (
+        HEADER + "\nNo. 5\nDeliverable: First line\nsecond line\n\nNext.\nStatus: Outstanding\n"
+    )
+    for document in (own_lines, inline):
+        [entry] = read_edition(document)[1]
+        assert entry.text == "First line\nsecond line\n\nNext.", document

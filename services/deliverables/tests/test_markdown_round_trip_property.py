@@ -1,4 +1,5 @@
-"""Any narrative survives export to Markdown and import, even text that looks like structure."""
+"""Any narrative survives export to Markdown and HTML and import, even text that looks like
+structure, and single line breaks inside a paragraph."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from services.deliverables.exporter.edition_view import (
     EditionView,
     PriorityActionView,
 )
+from services.deliverables.exporter.html import render_html
 from services.deliverables.exporter.markdown import render_markdown
 from services.deliverables.importer.loader import read_edition
 from services.deliverables.statuses import DeliverableStatus
@@ -33,7 +35,9 @@ TRICKY = [
 words = st.text(
     st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1
 )
-paragraph = st.one_of(st.sampled_from(TRICKY), words).map(str.strip).filter(bool)
+line = st.one_of(st.sampled_from(TRICKY), words).map(str.strip).filter(bool)
+# A paragraph may hold single line breaks; each of its lines may look like structure.
+paragraph = st.lists(line, min_size=1, max_size=3).map("\n".join)
 
 
 def _edition(narrative: str) -> EditionView:
@@ -69,6 +73,7 @@ def _edition(narrative: str) -> EditionView:
 @given(st.lists(paragraph, min_size=1, max_size=4))
 def test_any_narrative_survives_markdown_round_trip(paragraphs: list[str]) -> None:
     narrative = "\n\n".join(paragraphs)
-    _edition_read, [entry] = read_edition(render_markdown(_edition(narrative)))
-    assert entry.narrative == narrative
-    assert entry.status is DeliverableStatus.IN_PROGRESS
+    for render in (render_markdown, render_html):
+        _edition_read, [entry] = read_edition(render(_edition(narrative)))
+        assert entry.narrative == narrative, render
+        assert entry.status is DeliverableStatus.IN_PROGRESS

@@ -1,0 +1,126 @@
+"""Fuzz the importer's input: random bytes and mutated editions never end in a traceback, and an
+import that is refused writes nothing at all (``cjp plan import`` exits 1 with a message)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import Engine, func
+from sqlmodel import Session, select
+
+from services.deliverables.cli import main
+from services.deliverables.events import EventContext
+from services.deliverables.importer.loader import import_edition
+from services.deliverables.models import DeliverablesTable
+from services.deliverables.tests.plan_state import later_edition, whole_plan
+from shared.db import make_engine
+from shared.outbox import OutboxMessage
+
+FUZZ = settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@pytest.fixture(scope="module")
+def imported_template(sqlite_templates: dict[str, Path], tmp_path_factory: Any) -> Path:
+    """A database holding the later edition, copied for each example."""
+    path = Path(tmp_path_factory.mktemp("fuzz")) / "imported.db"
+    shutil.copyfile(sqlite_templates["empty"], path)
+    engine = make_engine(f"sqlite:///{path}")
+    import_edition(engine, later_edition(), context=EventContext())
+    engine.dispose()
+    return path
+
+
+def _everything(engine: Engine) -> tuple[dict[str, int], dict[int, dict[str, Any]]]:
+    """Row counts of every table (the outbox too) and the whole plan."""
+    tables = [*DeliverablesTable.metadata.sorted_tables, OutboxMessage.__table__]  # type: ignore[attr-defined]
+    with Session(engine) as session:
+        counts = {
+            table.name: int(session.exec(select(func.count()).select_from(table)).one())
+            for table in tables
+        }
+    return counts, whole_plan(engine)
+
+
+def _import_through_the_cli(
+    data: bytes, template: Path, folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = folder / f"{uuid4().hex}.db"
+    shutil.copyfile(template, database)
+    engine = make_engine(f"sqlite:///{database}")
+    before = _everything(engine)
+    edition = folder / f"{uuid4().hex}.txt"
+    edition.write_bytes(data)
+    code = main(["--database-url", f"sqlite:///{database}", "import", str(edition)])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    if code == 0:
+        assert "\nImported " in "\n" + out
+    else:
+        assert code == 1 and err.startswith(f"{edition}: "), (code, err)
+        assert _everything(engine) == before  # refused: nothing written, no event
+    engine.dispose()
+
+
+@FUZZ
+@given(data=st.binary(max_size=4000))
+def test_random_bytes_are_refused_with_a_message(
+    data: bytes, imported_template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _import_through_the_cli(data, imported_template, tmp_path, capsys)
+
+
+@st.composite
+def mutated_editions(draw: st.DrawFn) -> bytes:
+    """The later edition with lines dropped, repeated or swapped, and bytes changed."""
+    lines = later_edition().encode("utf-8").split(b"\n")
+    for _ in range(draw(st.integers(1, 4))):
+        at = draw(st.integers(0, len(lines) - 1))
+        action = draw(st.sampled_from(["drop", "repeat", "swap", "bytes", "cut"]))
+        if action == "drop":
+            del lines[at : at + draw(st.integers(1, 30))]
+        elif action == "repeat":
+            lines[at:at] = lines[at : at + draw(st.integers(1, 12))]
+        elif action == "swap":
+            other = draw(st.integers(0, len(lines) - 1))
+            lines[at], lines[other] = lines[other], lines[at]
+        elif action == "bytes":
+            line = lines[at]
+            spot = draw(st.integers(0, len(line)))
+            lines[at] = line[:spot] + draw(st.binary(min_size=1, max_size=6)) + line[spot:]
+        else:
+            lines = lines[:at]
+        if not lines:
+            break
+    return b"\n".join(lines)
+
+
+@FUZZ
+@given(data=mutated_editions())
+def test_mutated_editions_import_whole_or_not_at_all(
+    data: bytes, imported_template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _import_through_the_cli(data, imported_template, tmp_path, capsys)
+
+
+def test_a_binary_file_gets_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pdf = tmp_path / "edition.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\n")
+    assert main(["--database-url", f"sqlite:///{tmp_path / 'p.db'}", "import", str(pdf)]) == 1
+    err = capsys.readouterr().err
+    assert "is not UTF-8 text (byte 10 is 0xe2)" in err and "save the edition as" in err
+    nul = tmp_path / "edition.txt"
+    nul.write_bytes(b"delivery plan update 3\n\nNo 1\x00\n")
+    assert main(["--database-url", f"sqlite:///{tmp_path / 'p.db'}", "import", str(nul)]) == 1
+    assert "line 3: control character U+0000" in capsys.readouterr().err
