@@ -80,6 +80,7 @@ def deliverable_histories(session: Session, numbers: Sequence[int]) -> list[Deli
             title=deliverable.title,
             opened_round=deliverable.opened_round,
             closed_round=deliverable.closed_round,
+            additional_information=deliverable.additional_information,
             original_timescale=deliverable.original_timescale,
             timescale=deliverable.timescale,
             revisions=[_revision_out(row) for row in revisions[deliverable.number]],

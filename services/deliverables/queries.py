@@ -122,6 +122,9 @@ def to_public(deliverable: Deliverable, partners: Partners) -> DeliverableOut:
         overdue=is_overdue(deliverable.status, deliverable.due_date),
         text=deliverable.text,
         further_detail=deliverable.further_detail,
+        opened_round=deliverable.opened_round,
+        closed_round=deliverable.closed_round,
+        additional_information=deliverable.additional_information,
     )
 
 

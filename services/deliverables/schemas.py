@@ -47,6 +47,10 @@ class DeliverableOut(BaseModel):
     overdue: bool = False
     text: str | None = None
     further_detail: str | None = None
+    # Its life: the rounds it was opened and closed in, and what was said when it closed.
+    opened_round: int | None = None
+    closed_round: int | None = None
+    additional_information: str | None = None
 
 
 class DeliverablePage(BaseModel):

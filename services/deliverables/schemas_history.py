@@ -79,6 +79,7 @@ class DeliverableHistory(BaseModel):
     title: str
     opened_round: int | None
     closed_round: int | None
+    additional_information: str | None = None
     original_timescale: str | None
     timescale: str | None
     revisions: list[RevisionOut]

@@ -134,13 +134,21 @@ class History(GatewayModel):
 
     opened_round: int | None = None
     closed_round: int | None = None
+    additional_information: str | None = None
     status_changes: list[StatusChange] = Field(default_factory=list)
     timescale_revisions: list[TimescaleRevision] = Field(default_factory=list)
     round_reports: list[RoundReport] = Field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
-        return not (self.status_changes or self.timescale_revisions or self.round_reports)
+        return not (
+            self.status_changes
+            or self.timescale_revisions
+            or self.round_reports
+            or self.opened_round is not None
+            or self.closed_round is not None
+            or self.additional_information
+        )
 
 
 Deliverable.model_rebuild()

@@ -38,7 +38,7 @@ query Plan($filter: DeliverableFilter, $first: Int!, $after: String) {{
 ONE_DELIVERABLE = f"""
 query OneDeliverable($number: Int!) {{ deliverable(number: $number) {{ {DELIVERABLE_FIELDS} }} }}"""
 HISTORY_FIELDS = """
-  openedRound closedRound
+  openedRound closedRound additionalInformation
   statusChanges { round oldStatus newStatus reason changedBy changedAt }
   timescaleRevisions { round oldTimescale newTimescale dueDate reason recordedBy recordedAt }
   roundReports { round roundName status statusLabel narrative submittedBy submittedAt }

@@ -58,6 +58,15 @@ class Deliverable:
     overdue: bool = strawberry.field(description="Past its due date and not complete.")
     text: str | None = strawberry.field(description="The deliverable's full text, if imported.")
     further_detail: str | None
+    opened_round: int | None = strawberry.field(
+        default=None, description="The reporting round it was opened in (0: the original plan)."
+    )
+    closed_round: int | None = strawberry.field(
+        default=None, description="The reporting round it was closed (completed) in."
+    )
+    additional_information: str | None = strawberry.field(
+        default=None, description="What the lead partner added when it was closed."
+    )
 
     @strawberry.field(description="The aim this deliverable serves (title and priority actions).")
     async def aim_detail(self, info: Info) -> Aim | None:
@@ -103,6 +112,9 @@ def deliverable_from_api(data: dict[str, Any]) -> Deliverable:
         overdue=bool(data.get("overdue", False)),
         text=data.get("text"),
         further_detail=data.get("further_detail"),
+        opened_round=data.get("opened_round"),
+        closed_round=data.get("closed_round"),
+        additional_information=data.get("additional_information"),
     )
 
 

@@ -47,6 +47,9 @@ class RoundReport:
 class DeliverableHistory:
     opened_round: int | None
     closed_round: int | None
+    additional_information: str | None = strawberry.field(
+        default=None, description="What the lead partner added when it was closed."
+    )
     timescale_revisions: list[TimescaleRevision]
     status_changes: list[StatusChange]
     round_reports: list[RoundReport]
@@ -56,6 +59,7 @@ def history_from_api(data: dict[str, Any]) -> DeliverableHistory:
     return DeliverableHistory(
         opened_round=data.get("opened_round"),
         closed_round=data.get("closed_round"),
+        additional_information=data.get("additional_information"),
         timescale_revisions=[_revision(row) for row in data.get("revisions", [])],
         status_changes=[_status_change(row) for row in data.get("status_changes", [])],
         round_reports=[_round_report(row) for row in data.get("rounds", [])],

@@ -231,3 +231,44 @@ async def test_the_published_edition_imports_into_an_empty_plan(
             assert again["addedNumbers"] == []
             plan = await _data(client, "{ deliverable(number: 25) { leadPartners { slug } } }")
             assert plan["deliverable"]["leadPartners"]
+
+
+LATER_EDITION = (
+    Path(__file__).resolve().parents[2]
+    / "deliverables"
+    / "tests"
+    / "editions"
+    / "update_3_inline.txt"
+)
+
+
+async def test_a_deliverables_whole_life_reads_through_the_gateway(
+    start_gateway: GatewayFactory, fakes: FakeServices, tmp_path: Path
+) -> None:
+    """Opened, closed, what was added at closing and each round's narrative, from an import."""
+    mutation = "mutation($d: String!) { importPlan(document: $d) { added roundNumber } }"
+    query = """{ deliverable(number: 1) { title openedRound closedRound additionalInformation
+      history { openedRound closedRound additionalInformation } }
+      seven: deliverable(number: 7) { history { roundReports { round narrative } } } }"""
+    async with plan_service(tmp_path, seed_plan=False) as deliverables_url:
+        url = await start_gateway(deliverables_url=deliverables_url)
+        async with httpx.AsyncClient(timeout=30) as http:
+            client = GraphQLClient(http, url)
+            document = LATER_EDITION.read_text(encoding="utf-8")
+            imported = (await _data(client, mutation, COORDINATOR, d=document))["importPlan"]
+            assert (imported["added"], imported["roundNumber"]) == (50, 3)
+            found = await _data(client, query)
+    first = found["deliverable"]
+    words = "The guidance was published on time.\nIts use is reviewed every year"
+    assert first["title"].startswith("Publish national guidance on direct measures")
+    assert (first["openedRound"], first["closedRound"]) == (0, 1)
+    assert first["additionalInformation"].startswith(words)
+    assert first["history"]["additionalInformation"] == first["additionalInformation"]
+    assert (first["history"]["openedRound"], first["history"]["closedRound"]) == (0, 1)
+    assert found["seven"]["history"]["roundReports"] == [
+        {
+            "round": 3,
+            "narrative": "Toolkits for justice settings were published in the summer.\n\n"
+            "A second round of visits to prisons is planned for the spring.",
+        }
+    ]
