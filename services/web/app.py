@@ -15,7 +15,17 @@ from fastapi.staticfiles import StaticFiles
 from services.web.forms import install_csrf_page
 from services.web.gateway import GatewayClient, GatewayTimer, gateway_timer
 from services.web.pages import install_error_pages
-from services.web.routes import account, alerts, find_services, my_deliverables, plan, rounds
+from services.web.routes import (
+    account,
+    alerts,
+    coordinator_imports,
+    find_services,
+    manage_services,
+    my_deliverables,
+    plan,
+    rounds,
+    service_page,
+)
 from services.web.session import SessionCookie, install_sessions
 from services.web.settings import WebSettings, get_web_settings
 from shared.health import install_health
@@ -81,7 +91,9 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     _install_server_timing(app)
     install_error_pages(app)
     install_csrf_page(app)
-    for module in (find_services, plan, my_deliverables, alerts, account, rounds):
+    routes = (find_services, plan, my_deliverables, alerts, account, rounds, manage_services,
+              service_page, coordinator_imports)  # fmt: skip
+    for module in routes:
         app.include_router(module.router)
 
     # Stateless: nothing of its own to check. It stays ready when the gateway is away, so that

@@ -43,6 +43,7 @@ def humanise(code: str) -> str:
 
 templates.env.filters["time_ago"] = time_ago
 templates.env.filters["humanise"] = humanise
+templates.env.filters["lookup"] = lambda codes, names: [names.get(c, c) for c in codes]
 
 
 def render(

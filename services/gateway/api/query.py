@@ -40,7 +40,7 @@ from services.gateway.api.types_rounds import (
     counts_from_api,
     round_from_api,
 )
-from services.gateway.api.types_service_parts import Suggestion, suggestion_from_api
+from services.gateway.api.types_service_parts import Court, Suggestion, suggestion_from_api
 from services.gateway.api.types_user import User, user_from_identity
 
 OPEN = "open"
@@ -117,6 +117,22 @@ class Query(OperatorQueries):
     async def service_types(self, info: Info) -> list[ServiceType] | None:
         types = await info.context.loaders.service_types()
         return [ServiceType(code=t["code"], name=t["name"]) for t in types]
+
+    @strawberry.field(description="The client groups a directory service may be for.")
+    async def client_groups(self, info: Info) -> list[ServiceType] | None:
+        terms = await reads.directory_terms(info.context, "cjp-client-groups")
+        return [ServiceType(code=t["code"], name=t["name"]) for t in terms]
+
+    @strawberry.field(description="The ways someone may be referred to a directory service.")
+    async def referral_routes(self, info: Info) -> list[ServiceType] | None:
+        terms = await reads.directory_terms(info.context, "cjp-referral-routes")
+        return [ServiceType(code=t["code"], name=t["name"]) for t in terms]
+
+    @strawberry.field(description="Scotland's courts, with the area each sits in.")
+    async def courts(self, info: Info) -> list[Court] | None:
+        rows = await reads.courts(info.context)
+        return [Court(slug=c["slug"], name=c["name"], local_authority=c["local_authority"])
+                for c in rows]  # fmt: skip
 
     @strawberry.field(description="One directory service by id, or null if there is none.")
     async def service(self, info: Info, id: strawberry.ID) -> Service | None:

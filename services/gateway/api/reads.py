@@ -127,3 +127,16 @@ async def exported_directory(context: GatewayContext) -> Json:
     """The whole directory as one HSDS 3.0 document (``GET /open/export``)."""
     document: Json = await context.upstreams.directory.get("/open/export")
     return document
+
+
+async def directory_terms(context: GatewayContext, taxonomy: str) -> list[Json]:
+    """The terms of one of the directory's taxonomies (``cjp-client-groups``, ...)."""
+    rows: list[Json] = await context.upstreams.directory.get(
+        "/taxonomy-terms", {"taxonomy": taxonomy}
+    )
+    return rows
+
+
+async def courts(context: GatewayContext) -> list[Json]:
+    rows: list[Json] = await context.upstreams.directory.get("/courts")
+    return rows

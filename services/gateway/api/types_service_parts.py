@@ -66,6 +66,13 @@ class Suggestion:
     created_at: datetime
 
 
+@strawberry.type(description="A sheriff or justice of the peace court a service may serve.")
+class Court:
+    slug: str
+    name: str
+    local_authority: str
+
+
 @strawberry.type(description="What an HSDS import did: entries created, updated, unchanged.")
 class DirectoryImportResult:
     created: int

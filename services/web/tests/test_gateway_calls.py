@@ -12,9 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 from graphql import GraphQLSchema, build_schema, parse, validate
 
-from services.web import finding, planning, reporting, updating
+from services.web import directory_data, finding, planning, reporting, updating
 from services.web.app import create_app
-from services.web.routes import account, alerts, my_deliverables
+from services.web.routes import account, alerts, coordinator_imports, my_deliverables
 from services.web.settings import WebSettings
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "gateway" / "schema.graphql"
@@ -37,6 +37,19 @@ DOCUMENTS = {
     "subscribe": alerts.SUBSCRIBE,
     "confirm": alerts.CONFIRM,
     "unsubscribe": alerts.UNSUBSCRIBE,
+    "one entry": directory_data.ONE_ENTRY,
+    "form choices": directory_data.FORM_CHOICES,
+    "manage page": directory_data.MANAGE_PAGE,
+    "create service": directory_data.CREATE_SERVICE,
+    "update service": directory_data.UPDATE_SERVICE,
+    "withdraw service": directory_data.WITHDRAW_SERVICE,
+    "mark reviewed": directory_data.MARK_REVIEWED,
+    "suggest": directory_data.SUGGEST,
+    "suggestions": directory_data.SUGGESTIONS,
+    "resolve": directory_data.RESOLVE,
+    "import directory": coordinator_imports.IMPORT_DIRECTORY,
+    "export directory": coordinator_imports.EXPORT_DIRECTORY,
+    "import plan": coordinator_imports.IMPORT_PLAN,
 }
 
 
