@@ -10,6 +10,7 @@ from fastapi import Depends, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from shared.db_errors import install_database_refusals
 from shared.errors import DomainError, Unauthenticated
 from shared.identity import IDENTITY_HEADER, Identity, verify_identity
 from shared.settings import get_common_settings
@@ -53,6 +54,8 @@ def install_http_basics(app: FastAPI) -> None:
         return JSONResponse(
             error_body("BAD_USER_INPUT", message, location or None), status_code=422
         )
+
+    install_database_refusals(app)
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:

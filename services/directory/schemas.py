@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
 
 from services.directory.incumbent import IncumbentFields
 from services.directory.review import Freshness
+from shared.patching import refuse_null
 
 ServiceStatus = Literal["active", "inactive", "defunct", "temporarily closed"]
 
@@ -176,7 +177,7 @@ class EditableFields(IncumbentFields):
 
 
 class ServicePatch(EditableFields):
-    pass
+    _no_null_for_required = field_validator("name", "status", mode="before")(refuse_null)
 
 
 class ServiceCreate(EditableFields):
