@@ -45,6 +45,7 @@ def resolve_near(
 
 
 def _near_court(session: Session, slug_or_name: str, miles: float) -> Near:
+    slug_or_name = slug_or_name.replace("\x00", "")  # PostgreSQL text cannot hold NUL
     found = session.exec(
         select(Court).where(
             or_(col(Court.slug) == slug_or_name.strip().lower(), col(Court.name) == slug_or_name)

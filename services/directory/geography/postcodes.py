@@ -41,7 +41,7 @@ class PostcodeFileError(ValueError):
 
 def normalise_postcode(raw: str) -> str:
     """Upper case without spaces: ``ky1 1xt`` and ``KY1  1XT`` are both ``KY11XT``."""
-    return "".join(raw.split()).upper()
+    return "".join(raw.replace("\x00", "").split()).upper()
 
 
 def read_postcodes(stream: TextIO) -> Iterator[PostcodePoint]:

@@ -36,9 +36,14 @@ def clamped_page(page: int | None, per_page: int | None, *, minimal: bool = Fals
 
 
 def given(value: str | None) -> str | None:
-    """``None`` for a missing or blank value, else the value stripped."""
-    stripped = (value or "").strip()
+    """``None`` for a missing or blank value, else the value stripped (of NULs too)."""
+    stripped = path_id(value or "").strip()
     return stripped or None
+
+
+def path_id(value: str) -> str:
+    """An id as the databases can compare it: PostgreSQL text cannot hold NUL characters."""
+    return value.replace("\x00", "")
 
 
 def search_text(value: str | None) -> str | None:

@@ -109,6 +109,7 @@ def open_services(
 
 @router.get("/services/{service_id}")
 def open_service(service_id: str, engine: Engine = Depends(get_engine)) -> dict[str, Any]:
+    service_id = query.path_id(service_id)
     with Session(engine) as session:
         load_service(session, service_id)
         return hsds_services(session, [service_id], full=True)[0]

@@ -57,7 +57,7 @@ def open_organization(
     organization_id: str, full_service: bool = False, engine: Engine = Depends(get_engine)
 ) -> dict[str, Any]:
     with Session(engine) as session:
-        return listing.organization(session, organization_id, full=full_service)
+        return listing.organization(session, query.path_id(organization_id), full=full_service)
 
 
 @router.get("/taxonomies", response_model=Page)
@@ -75,7 +75,7 @@ def open_taxonomies(
 @router.get("/taxonomies/{taxonomy_id}")
 def open_taxonomy(taxonomy_id: str, engine: Engine = Depends(get_engine)) -> dict[str, Any]:
     with Session(engine) as session:
-        found = session.get(Taxonomy, taxonomy_id)
+        found = session.get(Taxonomy, query.path_id(taxonomy_id))
         if found is None:
             raise NotFound(f"There is no taxonomy with id {taxonomy_id}.", field="id")
         return listing.shapes.taxonomy(found)
@@ -100,7 +100,7 @@ def open_taxonomy_terms(
 @router.get("/taxonomy_terms/{term_id}")
 def open_taxonomy_term(term_id: str, engine: Engine = Depends(get_engine)) -> dict[str, Any]:
     with Session(engine) as session:
-        term = session.get(TaxonomyTerm, term_id)
+        term = session.get(TaxonomyTerm, query.path_id(term_id))
         if term is None:
             raise NotFound(f"There is no taxonomy term with id {term_id}.", field="id")
         return listing.shapes.taxonomy_term(term, session.get(Taxonomy, term.taxonomy_id))
@@ -137,7 +137,7 @@ def open_service_at_location(link_id: str, engine: Engine = Depends(get_engine))
         row = session.exec(
             select(ServiceAtLocation, Location)
             .join(Location, col(Location.id) == col(ServiceAtLocation.location_id))
-            .where(col(ServiceAtLocation.id) == link_id)
+            .where(col(ServiceAtLocation.id) == query.path_id(link_id))
         ).first()
         if row is None:
             raise NotFound(f"There is no service at location with id {link_id}.", field="id")

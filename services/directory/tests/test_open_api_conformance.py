@@ -1,7 +1,8 @@
 """schemathesis, driven by the HSDS 3.0 standard's own OpenAPI, against a running directory.
 
 Every failure it reports must be one listed in ``EXPECTED`` (each with its reason); anything else
-fails the test. Bounded: a fixed seed, 20 examples per operation, at most 55 seconds.
+fails the test. On SQLite and PostgreSQL (where it found that text holding NUL characters made
+PostgreSQL fail). Bounded: a fixed seed, 15 examples per operation, at most 55 seconds a run.
 """
 
 from __future__ import annotations
@@ -65,13 +66,13 @@ def _allowed(finding: Finding) -> bool:
 
 
 @pytest.fixture
-def running_directory(tmp_path: Path) -> Iterator[str]:
-    """The real directory service as its own process on a free port, SQLite, sample data."""
+def running_directory(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """The real directory service as its own process on a free port, with its sample data."""
     port = free_port()
     environment = {
         **os.environ,
         "CJP_DIRECTORY_PORT": str(port),
-        "CJP_DIRECTORY_DATABASE_URL": f"sqlite:///{tmp_path / 'directory.db'}",
+        "CJP_DIRECTORY_DATABASE_URL": database_url,
         "CJP_DIRECTORY_RUN_OUTBOX_RELAY": "false",
         "CJP_DIRECTORY_REVIEW_CHECK_INTERVAL_SECONDS": "0",
     }
@@ -130,7 +131,7 @@ def test_the_open_api_passes_the_standards_openapi_under_schemathesis(
     report = tmp_path / "schemathesis.xml"
     run = subprocess.run(
         [str(SCHEMATHESIS), "run", str(schema), "--url", f"{running_directory}/open",
-         "--checks", "all", "--max-examples", "20", "--seed", "1", "--workers", "1",
+         "--checks", "all", "--max-examples", "15", "--seed", "1", "--workers", "1",
          "--report", "junit", "--report-junit-path", str(report)],
         cwd=tmp_path, capture_output=True, text=True, timeout=RUN_SECONDS, check=False,
     )  # fmt: skip

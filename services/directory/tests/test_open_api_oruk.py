@@ -104,3 +104,13 @@ def test_service_at_locations_by_postcode_and_proximity(
     ]
     unknown = client.get("/open/service_at_locations", params={"postcode": "ZZ9 9ZZ"})
     assert unknown.status_code == 422 and "postcode table" in unknown.json()["error"]["message"]
+
+
+def test_nul_characters_never_reach_the_database(reader: TestClient) -> None:
+    """PostgreSQL text cannot hold NUL; schemathesis sent some and got a 500 before."""
+    listed = reader.get("/open/services", params={"search": "bail\x00", "taxonomy_id": "\x00"})
+    assert listed.status_code == 200
+    for path in ("/open/services/a%00b", "/open/taxonomies/%00", "/open/organizations/%00"):
+        assert reader.get(path).status_code == 404, path
+    near = reader.get("/services", params={"near_court": "ayr\x00", "within_miles": 5})
+    assert near.status_code == 200
