@@ -28,6 +28,19 @@ def _history(engine: Engine, service_id: str) -> list[ServiceChange]:
         return list(session.exec(statement))
 
 
+def _refused_and_nothing_written(
+    client: TestClient, engine: Engine, service_id: str, body: object, headers: dict[str, str]
+) -> dict[str, object]:
+    """PATCH ``body``; the entry, its history and the outbox must be as they were before."""
+    before = client.get(f"/services/{service_id}").json()
+    response = client.patch(f"/services/{service_id}", json=body, headers=headers)
+    assert response.status_code >= 400, response.text
+    assert client.get(f"/services/{service_id}").json() == before
+    assert _outbox(engine) == [] and _history(engine, service_id) == []
+    error: dict[str, object] = {"status": response.status_code, **response.json()["error"]}
+    return error
+
+
 def test_area_editor_changes_their_entry_with_history_and_event(
     client: TestClient, engine: Engine
 ) -> None:
@@ -67,17 +80,16 @@ def test_editor_of_another_area_is_forbidden_and_nothing_is_written(
     assert _outbox(engine) == [] and _history(engine, service_id) == []
 
 
-def test_readers_without_an_editing_role_are_forbidden(client: TestClient) -> None:
+def test_readers_without_an_editing_role_are_forbidden(client: TestClient, engine: Engine) -> None:
     service_id = _service_id(client, "fife")
-    response = client.patch(f"/services/{service_id}", json={"name": "X"}, headers=JUDICIARY)
-    assert response.status_code == 403
+    error = _refused_and_nothing_written(client, engine, service_id, {"name": "X"}, JUDICIARY)
+    assert (error["status"], error["code"]) == (403, "FORBIDDEN")
 
 
-def test_anonymous_change_is_unauthenticated(client: TestClient) -> None:
+def test_anonymous_change_is_unauthenticated(client: TestClient, engine: Engine) -> None:
     service_id = _service_id(client, "fife")
-    response = client.patch(f"/services/{service_id}", json={"name": "X"})
-    assert response.status_code == 401
-    assert response.json()["error"]["code"] == "UNAUTHENTICATED"
+    error = _refused_and_nothing_written(client, engine, service_id, {"name": "X"}, {})
+    assert (error["status"], error["code"]) == (401, "UNAUTHENTICATED")
 
 
 def test_an_invalid_code_rejects_the_whole_change(client: TestClient, engine: Engine) -> None:
@@ -96,12 +108,14 @@ def test_an_invalid_code_rejects_the_whole_change(client: TestClient, engine: En
     assert _outbox(engine) == [] and _history(engine, service_id) == []
 
 
-def test_unknown_fields_and_statuses_are_bad_input(client: TestClient) -> None:
+def test_unknown_fields_statuses_and_emptied_names_are_bad_input(
+    client: TestClient, engine: Engine
+) -> None:
     service_id = _service_id(client, "fife")
-    for body in ({"colour": "red"}, {"status": "closed-ish"}):
-        response = client.patch(f"/services/{service_id}", json=body, headers=COORDINATOR)
-        assert response.status_code == 422
-        assert response.json()["error"]["code"] == "BAD_USER_INPUT"
+    bodies = ({"colour": "red"}, {"status": "closed-ish"}, {"name": None}, {"status": None})
+    for body in bodies:
+        error = _refused_and_nothing_written(client, engine, service_id, body, COORDINATOR)
+        assert (error["status"], error["code"]) == (422, "BAD_USER_INPUT"), body
 
 
 def test_unknown_service_is_not_found(client: TestClient) -> None:
@@ -134,13 +148,11 @@ def test_coordinator_may_change_any_area(client: TestClient, engine: Engine) -> 
     assert set(json.loads(message.payload)["data"]["changes"]) == {"status", "courts"}
 
 
-def test_editor_cannot_move_an_entry_into_another_area(client: TestClient) -> None:
+def test_editor_cannot_move_an_entry_into_another_area(client: TestClient, engine: Engine) -> None:
     service_id = _service_id(client, "fife")
-    response = client.patch(
-        f"/services/{service_id}", json={"local_authorities": ["fife", "glasgow-city"]},
-        headers=FIFE_EDITOR,
-    )  # fmt: skip
-    assert response.status_code == 403
+    body = {"local_authorities": ["fife", "glasgow-city"]}
+    error = _refused_and_nothing_written(client, engine, service_id, body, FIFE_EDITOR)
+    assert (error["status"], error["code"]) == (403, "FORBIDDEN")
 
 
 def test_concurrent_changes_each_keep_their_own_history(client: TestClient, engine: Engine) -> None:

@@ -92,8 +92,18 @@ def test_facets_count_each_value_without_their_own_filter(search_engine: Engine)
 
 
 def test_query_syntax_in_user_input_is_taken_literally(search_engine: Engine) -> None:
-    for typed in ['bail" OR (', "NEAR(bail", "bail*", "a & | !", "'", "%_"]:
-        _search(search_engine, text=typed)
+    plain, _ = _search(search_engine, text="bail")
+    everything, _ = _search(search_engine)
+    assert plain and len(everything) > len(plain)
+    # FTS5 / tsquery operators and quotes are punctuation: the word alone is searched for.
+    for typed in ['bail" OR (', "NEAR(bail", "bail*", "(bail)", "bail:*"]:
+        assert _search(search_engine, text=typed)[0] == plain, typed
+    # A star is no prefix wildcard, and LIKE's wildcards match nothing by themselves.
+    for typed in ["bai*", "%_", "_"]:
+        assert _search(search_engine, text=typed)[0] == [], typed
+    # Punctuation alone (or a stop word with it) is no search at all: every entry, no error.
+    for typed in ["'", "a & | !"]:
+        assert sorted(_search(search_engine, text=typed)[0]) == sorted(everything), typed
 
 
 def test_words_not_in_any_entry_find_nothing(search_engine: Engine) -> None:
