@@ -16,7 +16,6 @@ from services.deliverables.events import (
     DeliverableFacts,
     DeliverableStatusChanged,
     DeliverableTimescaleRevised,
-    DeliverableUpdated,
 )
 from services.deliverables.models import (
     Deliverable,
@@ -104,23 +103,28 @@ def add(
     deliverable.timescale = previous
     deliverable.due_date = due_date_of(previous)
     if reported_in is not None:
-        rows.append(
-            RoundReport(
-                deliverable_number=deliverable.number,
-                round_number=reported_in.number,
-                status=deliverable.status,
-                narrative=narrative,
-                submitted_by=by.subject,
-            )
-        )
-        deliverable.latest_update = narrative
-        complete = deliverable.status == DeliverableStatus.COMPLETE.value
-        if complete and in_full and deliverable.closed_round is None:
-            deliverable.closed_round = reported_in.number
+        rows.append(_first_report(deliverable, reported_in, narrative, by, in_full=in_full))
     added = DeliverableAdded(
         **facts(deliverable, leads), status=deliverable.status, timescale=deliverable.timescale
     )
     return Recorded(rows=rows, events=[added])
+
+
+def _first_report(
+    deliverable: Deliverable, in_round: InRound, narrative: str | None, by: Author, *, in_full: bool
+) -> RoundReport:
+    """The report an edition gives a deliverable it adds; complete and told in full, it closed."""
+    deliverable.latest_update = narrative
+    complete = deliverable.status == DeliverableStatus.COMPLETE.value
+    if complete and in_full and deliverable.closed_round is None:
+        deliverable.closed_round = in_round.number
+    return RoundReport(
+        deliverable_number=deliverable.number,
+        round_number=in_round.number,
+        status=deliverable.status,
+        narrative=narrative,
+        submitted_by=by.subject,
+    )
 
 
 def check_revision(timescale: str, reason: str | None) -> None:
@@ -219,89 +223,3 @@ def revise_timescale(
         round=in_round.name if in_round else None,
     )
     return Recorded(rows=[revision, deliverable], events=[event])
-
-
-def report(
-    deliverable: Deliverable,
-    leads: Sequence[str],
-    existing: RoundReport | None,
-    *,
-    status: DeliverableStatus,
-    narrative: str | None,
-    by: Author,
-    in_round: InRound,
-) -> tuple[RoundReport, Recorded]:
-    """The deliverable's report for the round, created or brought up to date.
-
-    A new narrative (``None`` leaves it as it is) becomes the latest update and is announced.
-    """
-    current = existing or RoundReport(
-        deliverable_number=deliverable.number, round_number=in_round.number, status=status.value
-    )
-    unchanged = narrative is None or narrative == current.narrative
-    if existing is not None and current.status == status.value and unchanged:
-        return current, Recorded()
-    current.status = status.value
-    current.submitted_by, current.submitted_at = by.subject, utc_now()
-    recorded = Recorded(rows=[current])
-    if narrative is not None and narrative != current.narrative:
-        current.narrative = narrative
-        deliverable.latest_update = narrative
-        deliverable.updated_at = utc_now()
-        recorded.rows.append(deliverable)
-        updated = DeliverableUpdated(
-            **facts(deliverable, leads), narrative=narrative, round=in_round.name
-        )
-        recorded.events.append(updated)
-    return current, recorded
-
-
-def close(
-    deliverable: Deliverable,
-    leads: Sequence[str],
-    *,
-    closed_round: int | None,
-    additional_information: str | None,
-    reason: str | None,
-    by: Author,
-    in_round: InRound | None,
-) -> Recorded:
-    """Complete the deliverable, with the round it closed in and what was said at closing."""
-    changed = False
-    if additional_information and additional_information != deliverable.additional_information:
-        deliverable.additional_information, changed = additional_information, True
-    if closed_round is not None and closed_round != deliverable.closed_round:
-        deliverable.closed_round, changed = closed_round, True
-    recorded = change_status(
-        deliverable, leads, DeliverableStatus.COMPLETE, reason=reason, by=by, in_round=in_round
-    )
-    if changed and not recorded:
-        deliverable.updated_at = utc_now()
-        recorded.rows.append(deliverable)
-    return recorded
-
-
-def submit_update(
-    deliverable: Deliverable,
-    leads: Sequence[str],
-    existing: RoundReport | None,
-    *,
-    status: DeliverableStatus,
-    narrative: str | None,
-    new_timescale: str | None,
-    reason: str | None,
-    by: Author,
-    in_round: InRound,
-) -> tuple[RoundReport, Recorded]:
-    """A round's update: a revision (if any), the status, then the report and its narrative."""
-    recorded = Recorded()
-    if new_timescale:
-        recorded += revise_timescale(
-            deliverable, leads, new_timescale, reason=reason, by=by, in_round=in_round
-        )
-    recorded += change_status(deliverable, leads, status, reason=reason, by=by, in_round=in_round)
-    current, reported = report(
-        deliverable, leads, existing, status=status, narrative=narrative, by=by, in_round=in_round
-    )
-    recorded += reported
-    return current, recorded

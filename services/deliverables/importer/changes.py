@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from services.deliverables.domain import transitions
+from services.deliverables.domain import reporting, transitions
 from services.deliverables.domain.titles import restate_text, short_title
 from services.deliverables.domain.transitions import Author, InRound, Recorded
 from services.deliverables.events import EventContext
@@ -184,7 +184,7 @@ def _status_and_report(
     leads = context.leads(deliverable.number)
     recorded = Recorded()
     if entry.status is DeliverableStatus.COMPLETE:
-        recorded += transitions.close(
+        recorded += reporting.close(
             deliverable,
             leads,
             closed_round=entry.closed_round,
@@ -193,7 +193,7 @@ def _status_and_report(
             by=context.author,
             in_round=context.in_round,
         )
-    report, reported = transitions.submit_update(
+    report, reported = reporting.submit_update(
         deliverable,
         leads,
         context.plan.reports.get(deliverable.number),

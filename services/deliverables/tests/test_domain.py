@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from services.deliverables.domain.reporting import close, report, submit_update
 from services.deliverables.domain.titles import PLACEHOLDER_TITLE, restate_text, short_title
 from services.deliverables.domain.transitions import (
     Author,
@@ -11,10 +12,7 @@ from services.deliverables.domain.transitions import (
     add,
     change_status,
     check_revision,
-    close,
-    report,
     revise_timescale,
-    submit_update,
 )
 from services.deliverables.events import (
     DeliverableAdded,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import structlog
 
-from services.deliverables.domain import transitions
+from services.deliverables.domain import reporting, transitions
 from services.deliverables.events import EventContext
 from services.deliverables.models import Deliverable
 from services.deliverables.permissions import ensure_may_change_deliverable
@@ -59,7 +59,7 @@ def _change_status(
         deliverable, leads, status, reason=reason, by=author, in_round=in_round
     )
     if recorded and in_round is not None:
-        _, reported = transitions.report(
+        _, reported = reporting.report(
             deliverable,
             leads,
             report_in(session, number, in_round.number),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from services.deliverables.domain import transitions
+from services.deliverables.domain import reporting, transitions
 from services.deliverables.domain.transitions import Recorded
 from services.deliverables.events import EventContext
 from services.deliverables.models import Deliverable, TimescaleRevision
@@ -60,7 +60,7 @@ def _submit_update(
     ensure_open(reporting_round)
     if update.new_timescale:
         transitions.check_revision(update.new_timescale, update.reason)
-    _report, recorded = transitions.submit_update(
+    _report, recorded = reporting.submit_update(
         deliverable,
         leads,
         report_in(session, number, round_number),
