@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
@@ -29,7 +30,7 @@ def _history(engine: Engine, service_id: str) -> list[ServiceChange]:
 
 
 def _refused_and_nothing_written(
-    client: TestClient, engine: Engine, service_id: str, body: object, headers: dict[str, str]
+    client: TestClient, engine: Engine, service_id: str, body: object, headers: Mapping[str, str]
 ) -> dict[str, object]:
     """PATCH ``body``; the entry, its history and the outbox must be as they were before."""
     before = client.get(f"/services/{service_id}").json()
