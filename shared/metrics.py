@@ -17,6 +17,7 @@ from prometheus_client import (
     REGISTRY,
     CollectorRegistry,
     Histogram,
+    disable_created_metrics,
     generate_latest,
 )
 from prometheus_client.core import GaugeMetricFamily
@@ -26,6 +27,8 @@ from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.outbox_rows import outbox_stats
+
+disable_created_metrics()  # no `_created` series: they double every counter's output
 
 REQUEST_SECONDS = Histogram(
     "cjp_http_request_duration_seconds",

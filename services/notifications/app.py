@@ -15,7 +15,7 @@ from services.notifications.settings import NotificationsSettings, get_settings
 from services.notifications.wiring import Wiring, build_wiring
 from shared.health import database_check, install_health
 from shared.http import install_http_basics
-from shared.metrics import add_refresher, add_registry, install_metrics
+from shared.metrics import add_refresher, add_registry, install_metrics, install_outbox_metrics
 from shared.settings import CommonSettings, get_common_settings
 from shared.tracing import instrument_app
 
@@ -30,6 +30,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         wiring = build_wiring(settings, common)
         app.state.wiring = wiring
+        app.state.engine = wiring.engine  # for the shared outbox metrics
         _report_metrics(app, wiring)
         async with running(wiring):
             yield
@@ -37,6 +38,7 @@ def create_app(
     app = FastAPI(title="CJP notifications", lifespan=lifespan)
     install_http_basics(app)
     install_metrics(app, service="notifications")
+    install_outbox_metrics(app, service="notifications")
     instrument_app(app)  # traces, when OTEL_* turns them on
     install_health(
         app,

@@ -17,9 +17,10 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from services.notifications.email_events import stage_failed
 from services.notifications.tables import Delivery, DeliveryState, Subscriber, utc_now
-from shared.db import transaction
 from shared.errors import Unauthenticated
+from shared.unit_of_work import UnitOfWork
 
 SUSPENDING = frozenset({"permanent-failure", "complaint"})
 
@@ -47,13 +48,17 @@ def check_bearer(authorization: str | None, expected: str | None) -> None:
 def record_delivery_status(engine: Engine, callback: DeliveryStatusCallback) -> str:
     """Apply one callback; returns what was done (``suspended``, ``noted``, ``acknowledged``)."""
     reason = f"{callback.status} reported by the mail provider ({callback.id})"
-    with transaction(engine) as session:
+    with UnitOfWork(engine) as uow:
+        session = uow.session
         delivery = _delivery(session, callback.reference)
         if delivery is not None and callback.status != "delivered":
             delivery.last_error = reason[:500]
             if callback.status in SUSPENDING:
                 delivery.state = DeliveryState.FAILED
             session.add(delivery)
+            session.flush()
+            if callback.status in SUSPENDING and delivery.id is not None:
+                stage_failed(uow, delivery.id, reason=reason, permanent=True)
         if callback.status in SUSPENDING:
             return "suspended" if _suspend(session, callback.to) else "unknown_address"
     return "acknowledged" if callback.status == "delivered" else "noted"

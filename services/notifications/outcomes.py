@@ -11,6 +11,7 @@ import structlog
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col
 
+from services.notifications.email_events import stage_delivered, stage_failed
 from services.notifications.mailer import Outcome, SendResult
 from services.notifications.settings import NotificationsSettings
 from services.notifications.tables import Delivery, DeliveryState, Subscriber, utc_now
@@ -50,6 +51,17 @@ def record_attempts(
                 _record_permanent(session, attempt, settings)
             elif attempt.result.outcome == Outcome.UNAVAILABLE:
                 release_delivery(session, attempt.delivery_id, attempt.result.reason)
+        _stage_email_events(uow, attempts)
+
+
+def _stage_email_events(uow: UnitOfWork, attempts: list[Attempt]) -> None:
+    """EmailDelivered / EmailFailed, committed with the outcomes they report."""
+    stage_delivered(uow, [a.delivery_id for a in attempts if a.result.outcome == Outcome.SENT])
+    for attempt in attempts:
+        if attempt.result.outcome in (Outcome.TEMPORARY, Outcome.PERMANENT):
+            permanent = attempt.result.outcome == Outcome.PERMANENT
+            reason = attempt.result.reason or str(attempt.result.outcome)
+            stage_failed(uow, attempt.delivery_id, reason=reason, permanent=permanent)
 
 
 class OutcomeRecorder:

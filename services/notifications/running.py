@@ -3,27 +3,35 @@
 from __future__ import annotations
 
 import asyncio
+import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 
 import structlog
 
 from services.notifications.digests import queue_due_digests
+from services.notifications.email_events import EMAIL_TOPIC
 from services.notifications.metrics import DIGEST_RUNS, DIGESTS_QUEUED
 from services.notifications.retention import apply_retention
 from services.notifications.topics import CONSUMED_TOPICS, DEAD_LETTER_TOPIC
 from services.notifications.wiring import Wiring
 from shared.kafka import ensure_topics
+from shared.outbox import OutboxRelay
 
 log = structlog.get_logger()
+RELAY_LOCK_KEY = zlib.crc32(b"notifications-outbox-relay")
 
 
 @asynccontextmanager
 async def running(wiring: Wiring) -> AsyncIterator[Wiring]:
     """Run every background loop while the block is open; stop them cleanly afterwards."""
     settings = wiring.settings
+    relay = OutboxRelay(
+        engine=wiring.engine, settings=wiring.common, topics=[EMAIL_TOPIC], lock_key=RELAY_LOCK_KEY
+    )
     tasks = [
         asyncio.create_task(wiring.sender.run(), name="sender"),
+        asyncio.create_task(relay.run(), name="outbox-relay"),  # EmailDelivered / EmailFailed
         asyncio.create_task(_start_consumer(wiring), name="consumer-start"),
         asyncio.create_task(
             _every(settings.digest_check_interval_seconds, lambda: _digests(wiring)), name="digests"
@@ -41,7 +49,8 @@ async def running(wiring: Wiring) -> AsyncIterator[Wiring]:
         yield wiring
     finally:
         await wiring.sender.stop()
-        for task in tasks[1:]:
+        await relay.stop()
+        for task in tasks[2:]:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         with suppress(Exception):

@@ -23,13 +23,14 @@ from shared.settings import CommonSettings
 
 
 def sample(scrape: str, name: str, **labels: str) -> float:
-    """The value of one series in a Prometheus text scrape (0 when absent)."""
+    """The sum of the series of ``name`` with these labels in a text scrape (0 if none)."""
+    total = 0.0
     for line in scrape.splitlines():
         if not (line.startswith(name + "{") or line.startswith(name + " ")):
             continue
         if all(f'{key}="{value}"' in line for key, value in labels.items()):
-            return float(line.rsplit(" ", 1)[1])
-    return 0.0
+            total += float(line.rsplit(" ", 1)[1])
+    return total
 
 
 async def until(check: Callable[[], Awaitable[Any]], timeout: float = 30.0) -> Any:

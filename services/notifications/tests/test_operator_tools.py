@@ -5,17 +5,20 @@ listed and lifted, delivery-status callbacks; coordinator only. Real broker, SMT
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 from sqlalchemy import text
 from sqlmodel import Session, select
 
 from deploy import operator_cli
+from services.notifications.email_events import EMAIL_TOPIC
 from services.notifications.tables import Delivery, Subscriber
 from services.notifications.tests.conftest import make_settings, run_service
 from services.notifications.tests.database_setup import confirmed
 from services.notifications.tests.events import status_changed
 from services.notifications.tests.sinks import Broker, MailSink, eventually
+from services.notifications.tests.test_immediate_email import read_topic
 from services.notifications.topics import DELIVERABLE_TOPIC
 from shared.identity import IDENTITY_HEADER, Identity, Role, sign_identity
 from shared.settings import get_common_settings
@@ -98,6 +101,12 @@ async def test_a_permanent_failure_callback_suspends_the_address_until_an_operat
             headers={"Authorization": f"Bearer {CALLBACK_TOKEN}"},
         )
         assert signed.json() == {"status": "suspended"}
+        delivered, failed_event = await read_topic(broker.bootstrap, EMAIL_TOPIC, 2)
+        assert _event(delivered)["event_type"] == "EmailDelivered"
+        assert _event(delivered)["data"]["delivery_id"] == delivery_id
+        assert _event(failed_event)["event_type"] == "EmailFailed"
+        assert _event(failed_event)["data"]["permanent"] is True
+        assert b"pat@" not in failed_event.value + delivered.value  # no address in the events
 
         [item] = (await http.get("/operator/suspended", headers=COORDINATOR)).json()["items"]
         by_cli = await asyncio.to_thread(
@@ -123,6 +132,11 @@ async def test_a_permanent_failure_callback_suspends_the_address_until_an_operat
         with Session(engine) as session:
             subscriber = session.exec(select(Subscriber)).one()
             assert subscriber.suspended_at is None and subscriber.permanent_failures == 0
+
+
+def _event(record: Any) -> dict[str, Any]:
+    parsed: dict[str, Any] = json.loads(record.value)
+    return parsed
 
 
 def _first_delivery(engine: Any) -> int:
