@@ -9,16 +9,34 @@ is idempotent by ``event_id``, so replaying an event that was in fact handled se
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka.errors import KafkaError
 
 from services.notifications.topics import DEAD_LETTER_TOPIC
-from shared.errors import NotFound
+from shared.errors import DomainError, NotFound
 from shared.kafka import make_producer
 from shared.settings import CommonSettings
 
 READ_TIMEOUT_MS = 2000
+
+
+class BrokerUnavailable(DomainError):
+    """The dead letters live in Kafka; without the broker they can be neither read nor replayed."""
+
+    code = "UNAVAILABLE"
+    http_status = 503
+
+
+@asynccontextmanager
+async def _broker_errors() -> AsyncIterator[None]:
+    try:
+        yield
+    except KafkaError as exc:
+        raise BrokerUnavailable(f"The broker is not reachable: {type(exc).__name__}") from exc
 
 
 @dataclass(frozen=True)
@@ -34,13 +52,17 @@ class DeadLetter:
 
 async def list_dead_letters(common: CommonSettings, *, limit: int = 100) -> list[DeadLetter]:
     """The dead letters on the topic now, oldest first per partition (at most ``limit``)."""
-    records = await _read_all(common)
+    async with _broker_errors():
+        records = await _read_all(common)
     return [_dead_letter(record) for record in records[:limit]]
 
 
 async def replay_dead_letter(common: CommonSettings, *, partition: int, offset: int) -> str:
     """Publish one dead letter again to its original topic; returns that topic."""
-    found = [r for r in await _read_all(common) if (r.partition, r.offset) == (partition, offset)]
+    async with _broker_errors():
+        found = [
+            r for r in await _read_all(common) if (r.partition, r.offset) == (partition, offset)
+        ]
     if not found:
         raise NotFound("There is no dead letter at that partition and offset.")
     record = found[0]
@@ -51,11 +73,12 @@ async def replay_dead_letter(common: CommonSettings, *, partition: int, offset: 
     kept = [(k, v) for k, v in (record.headers or []) if not k.startswith("x-dead-letter")]
     kept.append(("x-replayed-from", f"{DEAD_LETTER_TOPIC}:{partition}:{offset}".encode()))
     producer = make_producer(common)
-    await producer.start()
-    try:
-        await producer.send_and_wait(topic, value=record.value, key=record.key, headers=kept)
-    finally:
-        await producer.stop()
+    async with _broker_errors():
+        await producer.start()
+        try:
+            await producer.send_and_wait(topic, value=record.value, key=record.key, headers=kept)
+        finally:
+            await producer.stop()
     return topic
 
 
@@ -63,8 +86,8 @@ async def _read_all(common: CommonSettings) -> list[ConsumerRecord]:
     consumer = AIOKafkaConsumer(
         bootstrap_servers=common.kafka_bootstrap_servers, enable_auto_commit=False
     )
-    await consumer.start()
     try:
+        await consumer.start()
         partitions = consumer.partitions_for_topic(DEAD_LETTER_TOPIC)
         if not partitions:
             await consumer.topics()  # refresh metadata once: the topic may be new to us
