@@ -23,7 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -146,11 +146,19 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 9
 
 
 @contextmanager
-def own_system() -> Iterator[dict[str, str]]:
-    """Deliverables, directory and the gateway as real processes on free ports (SQLite)."""
+def own_system(
+    prepare: Callable[[Path], None] | None = None, extra_env: dict[str, str] | None = None
+) -> Iterator[dict[str, str]]:
+    """Deliverables, directory and the gateway as real processes on free ports (SQLite).
+
+    ``prepare`` gets the data folder before anything starts (e.g. to load a big directory into
+    ``directory.db``); ``extra_env`` adds or overrides settings (e.g. worker counts).
+    """
     ports = {name: _free_port() for name in ("deliverables", "directory", "gateway")}
     urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     with tempfile.TemporaryDirectory(prefix="cjp-bench-") as folder:
+        if prepare is not None:
+            prepare(Path(folder))
         env = {k: v for k, v in os.environ.items() if not k.startswith("CJP_")}
         env.update({
             "CJP_LOG_LEVEL": "WARNING",
@@ -169,6 +177,7 @@ def own_system() -> Iterator[dict[str, str]]:
             "CJP_GATEWAY_RATE_LIMIT_PER_MINUTE": "10000000",
             "CJP_GATEWAY_RATE_LIMIT_BURST": "1000000",
         })  # fmt: skip
+        env.update(extra_env or {})
         processes: list[subprocess.Popen[bytes]] = []
         try:
             for name in ("deliverables", "directory", "gateway"):
