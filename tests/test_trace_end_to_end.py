@@ -33,6 +33,7 @@ from services.notifications.tests.conftest import make_settings
 from services.notifications.tests.database_setup import confirmed
 from services.notifications.tests.sinks import Broker, MailSink
 from shared.settings import CommonSettings
+from shared.tests.tracing_reset import forget_global_tracer_provider
 
 EDITOR = "cjs.editor@cjp.test"
 SUBSCRIBER = "tess@example.org"
@@ -53,17 +54,7 @@ def spans() -> Iterator[InMemorySpanExporter]:
 
         HTTPXClientInstrumentor().uninstrument()
         provider.shutdown()
-        _forget_global_tracer_provider()
-
-
-def _forget_global_tracer_provider() -> None:
-    # The API allows setting the global provider once per process; tests after this one must
-    # see tracing off again, as in production without OTEL_*. (What OpenTelemetry's own test
-    # utilities do.)
-    from opentelemetry.util._once import Once
-
-    trace._TRACER_PROVIDER = None
-    trace._TRACER_PROVIDER_SET_ONCE = Once()
+        forget_global_tracer_provider()
 
 
 @dataclass
