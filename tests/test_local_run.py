@@ -39,7 +39,7 @@ def test_the_broker_and_mail_sink_start_first_and_the_gateway_after_the_services
     assert stages["deliverables"] == stages["directory"] == stages["notifications"]
     assert stages["notifications"] < stages["gateway"]
     assert [spec.health_url for spec in specs if spec.name == "gateway"] == [
-        "http://127.0.0.1:8000/health"
+        "http://127.0.0.1:8000/health/ready"
     ]
     assert "web" not in stages
 

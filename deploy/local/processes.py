@@ -110,7 +110,7 @@ def build_process_specs(
             env=env,
             stage=stage,
             ready_port=port,
-            health_url=f"{ports.service_url(name)}/health",
+            health_url=f"{ports.service_url(name)}/health/ready",
         )
 
     specs = [
