@@ -35,7 +35,7 @@ class ImportSummary:
     changed: list[int]  # added or changed, by number
     added: list[int]  # created by this import, by number
     seconds: float
-    revised: list[int] = field(default_factory=list)  # timescale revised in this edition
+    revised: list[int] = field(default_factory=list)  # changed, with a revision in this edition
     dry_run: bool = False  # a preview: nothing was kept
 
 
@@ -90,7 +90,7 @@ def import_edition(
         changed=loaded.changed,
         added=loaded.added,
         seconds=round(time.perf_counter() - started, 3),
-        revised=[e.number for e in entries if _revised_in(e, edition.round_number)],
+        revised=[e.number for e in entries if _revised_in(e, edition.round_number, loaded)],
         dry_run=dry_run,
     )
     log.info(
@@ -102,7 +102,10 @@ def import_edition(
     return summary
 
 
-def _revised_in(entry: PlanEntry, round_number: int) -> bool:
+def _revised_in(entry: PlanEntry, round_number: int, loaded: LoadedEdition) -> bool:
+    """The import changes the entry, and the edition revises its timescale."""
+    if entry.number not in loaded.changed:
+        return False
     return any(revision.round_number == round_number for revision in entry.revisions)
 
 

@@ -86,7 +86,8 @@ class ImportPlanResult:
     )
     seconds: float = strawberry.field(description="How long the service took to import.")
     revised_numbers: list[int] = strawberry.field(
-        default_factory=list, description="Deliverables whose timescale this edition revises."
+        default_factory=list,
+        description="Deliverables this import changes whose timescale the edition revises.",
     )
     dry_run: bool = strawberry.field(
         default=False, description="A preview: the import ran and was rolled back."
