@@ -23,7 +23,6 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy import Engine
-from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.outbox_rows import outbox_stats
@@ -70,16 +69,27 @@ class RequestMetricsMiddleware:
 
 
 def _route_template(scope: Scope) -> str:
+    """The matched route's template, e.g. ``/deliverables/{number}``; never the raw path."""
     route = scope.get("route")
-    if route is not None and hasattr(route, "path"):
-        return str(route.path)
-    app = scope.get("app")
-    # Mounted apps (static files) and routes that failed before routing: find the template.
-    for candidate in getattr(getattr(app, "router", None), "routes", []):
-        match, _ = candidate.matches(scope)
-        if match == Match.FULL:
-            return str(getattr(candidate, "path", UNMATCHED_ROUTE))
-    return UNMATCHED_ROUTE
+    template = getattr(route, "path", None)
+    if template is None:  # a mounted app (static files) or refused before routing
+        mounted = scope.get("root_path") or ""
+        return f"{mounted}/{{path}}" if mounted else UNMATCHED_ROUTE
+    return _with_prefix(str(scope.get("path", "")), str(template))
+
+
+def _with_prefix(raw_path: str, template: str) -> str:
+    """A route of an included router knows only its own path: put the router's prefix back.
+
+    The prefix is the raw path's leading segments beyond those the template accounts for
+    (e.g. the GraphQL router's empty path under ``/graphql``).
+    """
+    raw = [part for part in raw_path.split("/") if part]
+    own = [part for part in template.split("/") if part]
+    extra = len(raw) - len(own)
+    if extra <= 0 or "{" in "".join(raw[:extra]):
+        return template or "/"
+    return "/" + "/".join(raw[:extra] + own)
 
 
 def install_metrics(app: FastAPI, *, service: str) -> CollectorRegistry:
