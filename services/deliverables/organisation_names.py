@@ -77,3 +77,13 @@ def lead_partner_names(text: str, matcher: NameMatcher) -> tuple[list[str], list
         if re.search(r"[A-Za-z]{3,}", part) and part.strip(" .;:-\u2013\u2014")
     ]
     return slugs, unknown
+
+
+def lead_text_of(names: list[str]) -> str | None:
+    """The 'Lead partner' text an export writes when none was stated: the names joined."""
+    return " and ".join(names) if names else None
+
+
+def collaboration_text_of(names: list[str]) -> str | None:
+    """The 'In collaboration with' text an export writes when none was stated."""
+    return ", ".join(names) if names else None

@@ -91,14 +91,20 @@ def submit_update(
     reason: str | None,
     by: Author,
     in_round: InRound,
-) -> tuple[RoundReport, Recorded]:
-    """A round's update: a revision (if any), the status, then the report and its narrative."""
+) -> tuple[RoundReport | None, Recorded]:
+    """A round's update: a revision (if any), the status, then the report and its narrative.
+
+    A round that brings a deliverable nothing new (same status, no revision, no narrative) writes
+    no report for it: its status in that round is the one it already had.
+    """
     recorded = Recorded()
     if new_timescale:
         recorded += revise_timescale(
             deliverable, leads, new_timescale, reason=reason, by=by, in_round=in_round
         )
     recorded += change_status(deliverable, leads, status, reason=reason, by=by, in_round=in_round)
+    if existing is None and narrative is None and not recorded:
+        return None, recorded
     current, reported = report(
         deliverable, leads, existing, status=status, narrative=narrative, by=by, in_round=in_round
     )

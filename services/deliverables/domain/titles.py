@@ -25,8 +25,11 @@ def restate_text(deliverable: Deliverable, text: str | None) -> None:
     """Take the text an edition states; a title made from the old text follows the new text.
 
     A title is ours to change while it is the placeholder or the short title of the text it was
-    made from; a title an editor wrote is anything else, and is kept.
+    made from; a title an editor wrote is anything else, and is kept. A text that only repeats
+    the title of a deliverable with no text (what an export writes for it) changes nothing.
     """
+    if deliverable.text is None and text == deliverable.title:
+        return  # an export of a deliverable without text writes its title there: nothing new
     made_by_us = deliverable.title in {PLACEHOLDER_TITLE, short_title(deliverable.text)}
     deliverable.text = text
     if made_by_us and text:

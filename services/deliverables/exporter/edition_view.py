@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from services.deliverables.domain.titles import PLACEHOLDER_TITLE
 from services.deliverables.importer.errors import ImportFormatError
 from services.deliverables.importer.interpret import round_named
 from services.deliverables.models import (
@@ -18,6 +19,7 @@ from services.deliverables.models import (
     RoundReport,
     TimescaleRevision,
 )
+from services.deliverables.organisation_names import collaboration_text_of, lead_text_of
 from services.deliverables.overdue import is_overdue
 from services.deliverables.queries import partners_of
 from services.deliverables.schemas import OrganisationRef
@@ -136,9 +138,15 @@ def _deliverable_views(
         if item.opened_round is None or item.opened_round <= round_number
     ]
     numbers = [item.number for item in deliverables]
+    # Each deliverable's latest report up to this round: a round that brought it nothing new
+    # has no report of its own, and its status then is the one reported before.
     reports = {
         row.deliverable_number: row
-        for row in session.exec(select(RoundReport).where(RoundReport.round_number == round_number))
+        for row in session.exec(
+            select(RoundReport)
+            .where(RoundReport.round_number <= round_number)
+            .order_by(col(RoundReport.round_number))
+        )
     }
     revisions: dict[int, list[TimescaleRevision]] = defaultdict(list)
     for row in session.exec(select(TimescaleRevision).order_by(col(TimescaleRevision.id))):
@@ -173,19 +181,19 @@ def _view(
         title=item.title,
         aim=item.aim_number,
         priority_action=item.priority_action_number,
-        placeholder=status is DeliverableStatus.COMPLETE and (item.text is None or closed_before),
+        placeholder=status is DeliverableStatus.COMPLETE
+        and (item.title == PLACEHOLDER_TITLE or closed_before),
         status=status,
         text=item.text or item.title,
         timescale_lines=lines,
         timescale=timescale,
         due_date=revisions[-1].new_due_date if revisions else item.due_date,
-        lead_text=item.lead_text or (" and ".join(leads) if leads else None),
-        collaboration_text=item.collaboration_text
-        or (", ".join(collaborators) if collaborators else None),
+        lead_text=item.lead_text or lead_text_of(leads),
+        collaboration_text=item.collaboration_text or collaboration_text_of(collaborators),
         lead_partners=[ref.slug for ref in partners["lead"]],
         collaborators=[ref.slug for ref in partners["collaborator"]],
         further_detail=item.further_detail,
-        narrative=report.narrative if report else None,
+        narrative=report.narrative if report and report.round_number == round_number else None,
         overdue=is_overdue(
             status.value, revisions[-1].new_due_date if revisions else item.due_date
         ),
@@ -202,7 +210,7 @@ def _add_life(
             return None
         return round_label(number, round_names.get(number, f"Update {number}"))
 
-    view.completed_earlier = view.placeholder and item.text is not None
+    view.completed_earlier = view.placeholder and item.title != PLACEHOLDER_TITLE
     view.opened = label(item.opened_round)
     view.closed = label(item.closed_round)
     if item.closed_round is None or item.closed_round <= round_number:

@@ -21,6 +21,7 @@ from services.deliverables.importer.interpret import PlanEntry
 from services.deliverables.importer.organisations import OrganisationResolver
 from services.deliverables.importer.snapshot import PlanSnapshot
 from services.deliverables.models import Deliverable, ReportingRound, RoundReport
+from services.deliverables.organisation_names import collaboration_text_of, lead_text_of
 from services.deliverables.plan_writes import partner_rows, set_partners
 from services.deliverables.recording import record
 from services.deliverables.statuses import DeliverableStatus
@@ -93,7 +94,7 @@ def _add(entry: PlanEntry, context: EntryContext) -> None:
         status=entry.status.value,
         closed_round=entry.closed_round,
     )
-    _copy_text(deliverable, entry)
+    _copy_text(deliverable, entry, context)
     leads = context.resolver.leads(entry.lead_text)
     collaborators = context.resolver.mentioned(entry.collaboration_text)
     recorded = transitions.add(
@@ -117,13 +118,20 @@ def _add(entry: PlanEntry, context: EntryContext) -> None:
     context.plan.reports[entry.number] = report
 
 
-def _copy_text(deliverable: Deliverable, entry: PlanEntry) -> None:
+def _copy_text(deliverable: Deliverable, entry: PlanEntry, context: EntryContext) -> None:
     """The edition's wording; what it does not state (opened, closed, closing words) is kept."""
     restate_text(deliverable, entry.text)
     deliverable.further_detail = entry.further_detail
     deliverable.original_timescale = entry.original_timescale
-    deliverable.lead_text = entry.lead_text
-    deliverable.collaboration_text = entry.collaboration_text
+    resolver = context.resolver
+    leads = resolver.names_of(resolver.leads(entry.lead_text))
+    collaborators = resolver.names_of(resolver.mentioned(entry.collaboration_text))
+    # Responsibility that only lists the partners' names (as an export writes it when no wording
+    # was stated) adds nothing to the partners themselves: it is not kept as wording.
+    lead_text, collaboration_text = entry.lead_text, entry.collaboration_text
+    deliverable.lead_text = None if lead_text == lead_text_of(leads) else lead_text
+    same = collaboration_text == collaboration_text_of(collaborators)
+    deliverable.collaboration_text = None if same else collaboration_text
     if entry.opened_round is not None:
         deliverable.opened_round = entry.opened_round
     if entry.additional_information:
@@ -132,7 +140,7 @@ def _copy_text(deliverable: Deliverable, entry: PlanEntry) -> None:
 
 def _update_details(deliverable: Deliverable, entry: PlanEntry, context: EntryContext) -> bool:
     before = deliverable.model_dump()
-    _copy_text(deliverable, entry)
+    _copy_text(deliverable, entry, context)
     if entry.aim is not None and entry.priority_action is not None:
         deliverable.aim_number = entry.aim
         deliverable.priority_action_number = entry.priority_action
@@ -180,20 +188,9 @@ def _revisions(deliverable: Deliverable, entry: PlanEntry, context: EntryContext
 def _status_and_report(
     deliverable: Deliverable, entry: PlanEntry, context: EntryContext
 ) -> Recorded:
-    """Close it if the edition says it is complete; then the round's status and narrative."""
+    """The round's status and narrative; then, if complete, what the edition says of its closing."""
     leads = context.leads(deliverable.number)
-    recorded = Recorded()
-    if entry.status is DeliverableStatus.COMPLETE:
-        recorded += reporting.close(
-            deliverable,
-            leads,
-            closed_round=entry.closed_round,
-            additional_information=entry.additional_information,
-            reason=context.reason,
-            by=context.author,
-            in_round=context.in_round,
-        )
-    report, reported = reporting.submit_update(
+    report, recorded = reporting.submit_update(
         deliverable,
         leads,
         context.plan.reports.get(deliverable.number),
@@ -204,6 +201,16 @@ def _status_and_report(
         by=context.author,
         in_round=context.in_round,
     )
-    context.plan.reports[deliverable.number] = report
-    recorded += reported
+    if report is not None:
+        context.plan.reports[deliverable.number] = report
+    if entry.status is DeliverableStatus.COMPLETE:
+        recorded += reporting.close(
+            deliverable,
+            leads,
+            closed_round=entry.closed_round,
+            additional_information=entry.additional_information,
+            reason=context.reason,
+            by=context.author,
+            in_round=context.in_round,
+        )
     return recorded

@@ -39,6 +39,10 @@ class OrganisationResolver:
         in_order = lead_partner_names(text, self._matcher)[0]
         return in_order + [slug for slug in created if slug not in in_order]
 
+    def names_of(self, slugs: list[str]) -> list[str]:
+        by_slug = {item.slug: item.name for item in self._known}
+        return [by_slug.get(slug, slug) for slug in slugs]
+
     def mentioned(self, text: str | None) -> list[str]:
         """Slugs of the known organisations a collaboration text names."""
         return self._matcher.find(text)[0] if text else []

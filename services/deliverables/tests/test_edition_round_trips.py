@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -12,6 +13,7 @@ from services.deliverables.events import EventContext
 from services.deliverables.exporter.formats import ExportFormat, export_round
 from services.deliverables.importer.loader import import_edition
 from services.deliverables.models import Deliverable
+from services.deliverables.tests.conftest import COORDINATOR
 from services.deliverables.tests.plan_state import (
     copy_engine,
     later_edition,
@@ -113,3 +115,21 @@ def test_the_seed_edition_reimported_from_its_export_changes_nothing(
         summary = import_edition(engine, _export(engine, 2, export_format), context=IMPORTER)
         assert summary.changed == [], export_format
     assert (whole_plan(engine), outbox_size(engine)) == (before, events)
+
+
+@pytest.mark.parametrize("export_format", FORMATS, ids=lambda f: f.value)
+def test_a_round_reported_and_published_through_the_api_reimports_unchanged(
+    client: TestClient, engine: Engine, export_format: ExportFormat
+) -> None:
+    """Seeded facts (no wording stated), one update in round 3, published: its export is inert."""
+    assert client.post("/rounds", json={"name": "Spring review"}, headers=COORDINATOR).is_success
+    update = {"status": "complete", "narrative": "Relaunched.\nEvery area.", "reason": "Done"}
+    assert client.put("/rounds/3/deliverables/40", json=update, headers=COORDINATOR).is_success
+    assert client.post("/rounds/3/publish", headers=COORDINATOR).is_success
+    before, events = whole_plan(engine), outbox_size(engine)
+    exported = _export(engine, 3, export_format)
+    summary = import_edition(engine, exported, context=IMPORTER)
+    assert (summary.round_number, summary.changed) == (3, [])
+    assert (whole_plan(engine), outbox_size(engine)) == (before, events)
+    assert before[40]["rounds"][3] == ("complete", "Relaunched.\nEvery area.")
+    assert before[40]["life"][1] == 3
