@@ -65,15 +65,7 @@ def deliverable_histories(session: Session, numbers: Sequence[int]) -> list[Deli
             .order_by(col(StatusChange.id))
         ).all()
     )
-    reports = session.exec(
-        select(RoundReport, ReportingRound)
-        .join(ReportingRound, col(ReportingRound.number) == col(RoundReport.round_number))
-        .where(col(RoundReport.deliverable_number).in_(wanted))
-        .order_by(col(RoundReport.round_number))
-    ).all()
-    by_number: dict[int, list[RoundReportOut]] = defaultdict(list)
-    for report, named in reports:
-        by_number[report.deliverable_number].append(_report_out(report, named))
+    by_number = _reports_of(session, wanted)
     return [
         DeliverableHistory(
             number=deliverable.number,
@@ -89,6 +81,20 @@ def deliverable_histories(session: Session, numbers: Sequence[int]) -> list[Deli
         )
         for deliverable in deliverables
     ]
+
+
+def _reports_of(session: Session, wanted: list[int]) -> dict[int, list[RoundReportOut]]:
+    """Each deliverable's round reports with their round's name, oldest round first."""
+    reports = session.exec(
+        select(RoundReport, ReportingRound)
+        .join(ReportingRound, col(ReportingRound.number) == col(RoundReport.round_number))
+        .where(col(RoundReport.deliverable_number).in_(wanted))
+        .order_by(col(RoundReport.round_number))
+    ).all()
+    by_number: dict[int, list[RoundReportOut]] = defaultdict(list)
+    for report, named in reports:
+        by_number[report.deliverable_number].append(_report_out(report, named))
+    return by_number
 
 
 def _grouped(rows: Sequence[Row]) -> dict[int, list[Row]]:

@@ -36,7 +36,17 @@ CLOSED = {
         "additionalInformation": "It now guides every area's annual report.\n\nReviewed yearly.",
         "statusChanges": [],
         "timescaleRevisions": [],
-        "roundReports": [],
+        "roundReports": [
+            {
+                "round": 2,
+                "roundName": "Update 2",
+                "status": "COMPLETE",
+                "statusLabel": "Complete",
+                "narrative": "Agreed by all.\nPublished <online>.\n\nDone.",
+                "submittedBy": None,
+                "submittedAt": "2024-03-01T10:00:00+00:00",
+            }
+        ],
     },
 }
 
@@ -92,3 +102,4 @@ def test_the_page_shows_when_it_was_opened_and_closed_and_what_was_added(
     assert f'Opened in</dt><dd class="ds_summary-list__value">{opened}</dd>' in html
     assert f'Closed in</dt><dd class="ds_summary-list__value">{closed}</dd>' in html
     assert "<p>It now guides every area&#39;s annual report.</p><p>Reviewed yearly.</p>" in html
+    assert "<p>Agreed by all.<br>Published &lt;online&gt;.</p><p>Done.</p>" in html
