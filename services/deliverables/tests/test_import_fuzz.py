@@ -124,3 +124,20 @@ def test_a_binary_file_gets_a_clear_error(
     nul.write_bytes(b"delivery plan update 3\n\nNo 1\x00\n")
     assert main(["--database-url", f"sqlite:///{tmp_path / 'p.db'}", "import", str(nul)]) == 1
     assert "line 3: control character U+0000" in capsys.readouterr().err
+
+
+def test_over_long_names_and_titles_fit_their_columns_on_every_database(empty_url: str) -> None:
+    """PostgreSQL enforces column lengths (SQLite does not): long values are cut, not refused."""
+    long_word = "x" * 5000
+    document = (
+        f"Community justice: delivery plan update 3 – {'when ' * 100}\n\n"  # noqa: RUF001
+        f"Aim 1: {'aim ' * 200}\n\nPriority Action 2: {'action ' * 100}\n\n"
+        f"No 5\n\nDeliverable\n\n{long_word}\n\nTimescale\n\nJune 2025\n\n"
+        f"Responsibility\n\nLead partner - Agency {'of things ' * 60}\n\nStatus\n\nComplete\n"
+    )
+    engine = make_engine(empty_url)
+    summary = import_edition(engine, document, context=EventContext())
+    assert summary.added == [5] and len(summary.round_name) == 200
+    title = whole_plan(engine)[5]["title"]
+    assert len(title) == 300 and title.endswith("…")
+    engine.dispose()
