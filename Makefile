@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install web-assets browser lint typecheck mail schema clean lock
+.PHONY: run test install web-assets browser lint typecheck mail schema clean faults lock
 WEB_ASSETS := services/web/static-src/node_modules/.package-lock.json
 
 $(STAMP): pyproject.toml requirements.lock
@@ -54,6 +54,11 @@ mail: $(STAMP)
 lock: $(STAMP)
 	$(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 --universal \
 	  --quiet -o requirements.lock
+
+# The full fault-injection suite (PostgreSQL, two replicas each): prints issue 11's table.
+# It restarts the machine's PostgreSQL cluster unless FAULTS_ARGS=--skip-postgres-restart.
+faults: $(STAMP)
+	$(BIN)/python bench/faults.py $(FAULTS_ARGS)
 
 schema: $(STAMP)
 	$(BIN)/python -m services.gateway.export_schema

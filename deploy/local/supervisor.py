@@ -111,6 +111,14 @@ class Supervisor:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
 
+    def kill(self, name: str) -> None:
+        """SIGKILL the process group at once, as a crash would; wait until it is gone."""
+        process = self.processes.get(name)
+        if process is None or process.poll() is not None:
+            return
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
     def stop_all(self) -> None:
         for name in reversed(list(self.processes)):
             self.stop(name)

@@ -1,0 +1,299 @@
+"""Fault scenarios on a ``FaultSystem``: each injects one fault and returns its figures.
+
+Used by ``bench/faults.py`` (full sizes, the table) and ``tests/faults/test_faults.py`` (short).
+Every wait is bounded; a figure that misses its bound is reported, never hidden.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from aiokafka import AIOKafkaProducer
+
+from tests.e2e.flows import STATUS_LABELS, new_address, subscribe_and_confirm
+from tests.e2e.gateway import Gateway
+from tests.faults.system import FaultSystem, distinct, duplicates
+
+COORDINATOR = "coordinator@cjp.test"
+DELIVERABLE_TOPIC = "deliverables.deliverable.v1"
+STATUSES = list(STATUS_LABELS)
+UPDATE_SERVICE = "mutation($id: ID!, $input: ServiceUpdateInput!) { updateService(id: $id, input: $input) { id } }"  # noqa: E501
+STATUS = "mutation($n: Int!, $s: DeliverableStatus!) { updateDeliverableStatus(number: $n, status: $s) { status } }"  # noqa: E501
+
+
+@dataclass
+class Figure:
+    scenario: str
+    measured: str
+    holds: bool
+    bound: str
+
+    def row(self) -> str:
+        holds = "yes" if self.holds else "NO"
+        return f"| {self.scenario} | {self.measured} | {holds} | {self.bound} |"
+
+
+class Plan:
+    """Status changes through a gateway, each to a status the deliverable does not have."""
+
+    def __init__(self, gateway: Gateway) -> None:
+        self.gateway = gateway
+        self.current: dict[int, str] = {}
+        self.acknowledged = 0
+
+    async def load(self) -> None:
+        data = await self.gateway.data("{ deliverables(first: 100) { nodes { number status } } }")
+        self.current = {d["number"]: d["status"] for d in data["deliverables"]["nodes"]}
+
+    async def change(self, number: int) -> bool:
+        now = self.current[number]
+        new = STATUSES[(STATUSES.index(now) + 1) % len(STATUSES)]
+        try:
+            result = await self.gateway.execute(
+                STATUS, {"n": number, "s": new}, as_user=COORDINATOR
+            )
+        except httpx.HTTPError:
+            return False
+        if result.errors:
+            return False
+        self.current[number] = new
+        self.acknowledged += 1
+        return True
+
+    async def run(self, count: int, *, lanes: int = 4, on: dict[int, Any] | None = None) -> None:
+        """``count`` changes over ``lanes`` deliverables-disjoint lanes; ``on[i]`` runs at i."""
+        numbers = sorted(self.current)
+        done = 0
+
+        async def lane(index: int) -> None:
+            nonlocal done
+            mine = [n for n in numbers if n % lanes == index]
+            position = 0
+            while done < count:
+                done += 1
+                hook = (on or {}).pop(done, None)
+                if hook is not None:
+                    await hook()
+                await self.change(mine[position % len(mine)])
+                position += 1
+
+        await asyncio.gather(*(lane(index) for index in range(lanes)))
+
+
+async def _subscriber(system: FaultSystem, gateway: Gateway, kind: str, value: str | None) -> str:
+    address = new_address(kind.lower())
+    await subscribe_and_confirm(gateway, system, address, kind, value)  # type: ignore[arg-type]
+    return address
+
+
+async def broker_forgets(system: FaultSystem, gateway: Gateway, changes: int) -> list[Figure]:
+    """``changes`` status changes; the broker is SIGKILLed at 40 % and restarted empty."""
+    address = await _subscriber(system, gateway, "ALL_DELIVERABLES", None)
+    plan = Plan(gateway)
+    await plan.load()
+
+    async def crash() -> None:
+        system.kill("broker")
+        await asyncio.sleep(1.0)
+        await asyncio.to_thread(system.start, "broker")
+
+    began = time.monotonic()
+    await plan.run(changes, on={int(changes * 0.4): crash})
+    emails, _ = await system.wait_for(address, plan.acknowledged + 1, timeout=60 + changes * 0.3)
+    took = time.monotonic() - began
+    got = len(distinct(emails)) - 1  # less the confirmation
+    lost, dup = plan.acknowledged - got, duplicates(emails)
+    measured = (
+        f"{plan.acknowledged} acknowledged, {got} emailed, {lost} lost, {dup} duplicates "
+        f"(by Message-ID), last after {took:.0f} s"
+    )
+    return [Figure(f"{changes} changes, broker SIGKILLed and back empty", measured,
+                   lost == 0 and dup == 0, "0 lost, 0 duplicates")]  # fmt: skip
+
+
+async def next_email_after_broker_returns(system: FaultSystem, gateway: Gateway) -> list[Figure]:
+    """The broker comes back empty; the next change on each topic is emailed within 5 s."""
+    service_id = await _a_service(gateway)
+    on_plan = await _subscriber(system, gateway, "DELIVERABLE", "7")
+    on_directory = await _subscriber(system, gateway, "SERVICE", service_id)
+    plan = Plan(gateway)
+    await plan.load()
+    system.kill("broker")
+    await asyncio.to_thread(system.start, "broker")
+    figures = []
+    for topic, address, change in (
+        ("deliverables", on_plan, lambda: plan.change(7)),
+        ("directory", on_directory, lambda: _touch_service(gateway, service_id)),
+    ):
+        assert await change()
+        emails, took = await system.wait_for(address, 2, timeout=90)
+        arrived = len(distinct(emails)) >= 2
+        figures.append(Figure(f"next email after the broker returns ({topic} topic)",
+                              f"{took:.1f} s" if arrived else "none within 90 s",
+                              arrived and took <= 5, "≤ 5 s"))  # fmt: skip
+    return figures
+
+
+async def one_replica_of_each_killed(
+    system: FaultSystem, second: Gateway, changes: int
+) -> list[Figure]:
+    """SIGKILL replica 1 of every service; changes through gateway 2 are all emailed."""
+    address = await _subscriber(system, second, "ALL_DELIVERABLES", None)
+    plan = Plan(second)
+    await plan.load()
+    for name in ("gateway", "deliverables", "directory", "notifications"):
+        system.kill(name)
+    began = time.monotonic()
+    try:
+        await plan.run(changes, lanes=2)
+        emails, _ = await system.wait_for(address, plan.acknowledged + 1, timeout=90)
+    finally:
+        for name in ("deliverables", "directory", "notifications", "gateway"):
+            await asyncio.to_thread(system.start, name)
+    got = len(distinct(emails)) - 1
+    took = time.monotonic() - began
+    measured = f"{plan.acknowledged}/{changes} acknowledged, {got} emailed, last after {took:.0f} s"
+    holds = plan.acknowledged == changes and got == changes
+    return [
+        Figure("one replica of each service SIGKILLed", measured, holds, "the other carries on")
+    ]
+
+
+async def smtp_outage(
+    system: FaultSystem, gateway: Gateway, outage: float, changes: int
+) -> list[Figure]:
+    """The SMTP sink is down for ``outage`` s while changes are made; mail flows after it."""
+    address = await _subscriber(system, gateway, "ALL_DELIVERABLES", None)
+    plan = Plan(gateway)
+    await plan.load()
+    system.kill("mailsink")
+    await plan.run(changes, lanes=2)
+    await asyncio.sleep(outage)
+    await asyncio.to_thread(system.start, "mailsink")
+    emails, took = await system.wait_for(address, plan.acknowledged + 1, timeout=120)
+    got = len(distinct(emails)) - 1
+    measured = f"{got}/{plan.acknowledged} delivered, all {took:.1f} s after the server returned"
+    holds = got == plan.acknowledged and took <= 10
+    return [Figure(f"SMTP down {outage:.0f} s", measured, holds, "all, within 10 s of return")]
+
+
+async def line_break_in_a_name(system: FaultSystem, gateway: Gateway, waiting: int) -> list[Figure]:
+    """A service renamed with a line break while ``waiting`` subscribers wait for a change."""
+    service_id = await _a_service(gateway)
+    addresses = await _subscribers(system, gateway, waiting, "DELIVERABLE", "12")
+    renamed = await gateway.execute(
+        UPDATE_SERVICE, {"id": service_id, "input": {"name": "Line\nbreak"}}, as_user=COORDINATOR
+    )
+    plan = Plan(gateway)
+    await plan.load()
+    began = time.monotonic()
+    assert await plan.change(12)
+    missing = list(addresses)
+    while missing and time.monotonic() - began < 60:
+        await asyncio.sleep(0.5)
+        missing = [a for a in missing if len(distinct(system.emails_to(a))) < 2]
+    took = time.monotonic() - began
+    answer = renamed.error_codes[0] if renamed.errors else "accepted"
+    measured = f"rename: {answer}; {waiting - len(missing)}/{waiting} emailed in {took:.1f} s"
+    return [Figure("line break in a service name, subscribers waiting", measured,
+                   not missing and took <= 30, "every other email on time")]  # fmt: skip
+
+
+async def poison_messages(system: FaultSystem, gateway: Gateway) -> list[Figure]:
+    """Poison on the deliverables topic; the consumer carries on with the next real change."""
+    address = await _subscriber(system, gateway, "DELIVERABLE", "21")
+    reused = str(uuid.uuid4())
+    envelope = {"event_id": reused, "event_type": "DeliverableStatusChanged", "source": "x"}
+    poison = [
+        b"{not json",
+        json.dumps({"event_type": "DeliverableStatusChanged"}).encode(),
+        json.dumps({**envelope, "event_type": "SomethingUnheardOf", "data": {}}).encode(),
+        b'{"pad": "' + b"x" * 1_000_000 + b'"}',
+        json.dumps({**envelope, "data": {"number": 21}}).encode(),
+        json.dumps({**envelope, "data": {"number": 22, "other": True}}).encode(),
+    ]
+    producer = AIOKafkaProducer(
+        bootstrap_servers=system.bootstrap_servers, max_request_size=2_000_000
+    )
+    await producer.start()
+    try:
+        for value in poison:
+            await producer.send_and_wait(DELIVERABLE_TOPIC, value=value, key=b"21")
+    finally:
+        await producer.stop()
+    plan = Plan(gateway)
+    await plan.load()
+    assert await plan.change(21)
+    emails, took = await system.wait_for(address, 2, timeout=60)
+    listed = await asyncio.to_thread(_cjp, system, "dead-letters", "list")
+    ok = len(distinct(emails)) >= 2
+    measured = (
+        f"{len(poison)} poison sent; next change emailed after {took:.1f} s; "
+        f"`cjp dead-letters list`: {listed}"
+    )
+    return [Figure("poison messages", measured, ok, "consumer carries on; set aside")]
+
+
+def _cjp(system: FaultSystem, *args: str) -> str:
+    env = system.supervisor.specs["notifications"].env  # CJP_GATEWAY_NOTIFICATIONS_URL included
+    cjp = str(Path(sys.executable).parent / "cjp")
+    done = subprocess.run(
+        [cjp, *args], env=env, capture_output=True, text=True, timeout=30, check=False
+    )
+    lines = (done.stdout or done.stderr).strip().splitlines()
+    return f"{len(lines)} lines (exit {done.returncode})"
+
+
+async def postgres_restart(system: FaultSystem, gateway: Gateway, changes: int) -> list[Figure]:
+    """PostgreSQL restarted mid-run (shared with everyone on this machine: bench only)."""
+    address = await _subscriber(system, gateway, "ALL_DELIVERABLES", None)
+    plan = Plan(gateway)
+    await plan.load()
+
+    async def restart() -> None:
+        command = ["pg_ctlcluster", "--skip-systemctl-redirect", "15", "main", "restart"]
+        await asyncio.to_thread(subprocess.run, command, check=False, timeout=60)
+
+    await plan.run(changes, lanes=2, on={changes // 2: restart})
+    emails, _took = await system.wait_for(address, plan.acknowledged + 1, timeout=120)
+    got = len(distinct(emails)) - 1
+    measured = (
+        f"{plan.acknowledged}/{changes} acknowledged, {got} emailed, {duplicates(emails)} dup"
+    )
+    return [Figure("PostgreSQL restarted mid-run", measured,
+                   got == plan.acknowledged, "0 lost, no service restarted")]  # fmt: skip
+
+
+async def _a_service(gateway: Gateway) -> str:
+    data = await gateway.data("{ services(first: 1) { nodes { id } } }")
+    return str(data["services"]["nodes"][0]["id"])
+
+
+async def _touch_service(gateway: Gateway, service_id: str) -> bool:
+    phone = f"0131 {uuid.uuid4().int % 1_000_000:06d}"
+    result = await gateway.execute(
+        UPDATE_SERVICE, {"id": service_id, "input": {"phone": phone}}, as_user=COORDINATOR
+    )
+    return not result.errors
+
+
+async def _subscribers(
+    system: FaultSystem, gateway: Gateway, count: int, kind: str, value: str
+) -> list[str]:
+    """``count`` confirmed subscribers (double opt-in through the gateway, ten at a time)."""
+    addresses = [new_address("waiting") for _ in range(count)]
+    for start in range(0, count, 10):
+        await asyncio.gather(*(
+            subscribe_and_confirm(gateway, system, a, kind, value)  # type: ignore[arg-type]
+            for a in addresses[start : start + 10]
+        ))  # fmt: skip
+    return addresses
