@@ -94,7 +94,7 @@ async def test_the_broker_forgets_and_nothing_is_lost_or_sent_twice(
 async def test_the_next_email_after_the_broker_returns_is_quick_on_every_topic(
     system: FaultSystem, gateways: tuple[Gateway, Gateway]
 ) -> None:
-    figures = await scenarios.next_email_after_broker_returns(system, gateways[0])
+    figures = await scenarios.next_email_after_broker_returns(system, gateways[0], patience=30)
     FIGURES.extend(figures)
     on_deliverables, on_directory = figures
     assert on_directory.holds, on_directory.row()
