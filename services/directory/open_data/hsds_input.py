@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.directory.incumbent import IncumbentFields
+from services.directory.incumbent import HsdsServiceFields, IncumbentFields
 from services.directory.schemas import ServiceStatus
 
 
@@ -80,18 +80,12 @@ class CommunityJustice(IncumbentFields):
     is_sample: bool = False
 
 
-class HsdsService(_Hsds):
+class HsdsService(HsdsServiceFields):
+    model_config = ConfigDict(extra="ignore")  # type: ignore[assignment]
+
     id: str
     name: str = Field(min_length=1)
     status: ServiceStatus = "active"
-    description: str | None = None
-    url: str | None = None
-    email: str | None = None
-    eligibility_description: str | None = None
-    minimum_age: int | None = None
-    maximum_age: int | None = None
-    assured_date: date | None = None
-    assurer_email: str | None = None
     organization: HsdsOrganization
     phones: list[HsdsPhone] = []
     schedules: list[HsdsSchedule] = []

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, delete, select
 
 from services.directory.events import ServiceCreated, ServiceUpdated, announce, field_changes
-from services.directory.incumbent import incumbent_values
+from services.directory.incumbent import HSDS_ONLY_FIELDS, incumbent_values
 from services.directory.open_data.hsds_input import (
     CommunityJustice,
     HsdsArea,
@@ -85,7 +85,8 @@ def _import_one(
     service.organization_id = organisation.id
     extension = entry.community_justice
     service.is_sample = extension.is_sample
-    service.assured_date, service.assurer_email = entry.assured_date, entry.assurer_email
+    for name in HSDS_ONLY_FIELDS:
+        setattr(service, name, getattr(entry, name))
     service.providing_partnership_code = _owner(session, entry, fields["local_authorities"])
     if extension.last_reviewed_at is not None or existing is None:
         service.last_reviewed_at = reviewed_at_import(extension)

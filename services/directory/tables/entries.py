@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field
 
-from services.directory.incumbent import IncumbentFields
+from services.directory.incumbent import HsdsServiceFields, IncumbentFields
 from services.directory.tables.base import (
     DirectoryTable,
     created_moment,
@@ -30,7 +30,7 @@ class Organization(DirectoryTable, table=True):
     updated_at: datetime = created_moment()
 
 
-class Service(DirectoryTable, IncumbentFields, table=True):
+class Service(DirectoryTable, HsdsServiceFields, IncumbentFields, table=True):
     """One directory entry: HSDS fields, plus the incumbent directory's (``IncumbentFields``)."""
 
     __tablename__ = "service"
@@ -38,23 +38,9 @@ class Service(DirectoryTable, IncumbentFields, table=True):
     id: str = id_field()
     organization_id: str = Field(foreign_key="organization.id", index=True)
     name: str
-    alternate_name: str | None = None
-    description: str | None = None
-    url: str | None = None
-    email: str | None = None
     status: str = Field(default="active", index=True)
-    interpretation_services: str | None = None
-    application_process: str | None = None
-    fees_description: str | None = None
-    wait_time: str | None = None
-    accreditations: str | None = None
-    eligibility_description: str | None = None
-    minimum_age: int | None = None
-    maximum_age: int | None = None
-    assured_date: date | None = None
-    assurer_email: str | None = None
-    alert: str | None = None
-    # Community justice: who provided the information (the incumbent's fields are inherited).
+    # HSDS's other fields and the incumbent's are inherited (services/directory/incumbent.py).
+    # Community justice: who provided the information.
     providing_partnership_code: str | None = Field(default=None, foreign_key="partnership.code")
     # Keeping it current.
     last_reviewed_at: datetime = created_moment(index=True)  # ranking: stale entries sink

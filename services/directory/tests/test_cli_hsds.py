@@ -94,7 +94,9 @@ def test_an_area_for_unplaced_entries_and_never_reviewed(
     url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     file = tmp_path / "elsewhere.json"
-    file.write_text(json.dumps({"services": [_service("Counselling", "MyCity")]}))
+    hsds_only = {"application_process": "Ring reception", "wait_time": "Two weeks",
+                 "alternate_name": "MyCity Counselling"}  # fmt: skip
+    file.write_text(json.dumps({"services": [_service("Counselling", "MyCity", **hsds_only)]}))
     assert _run(url, "import", str(file)) == 1
     assert "--area" in capsys.readouterr().err
     assert _run(url, "import", str(file), "--area", "fife") == 0
@@ -102,4 +104,5 @@ def test_an_area_for_unplaced_entries_and_never_reviewed(
     assert _run(url, "export", "-o", str(out)) == 0
     [exported] = json.loads(out.read_text())["services"]
     assert exported["name"] == "Counselling"
+    assert {key: exported[key] for key in hsds_only} == hsds_only  # HSDS fields kept as they are
     assert exported["community_justice"]["last_reviewed_at"].startswith("1970-01-01")
