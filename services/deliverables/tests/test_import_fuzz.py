@@ -9,7 +9,7 @@ from typing import Any
 from uuid import uuid4
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
@@ -62,6 +62,7 @@ def _import_through_the_cli(
     edition.write_bytes(data)
     code = main(["--database-url", f"sqlite:///{database}", "import", str(edition)])
     out, err = capsys.readouterr()
+    event("imported" if code == 0 else "refused")  # --hypothesis-show-statistics shows the mix
     assert "Traceback" not in out + err
     if code == 0:
         assert "\nImported " in "\n" + out
@@ -80,9 +81,10 @@ def test_random_bytes_are_refused_with_a_message(
 
 
 @st.composite
-def mutated_editions(draw: st.DrawFn) -> bytes:
-    """The later edition with lines dropped, repeated or swapped, and bytes changed."""
-    lines = later_edition().encode("utf-8").split(b"\n")
+def mutated_editions(draw: st.DrawFn, edition: str | None = None) -> bytes:
+    """An edition (the later one by default) with lines dropped, repeated or swapped, and bytes
+    changed."""
+    lines = (edition or later_edition()).encode("utf-8").split(b"\n")
     for _ in range(draw(st.integers(1, 4))):
         at = draw(st.integers(0, len(lines) - 1))
         action = draw(st.sampled_from(["drop", "repeat", "swap", "bytes", "cut"]))
@@ -96,7 +98,10 @@ def mutated_editions(draw: st.DrawFn) -> bytes:
         elif action == "bytes":
             line = lines[at]
             spot = draw(st.integers(0, len(line)))
-            lines[at] = line[:spot] + draw(st.binary(min_size=1, max_size=6)) + line[spot:]
+            junk = st.binary(min_size=1, max_size=6) | st.text(min_size=1, max_size=12).map(
+                str.encode
+            )
+            lines[at] = line[:spot] + draw(junk) + line[spot:]
         else:
             lines = lines[:at]
         if not lines:
@@ -110,6 +115,20 @@ def test_mutated_editions_import_whole_or_not_at_all(
     data: bytes, imported_template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _import_through_the_cli(data, imported_template, tmp_path, capsys)
+
+
+@settings(FUZZ, max_examples=12)
+@given(data=st.data())
+def test_mutated_seed_editions_import_whole_or_not_at_all(
+    data: st.DataObject,
+    seed_document: str,
+    sqlite_templates: dict[str, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The published edition, mutated, into an empty plan."""
+    mutated = data.draw(mutated_editions(seed_document))
+    _import_through_the_cli(mutated, sqlite_templates["empty"], tmp_path, capsys)
 
 
 def test_a_binary_file_gets_a_clear_error(
