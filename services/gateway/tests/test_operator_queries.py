@@ -24,7 +24,7 @@ from services.gateway.tests.conftest import (
 from services.gateway.tests.real_services import plan_service
 from services.notifications.app import create_app as notifications_app
 from services.notifications.settings import NotificationsSettings
-from services.notifications.tables import Subscriber
+from services.notifications.tables import Delivery, DeliveryState, Subscriber
 from shared.db import make_engine
 from shared.events import EventEnvelope
 from shared.outbox_rows import add_to_outbox, record_failure
@@ -36,6 +36,7 @@ OUTBOX = "query { outboxRows(service: DELIVERABLES) { id eventType key state las
 RETRY = "mutation { retryOutboxRows(service: DELIVERABLES) }"
 SUSPENDED = "query { suspendedAddresses { subscriberId address permanentFailures } }"
 LIFT = "mutation($id: Int!) { liftSuspension(subscriberId: $id) }"
+FAILED = "query { failedDeliveries { id kind address attempts reason } }"
 
 
 @pytest.fixture(scope="module")
@@ -72,9 +73,18 @@ def _set_aside_an_outbox_row(url: str) -> None:
 
 def _suspend_a_subscriber(url: str) -> None:
     with Session(make_engine(url)) as session:
+        subscriber = Subscriber(
+            email="sam@example.org", permanent_failures=3, suspended_at=datetime.now(UTC)
+        )
+        session.add(subscriber)
+        session.flush()
         session.add(
-            Subscriber(
-                email="sam@example.org", permanent_failures=3, suspended_at=datetime.now(UTC)
+            Delivery(
+                kind="event",
+                subscriber_id=subscriber.id,
+                state=DeliveryState.FAILED,
+                attempts=1,
+                last_error="550 5.1.1 no such mailbox",
             )
         )
         session.commit()
@@ -91,6 +101,14 @@ async def test_a_coordinator_sees_a_failed_outbox_row_and_queues_it_again(
     assert (await operated.run(OUTBOX, as_user=COORDINATOR))["data"] == {"outboxRows": []}
 
 
+async def test_a_coordinator_sees_failed_deliveries_with_their_reason(
+    operated: GraphQLClient,
+) -> None:
+    [failed] = (await operated.run(FAILED, as_user=COORDINATOR))["data"]["failedDeliveries"]
+    assert failed["reason"] == "550 5.1.1 no such mailbox"
+    assert failed["address"] == "s***@example.org" and failed["kind"] == "event"
+
+
 async def test_a_coordinator_lifts_a_suspension(operated: GraphQLClient) -> None:
     [item] = (await operated.run(SUSPENDED, as_user=COORDINATOR))["data"]["suspendedAddresses"]
     assert item["address"] == "s***@example.org" and item["permanentFailures"] == 3
@@ -101,7 +119,7 @@ async def test_a_coordinator_lifts_a_suspension(operated: GraphQLClient) -> None
     }
 
 
-@pytest.mark.parametrize("query", [OUTBOX, SUSPENDED, RETRY])
+@pytest.mark.parametrize("query", [OUTBOX, SUSPENDED, RETRY, FAILED])
 async def test_anyone_but_a_coordinator_is_refused(operated: GraphQLClient, query: str) -> None:
     assert error_codes(await operated.run(query, as_user=EDITOR)) == ["FORBIDDEN"]
     assert error_codes(await operated.run(query)) in (["UNAUTHENTICATED"], ["FORBIDDEN"])
