@@ -32,6 +32,8 @@ from services.notifications.app import create_app as notifications_app
 from services.notifications.tests.conftest import make_settings
 from services.notifications.tests.database_setup import confirmed
 from services.notifications.tests.sinks import Broker, MailSink
+from services.web.app import create_app as web_app
+from services.web.settings import WebSettings
 from shared.settings import CommonSettings
 from shared.tests.tracing_reset import forget_global_tracer_provider
 
@@ -60,6 +62,7 @@ def spans() -> Iterator[InMemorySpanExporter]:
 @dataclass
 class Platform:
     graphql: str
+    web: str
     mail: MailSink
 
 
@@ -80,13 +83,14 @@ async def platform(spans: InMemorySpanExporter, tmp_path: Path) -> AsyncIterator
         live_updates_enabled=False,
     )
     gateway = await Served(gateway_app(gateway_settings, common)).start()
+    web = await Served(web_app(WebSettings(gateway_url=f"{gateway.url}/graphql"))).start()
     try:
         await _until_ready(notifications.url)
         engine = notifications_asgi.state.wiring.engine
         confirmed(engine, notifications_settings, SUBSCRIBER, "deliverable", "40")
-        yield Platform(f"{gateway.url}/graphql", mail)
+        yield Platform(f"{gateway.url}/graphql", web.url, mail)
     finally:
-        for served in (gateway, deliverables, notifications):
+        for served in (web, gateway, deliverables, notifications):
             await served.stop()
         mail.stop()
         broker.stop()
@@ -121,6 +125,22 @@ async def test_one_trace_runs_from_the_graphql_mutation_to_the_smtp_send(
     assert "publish deliverables.deliverable.v1" in names, names
     assert "deliverables.deliverable.v1 process" in names, names
     _print_trace(tree)
+
+
+async def test_a_page_is_one_trace_from_the_browser_through_web_and_gateway_to_the_service(
+    platform: Platform, spans: InMemorySpanExporter
+) -> None:
+    async with httpx.AsyncClient(timeout=20) as browser:
+        page = await browser.get(f"{platform.web}/plan/deliverables/40")
+    assert page.status_code == 200
+    [web] = [s for s in spans.get_finished_spans() if s.name == "GET /plan/deliverables/{number}"]
+    tree = _trace_of(web, spans)
+    servers = [
+        s.name for s in sorted(tree, key=lambda s: s.start_time or 0) if s.kind == SpanKind.SERVER
+    ]
+    assert servers[0] == "GET /plan/deliverables/{number}"  # web
+    assert "POST /graphql" in servers  # gateway
+    assert any(name.startswith("GET /deliverables") for name in servers), servers  # service
 
 
 def _sends_traced_to_graphql(spans: InMemorySpanExporter) -> list[ReadableSpan]:
