@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from services.directory.events import SERVICE_TOPIC
 from services.directory.open_data.delivery import OpenDataCors
+from services.directory.read_model import rebuild_missing_read_models
 from services.directory.routes import keeping, open_api, open_lists, reference, services
 from services.directory.seed.load import seed_reference_data, seed_sample_services
 from services.directory.settings import DirectorySettings, get_directory_settings
@@ -33,15 +34,18 @@ log = structlog.get_logger()
 
 
 def prepare_database(settings: DirectorySettings) -> None:
-    """Migrate to the newest revision, then load facts and the sample into an empty database."""
+    """Migrate, load facts and the sample into an empty database, fill in missing read models."""
     upgrade_database(settings.database_url, MIGRATIONS)
-    if settings.seed_on_start:
-        engine = make_engine(settings.database_url)
-        try:
+    engine = make_engine(settings.database_url)
+    try:
+        if settings.seed_on_start:
             seed_reference_data(engine)
             seed_sample_services(engine)
-        finally:
-            engine.dispose()
+        filled = rebuild_missing_read_models(engine)
+        if filled:
+            log.info("read_model_filled_in", entries=filled)
+    finally:
+        engine.dispose()
 
 
 async def _request_reviews_periodically(app: FastAPI, settings: DirectorySettings) -> None:

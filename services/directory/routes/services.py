@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from services.directory.geography.distance import MAX_WITHIN_MILES, Near
 from services.directory.geography.places import resolve_near
+from services.directory.read_model import stored_views
 from services.directory.routes.dependencies import correlation_id, get_engine, unit_of_work
 from services.directory.schemas import (
     ServiceCreate,
@@ -24,7 +26,6 @@ from services.directory.search.run import search_services
 from services.directory.use_cases.create_service import create_service
 from services.directory.use_cases.update_service import load_service, update_service
 from services.directory.use_cases.withdraw_service import withdraw_service
-from services.directory.views import service_views
 from shared.errors import BadUserInput
 from shared.http import require_identity
 from shared.identity import Identity
@@ -68,8 +69,12 @@ def get_services(
     limit: int = Query(default=20, ge=1, le=200),
     offset: int = Query(default=0, ge=0),
     near: NearParams = Depends(),
-) -> ServiceList:
-    """Search; near a place, nearest first with ``distance_miles`` on each item."""
+) -> JSONResponse:
+    """Search; near a place, nearest first with ``distance_miles`` on each item.
+
+    Items come from the read model as stored JSON, so nothing is validated again on the way out
+    (``response_model`` still documents the shape).
+    """
     with Session(engine) as session:
         criteria = SearchCriteria(
             text=q, local_authority=local_authority, service_type=service_type, court=court,
@@ -79,32 +84,34 @@ def get_services(
             near=near.resolve(session),
         )  # fmt: skip
         result = search_services(session, criteria)
-        items = service_views(session, result.ids)
+        items = stored_views(session, result.ids)
     for item in items:
-        item.distance_miles = round(result.distances[item.id], 2) if result.distances else None
-    return ServiceList(
-        items=items, total=result.total, facets=result.facets,
-        corrected_query=result.corrected_query,
-    )  # fmt: skip
+        distance = result.distances.get(item["id"])
+        item["distance_miles"] = round(distance, 2) if distance is not None else None
+    counted = {name: [c.model_dump() for c in counts] for name, counts in result.facets.items()}
+    return JSONResponse({
+        "items": items, "total": result.total, "facets": counted,
+        "corrected_query": result.corrected_query,
+    })  # fmt: skip
 
 
 @router.get("/services/by-ids", response_model=list[ServiceOut])
 def get_services_by_ids(
     ids: str = Query(min_length=1, max_length=40_000), engine: Engine = Depends(get_engine)
-) -> list[ServiceOut]:
+) -> JSONResponse:
     """The services named in ``ids`` (comma-separated), in that order; unknown ids are left out."""
     wanted = list(dict.fromkeys(part.strip() for part in ids.split(",") if part.strip()))
     if len(wanted) > MAX_BATCH:
         raise BadUserInput(f"Ask for at most {MAX_BATCH} services at once.", field="ids")
     with Session(engine) as session:
-        return service_views(session, wanted)
+        return JSONResponse(stored_views(session, wanted))
 
 
 @router.get("/services/{service_id}", response_model=ServiceOut)
-def get_service(service_id: str, engine: Engine = Depends(get_engine)) -> ServiceOut:
+def get_service(service_id: str, engine: Engine = Depends(get_engine)) -> JSONResponse:
     with Session(engine) as session:
         load_service(session, service_id)
-        return service_views(session, [service_id])[0]
+        return JSONResponse(stored_views(session, [service_id])[0])
 
 
 @router.post("/services", response_model=ServiceOut, status_code=201)

@@ -1,85 +1,60 @@
-"""Counts per filter value, each facet counted without its own filter (as a UI expects)."""
+"""Counts per filter value, each facet counted without its own filter (as a UI expects).
+
+One query for all five facets: the search runs once without the facet filters, and a facet value
+of an entry counts when every *other* chosen facet filter holds for that entry. ``service_facet``
+(the read model) holds each entry's values as small integers, so counting groups by an integer.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Select, func, select
-from sqlmodel import Session, col
+from sqlalchemy import Select, func, or_, select
+from sqlmodel import Session
 
+from services.directory.read_model import FACET_VALUE, SERVICE_FACET, TERM_FACETS
 from services.directory.schemas import FacetCount
 from services.directory.search.criteria import SearchCriteria
-from services.directory.tables import (
-    Attribute,
-    Court,
-    LocalAuthority,
-    ServiceArea,
-    ServiceCourt,
-    Taxonomy,
-    TaxonomyTerm,
-)
-from services.directory.tables.taxonomy import CLIENT_GROUPS, REFERRAL_ROUTES, SERVICE_TYPES
 
 IdsFor = Callable[[SearchCriteria], Select[Any]]
-_TERM_FACETS = {
-    "service_type": SERVICE_TYPES,
-    "client_group": CLIENT_GROUPS,
-    "referral_route": REFERRAL_ROUTES,
-}
+FACETS = ("local_authority", "court", *TERM_FACETS)
 
 
 def facet_counts(
     session: Session, ids_for: IdsFor, criteria: SearchCriteria
 ) -> dict[str, list[FacetCount]]:
-    facets = {
-        "local_authority": _area_counts(session, ids_for(criteria.without("local_authority"))),
-        "court": _court_counts(session, ids_for(criteria.without("court"))),
-    }
-    for facet, taxonomy in _TERM_FACETS.items():
-        facets[facet] = _term_counts(session, ids_for(criteria.without(facet)), taxonomy)
-    return facets
-
-
-def _area_counts(session: Session, ids: Select[Any]) -> list[FacetCount]:
-    matched = ids.subquery()
-    statement = (
-        select(col(LocalAuthority.code), col(LocalAuthority.name), func.count())
-        .select_from(matched)
-        .join(ServiceArea, col(ServiceArea.service_id) == matched.c.id)
-        .join(LocalAuthority, col(LocalAuthority.code) == col(ServiceArea.local_authority_code))
-        .group_by(col(LocalAuthority.code), col(LocalAuthority.name))
+    base = criteria
+    for facet in FACETS:
+        base = base.without(facet)
+    linked = SERVICE_FACET.c
+    chosen = [
+        or_(linked.facet == facet, linked.service_id.in_(_having(facet, getattr(criteria, facet))))
+        for facet in FACETS
+        if getattr(criteria, facet)
+    ]
+    counted = (
+        select(linked.facet_value_id, func.count().label("n"))
+        .where(linked.service_id.in_(ids_for(base)), *chosen)
+        .group_by(linked.facet_value_id)
+        .subquery()
     )
-    return _as_counts(session, statement)
-
-
-def _court_counts(session: Session, ids: Select[Any]) -> list[FacetCount]:
-    matched = ids.subquery()
-    statement = (
-        select(col(Court.slug), col(Court.name), func.count())
-        .select_from(matched)
-        .join(ServiceCourt, col(ServiceCourt.service_id) == matched.c.id)
-        .join(Court, col(Court.slug) == col(ServiceCourt.court_slug))
-        .group_by(col(Court.slug), col(Court.name))
+    value = FACET_VALUE.c
+    statement = select(value.facet, value.value, value.label, counted.c.n).join_from(
+        counted, FACET_VALUE, value.id == counted.c.facet_value_id
     )
-    return _as_counts(session, statement)
+    counts: dict[str, list[FacetCount]] = {f: [] for f in FACETS}
+    for name, code, label, count in session.execute(statement):
+        counts[name].append(FacetCount(value=code, name=label, count=count))
+    return {f: sorted(found, key=lambda c: (-c.count, c.name)) for f, found in counts.items()}
 
 
-def _term_counts(session: Session, ids: Select[Any], taxonomy: str) -> list[FacetCount]:
-    matched = ids.subquery()
-    statement = (
-        select(col(TaxonomyTerm.code), col(TaxonomyTerm.name), func.count())
-        .select_from(matched)
-        .join(Attribute, col(Attribute.link_id) == matched.c.id)
-        .join(TaxonomyTerm, col(TaxonomyTerm.id) == col(Attribute.taxonomy_term_id))
-        .join(Taxonomy, col(Taxonomy.id) == col(TaxonomyTerm.taxonomy_id))
-        .where(col(Taxonomy.code) == taxonomy)
-        .group_by(col(TaxonomyTerm.code), col(TaxonomyTerm.name))
-    )
-    return _as_counts(session, statement)
-
-
-def _as_counts(session: Session, statement: Select[str, str, int]) -> list[FacetCount]:
-    rows = session.execute(statement).all()
-    counts = [FacetCount(value=value, name=name, count=count) for value, name, count in rows]
-    return sorted(counts, key=lambda c: (-c.count, c.name))
+def _having(facet: str, wanted: str) -> Select[Any]:
+    """Ids of entries with ``wanted`` in ``facet`` (a court by slug or by its full name)."""
+    value = FACET_VALUE.c
+    same = value.value == wanted
+    if facet == "court":
+        same = or_(value.value == wanted.lower(), value.label == wanted)
+    values = select(value.id).where(value.facet == facet, same)
+    linked = SERVICE_FACET.c
+    return select(linked.service_id).where(linked.facet_value_id.in_(values))

@@ -7,6 +7,7 @@ import re
 from sqlalchemy import text
 from sqlmodel import Session
 
+from services.directory.read_model import store_views
 from services.directory.schemas import ServiceOut
 from services.directory.views import service_views
 
@@ -27,9 +28,11 @@ def reindex_service(session: Session, service_id: str) -> None:
 
 
 def reindex_services(session: Session, service_ids: list[str]) -> None:
-    """Rewrite the search documents of a batch of services and add their words to the vocabulary."""
+    """Rewrite the search documents and read model of a batch of services (and the vocabulary)."""
     session.flush()
-    documents = [_document(view) for view in service_views(session, service_ids)]
+    views = service_views(session, service_ids)
+    store_views(session, views)
+    documents = [_document(view) for view in views]
     if not documents:
         return
     session.execute(_UPSERT_DOCUMENT, documents)

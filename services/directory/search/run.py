@@ -29,16 +29,18 @@ class SearchResult:
 
 
 def search_services(session: Session, criteria: SearchCriteria) -> SearchResult:
-    """Exact and fresh entries first; entries past their review date sink to the bottom."""
+    """Exact and fresh entries first; entries past their review date sink to the bottom.
+
+    The page and the total come from one query (``count(*) OVER ()``); only a page past the end
+    needs a separate count.
+    """
     words = query_words(criteria.text or "")
     corrected = correct_words(session, words) if words else []
     any_word = False
-    total = _count(session, criteria, _match(session, corrected, any_word, ranked=False))
+    rows, total = _page_with_total(session, criteria, corrected, any_word)
     if total == 0 and len(corrected) > 1:
         any_word = True
-        total = _count(session, criteria, _match(session, corrected, any_word, ranked=False))
-    ranked = _match(session, corrected, any_word, ranked=True)
-    rows = session.execute(_page(criteria, ranked)).all()
+        rows, total = _page_with_total(session, criteria, corrected, any_word)
     result = SearchResult(ids=[str(row[0]) for row in rows], total=total)
     if criteria.near is not None:
         result.distances = {str(row[0]): float(row[1]) for row in rows}
@@ -48,6 +50,19 @@ def search_services(session: Session, criteria: SearchCriteria) -> SearchResult:
         counting = _match(session, corrected, any_word, ranked=False)
         result.facets = facet_counts(session, lambda c: matching_ids(c, counting), criteria)
     return result
+
+
+def _page_with_total(
+    session: Session, criteria: SearchCriteria, words: list[str], any_word: bool
+) -> tuple[list[Any], int]:
+    ranked = _match(session, words, any_word, ranked=True)
+    statement = _page(criteria, ranked).add_columns(func.count().over().label("total"))
+    rows = list(session.execute(statement).all())
+    if rows:
+        return rows, int(rows[0][-1])
+    if criteria.offset == 0:
+        return rows, 0
+    return rows, _count(session, criteria, _match(session, words, any_word, ranked=False))
 
 
 def matching_service_ids(session: Session, criteria: SearchCriteria) -> Select[Any]:
