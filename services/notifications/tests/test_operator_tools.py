@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session, select
 
+from conftest import IdentityHeaders
 from deploy import operator_cli
 from services.notifications.email_events import EMAIL_TOPIC
 from services.notifications.tables import Delivery, Subscriber
@@ -20,16 +21,14 @@ from services.notifications.tests.events import status_changed
 from services.notifications.tests.sinks import Broker, MailSink, eventually
 from services.notifications.tests.test_immediate_email import read_topic
 from services.notifications.topics import DELIVERABLE_TOPIC
-from shared.identity import IDENTITY_HEADER, Identity, Role, sign_identity
-from shared.settings import get_common_settings
+from shared.identity import Role
 
 CALLBACK_TOKEN = "provider-callback-token-for-tests-0123456789"
 
 
-def as_role(role: Role) -> dict[str, str]:
-    identity = Identity(subject="op-1", name="Operator", role=role)
-    secret = get_common_settings().identity_secret
-    return {IDENTITY_HEADER: sign_identity(identity, secret=secret)}
+def as_role(role: Role) -> IdentityHeaders:
+    """Headers signed afresh on every read: a signed identity is short-lived."""
+    return IdentityHeaders(role, subject="op-1")
 
 
 COORDINATOR = as_role(Role.COORDINATOR)
