@@ -20,7 +20,9 @@ from tests.e2e.system import free_ports
 
 
 def test_ports_follow_the_environment_and_wire_every_process_to_each_other(tmp_path: Path) -> None:
-    ports = Ports.from_environment({"CJP_BROKER_PORT": "19999", "CJP_GATEWAY_PORT": "18888"})
+    ports = Ports.from_environment(
+        {"CJP_BROKER_PORT": "19999", "CJP_GATEWAY_PORT": "18888", "CJP_WEB_PORT": "18080"}
+    )
     env = system_environment(ports, tmp_path)
 
     assert (ports.broker, ports.gateway, ports.deliverables) == (19999, 18888, 8001)
@@ -29,6 +31,7 @@ def test_ports_follow_the_environment_and_wire_every_process_to_each_other(tmp_p
     assert env["CJP_GATEWAY_DIRECTORY_URL"] == "http://127.0.0.1:8002"
     assert env["CJP_DELIVERABLES_DATABASE_URL"] == f"sqlite:///{tmp_path}/deliverables.db"
     assert env["CJP_MAILSINK_DIR"] == str(tmp_path / "mail")
+    assert env["CJP_NOTIFICATIONS_WEB_BASE_URL"] == "http://127.0.0.1:18080"  # emails link there
 
 
 def test_the_broker_and_mail_sink_start_first_and_the_gateway_after_the_services() -> None:

@@ -74,6 +74,7 @@ def system_environment(ports: Ports, data_dir: Path) -> dict[str, str]:
         "CJP_NOTIFICATIONS_SMTP_HOST": "127.0.0.1",
         "CJP_NOTIFICATIONS_SMTP_PORT": str(ports.mailsink),
         "CJP_NOTIFICATIONS_PUBLIC_BASE_URL": ports.service_url("notifications"),
+        "CJP_NOTIFICATIONS_WEB_BASE_URL": f"http://127.0.0.1:{ports.web}",
     }
     for name in SERVICES:
         prefix = f"CJP_{name.upper()}_"

@@ -6,11 +6,8 @@ committed file in step with the code.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
-
-from pydantic import BaseModel
 
 from services.deliverables.events import (
     DELIVERABLE_TOPIC,
@@ -21,10 +18,10 @@ from services.deliverables.events import (
     DeliverableUpdated,
     ReportingRoundPublished,
 )
-from shared.events import EventEnvelope
+from shared import event_catalogue
 
 CATALOGUE_FILE = Path(__file__).parent / "asyncapi.json"
-_CHANNELS: dict[str, tuple[str, list[type[BaseModel]]]] = {
+_CHANNELS: event_catalogue.Channels = {
     DELIVERABLE_TOPIC: (
         "Changes to one deliverable; key = its number, so its events stay in order.",
         [
@@ -38,35 +35,12 @@ _CHANNELS: dict[str, tuple[str, list[type[BaseModel]]]] = {
 }
 
 
-def _message(model: type[BaseModel]) -> dict[str, Any]:
-    envelope = EventEnvelope.model_json_schema()
-    envelope["properties"]["event_type"] = {"const": model.__name__}
-    envelope["properties"]["data"] = model.model_json_schema()
-    return {
-        "name": model.__name__,
-        "contentType": "application/json",
-        "summary": (model.__doc__ or model.__name__).strip().splitlines()[0],
-        "payload": envelope,
-    }
-
-
 def build_catalogue() -> dict[str, Any]:
-    return {
-        "asyncapi": "2.6.0",
-        "info": {"title": "CJP deliverables events", "version": "1"},
-        "defaultContentType": "application/json",
-        "channels": {
-            topic: {
-                "description": description,
-                "subscribe": {"message": {"oneOf": [_message(model) for model in models]}},
-            }
-            for topic, (description, models) in _CHANNELS.items()
-        },
-    }
+    return event_catalogue.build_catalogue("CJP deliverables events", _CHANNELS)
 
 
 def render_catalogue() -> str:
-    return json.dumps(build_catalogue(), indent=2, sort_keys=True) + "\n"
+    return event_catalogue.render_catalogue(build_catalogue())
 
 
 if __name__ == "__main__":

@@ -33,11 +33,17 @@ class DeliverableAdded(DeliverableFacts):
 
 
 class DeliverableStatusChanged(DeliverableFacts):
-    """A deliverable's status changed (API values; round is the open round's name or null)."""
+    """A deliverable's status changed (API values; round is the open round's name or null).
+
+    ``reason`` is what the person who changed it gave; ``narrative`` the update narrative sent
+    with it (a round's update). Both are optional and may be absent in older events.
+    """
 
     old_status: str | None
     new_status: str
     round: str | None
+    reason: str | None = None
+    narrative: str | None = None
 
 
 class DeliverableTimescaleRevised(DeliverableFacts):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,6 +9,8 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlmodel import Session, col, select
 
+from services.notifications.consumed import REGISTRY
+from services.notifications.consumed.registry import EventWords, WebLinks
 from services.notifications.plain_text import one_line
 from services.notifications.tables import (
     Delivery,
@@ -20,12 +21,7 @@ from services.notifications.tables import (
     Subscription,
 )
 from services.notifications.tokens import LinkTokens, Purpose
-from services.notifications.wording import (
-    EventWords,
-    describe_event,
-    describe_target,
-    owner_steps,
-)
+from services.notifications.wording import describe_target
 
 TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -37,16 +33,7 @@ _OWNER_WHY = (
     "You are getting this because your partnership is named as the owner of this directory "
     "entry. Sheriffs and partners rely on it being right."
 )
-_OWNER_WORDS = {
-    DeliveryKind.REVIEW_DUE: {
-        "intro": "Please check that this directory entry is still correct and mark it as reviewed:",
-        "why": _OWNER_WHY,
-    },
-    DeliveryKind.CORRECTION_SUGGESTED: {
-        "intro": "Someone using the directory thinks this entry may be wrong:",
-        "why": _OWNER_WHY,
-    },
-}
+_OWNER_KINDS = {DeliveryKind.REVIEW_DUE, DeliveryKind.CORRECTION_SUGGESTED}
 FREQUENCY_WORDS = {"immediately": "as they happen", "daily": "once a day", "weekly": "once a week"}
 
 
@@ -62,16 +49,17 @@ class OutgoingEmail:
 class Composer:
     """Writes emails from templates; links are signed with ``LinkTokens``."""
 
-    def __init__(self, *, base_url: str, tokens: LinkTokens) -> None:
+    def __init__(self, *, base_url: str, tokens: LinkTokens, web_base_url: str) -> None:
         self._base_url = base_url.rstrip("/")
         self._tokens = tokens
+        self._web = WebLinks(web_base_url)
 
     def link(self, page: str, purpose: Purpose, subject_id: int) -> str:
         return f"{self._base_url}/{page}?token={self._tokens.issue(purpose, subject_id)}"
 
     def compose(self, session: Session, delivery: Delivery) -> OutgoingEmail | None:
         """The email for a delivery, or None when there is nobody to send it to any more."""
-        if delivery.kind in _OWNER_WORDS:
+        if delivery.kind in _OWNER_KINDS:
             return self._owner_mail(session, delivery)
         subscriber = session.get(Subscriber, delivery.subscriber_id)
         if subscriber is None or subscriber.email is None:
@@ -110,7 +98,7 @@ class Composer:
         self, subscriber: Subscriber, subscription: Subscription, event: ReceivedEvent
     ) -> OutgoingEmail:
         assert subscription.id is not None and subscriber.id is not None and subscriber.email
-        words = describe_event(event.event_type, json.loads(event.data))
+        words = self._words(event)
         context = {
             "intro": "There is news about something you follow:",
             "items": [words],
@@ -131,10 +119,7 @@ class Composer:
             .where(DigestEntry.delivery_id == delivery.id)
             .order_by(col(ReceivedEvent.occurred_at))
         )
-        items: list[EventWords] = [
-            describe_event(event.event_type, json.loads(event.data))
-            for event in session.exec(statement)
-        ]
+        items: list[EventWords] = [self._words(event) for event in session.exec(statement)]
         if not items:
             return None
         period = (delivery.digest_period or "daily").split(":", 1)[0]
@@ -155,14 +140,21 @@ class Composer:
         event = session.get(ReceivedEvent, delivery.event_id)
         if event is None or not delivery.recipient:
             return None
-        data = json.loads(event.data)
-        words = describe_event(event.event_type, data)
+        typed = REGISTRY.read(event.event_type, event.data)
+        if typed.kind.owner_mail is None:
+            return None
+        words = typed.words(self._web)
         context = {
-            **_OWNER_WORDS[DeliveryKind(delivery.kind)],
+            "intro": typed.kind.owner_mail.intro,
+            "why": _OWNER_WHY,
             "items": [words],
-            "steps": owner_steps(event.event_type, data),
+            "steps": typed.owner_steps(),
         }
         return self._render(delivery.recipient, words.headline, context)
+
+    def _words(self, event: ReceivedEvent) -> EventWords:
+        """The event's words, from its facts read back with its registry entry's model."""
+        return REGISTRY.read(event.event_type, event.data).words(self._web)
 
     def _render(self, to: str, subject: str, context: dict[str, Any]) -> OutgoingEmail:
         context = {

@@ -18,7 +18,7 @@ from prometheus_client import CollectorRegistry
 from sqlalchemy import Engine
 
 from services.notifications.fanout import ReusedEventId, record_event
-from services.notifications.incoming import MalformedEvent, parse_envelope, parse_facts
+from services.notifications.incoming import MalformedEvent, parse_envelope, parse_event
 from services.notifications.metrics import EVENTS, HANDLING_FAILURES
 from services.notifications.set_aside import set_aside
 from services.notifications.settings import NotificationsSettings
@@ -92,7 +92,7 @@ class EventConsumer:
         raw = message.body
         try:
             envelope = parse_envelope(raw)
-            facts = parse_facts(envelope)
+            event = parse_event(envelope)
         except MalformedEvent as exc:
             await self._dead_letter(message, position, str(exc))
             return
@@ -100,7 +100,7 @@ class EventConsumer:
         with structlog.contextvars.bound_contextvars(
             event_id=str(envelope.event_id), correlation_id=envelope.correlation_id
         ):
-            if facts is None:
+            if event is None:
                 EVENTS.labels("ignored").inc()
                 log.info("event_ignored", event_type=envelope.event_type)
                 return
@@ -110,7 +110,7 @@ class EventConsumer:
                     self._engine,
                     consumer=self._settings.consumer_group,
                     envelope=envelope,
-                    facts=facts,
+                    event=event,
                 )
             except ReusedEventId as exc:
                 await self._dead_letter(message, position, str(exc))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Engine, and_, insert, or_
 from sqlmodel import Session, col, select
 
-from services.notifications.incoming import Facts, MalformedEvent, ServiceFacts
+from services.notifications.consumed.registry import MalformedEvent, TypedEvent
 from services.notifications.tables import (
     Delivery,
     DeliveryKind,
@@ -21,16 +22,12 @@ from services.notifications.tables import (
     SubscriptionStatus,
     utc_now,
 )
-from services.notifications.targets import Audience, audience_of
+from services.notifications.targets import Audience
 from shared.events import EventEnvelope
 from shared.inbox import claim_event
 from shared.unit_of_work import UnitOfWork
 
 _SPEED = {Frequency.IMMEDIATELY: 0, Frequency.DAILY: 1, Frequency.WEEKLY: 2}
-_OWNER_MAIL = {
-    "ServiceReviewDue": DeliveryKind.REVIEW_DUE,
-    "ServiceCorrectionSuggested": DeliveryKind.CORRECTION_SUGGESTED,
-}
 
 
 @dataclass(frozen=True)
@@ -41,7 +38,7 @@ class FanOutResult:
 
 
 def record_event(
-    engine: Engine, *, consumer: str, envelope: EventEnvelope, facts: Facts
+    engine: Engine, *, consumer: str, envelope: EventEnvelope, event: TypedEvent[Any]
 ) -> FanOutResult:
     """Claim the event and create its deliveries in one transaction; a second call does nothing."""
     with UnitOfWork(engine) as uow:
@@ -51,8 +48,8 @@ def record_event(
             return FanOutResult(duplicate=True)
         session.add(_received(envelope))
         session.flush()
-        owner_mail = _add_owner_mail(session, envelope, facts)
-        chosen = _choose_per_subscriber(_matching(session, audience_of(envelope.event_type, facts)))
+        owner_mail = _add_owner_mail(session, envelope, event)
+        chosen = _choose_per_subscriber(_matching(session, event.audience()))
         emails, entries = _insert_rows(session, envelope, chosen)
         return FanOutResult(duplicate=False, emails=emails + owner_mail, digest_entries=entries)
 
@@ -88,12 +85,13 @@ def _received(envelope: EventEnvelope) -> ReceivedEvent:
     )
 
 
-def _add_owner_mail(session: Session, envelope: EventEnvelope, facts: Facts) -> int:
+def _add_owner_mail(session: Session, envelope: EventEnvelope, event: TypedEvent[Any]) -> int:
     """One email to the entry's owning partnership (its claim in the inbox makes it once only)."""
-    kind = _OWNER_MAIL.get(envelope.event_type)
-    if kind is None or not isinstance(facts, ServiceFacts) or not facts.owner_email:
+    recipient = event.owner_recipient()
+    if event.kind.owner_mail is None or not recipient:
         return 0
-    session.add(Delivery(kind=kind, event_id=envelope.event_id, recipient=facts.owner_email))
+    kind = event.kind.owner_mail.kind
+    session.add(Delivery(kind=kind, event_id=envelope.event_id, recipient=recipient))
     return 1
 
 

@@ -23,6 +23,8 @@ class NotificationsSettings(BaseSettings):
     database_url: str = "sqlite:///data/notifications.db"
     seed_on_start: bool = True  # nothing to seed: subscribers come only from people
     public_base_url: str = "http://127.0.0.1:8003"
+    # The public web front end: emails link to a deliverable's page there.
+    web_base_url: str = "http://127.0.0.1:8080"
 
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025

@@ -38,7 +38,9 @@ def build_wiring(settings: NotificationsSettings, common: CommonSettings) -> Wir
         confirm_max_age=settings.confirm_token_max_age_seconds,
         link_max_age=settings.link_token_max_age_seconds,
     )
-    composer = Composer(base_url=settings.public_base_url, tokens=tokens)
+    composer = Composer(
+        base_url=settings.public_base_url, tokens=tokens, web_base_url=settings.web_base_url
+    )
     sender = Sender(engine=engine, settings=settings, composer=composer)
     consumer = EventConsumer(
         engine=engine, settings=settings, common=common, on_new_mail=sender.wake

@@ -51,6 +51,8 @@ async def test_a_confirmed_subscriber_is_emailed_when_the_lead_partner_changes_t
     content = change_email.subject + "\n" + change_email.text()
     assert "40" in content
     assert STATUS_LABELS[new_status].lower() in content.lower()
+    assert "Reason given: Reported at the e2e round" in content  # the email says why
+    assert f"127.0.0.1:{system.ports.web}/plan/deliverables/40" in content  # and links to it
     delay = change_email.delivered_at.timestamp() - mutated_at
     MEASUREMENTS.append(
         f"status mutation -> email in the mail sink: {delay * 1000:.0f} ms "

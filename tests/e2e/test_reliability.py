@@ -6,13 +6,17 @@ The broker-outage test replaces the broker with a new, empty one, so it runs las
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from shared.event_catalogue import load_catalogue, published_messages
 from shared.events import Actor, EventEnvelope
 from tests.e2e.flows import (
     STATUS_LABELS,
@@ -31,11 +35,14 @@ pytestmark = pytest.mark.e2e
 DELIVERABLE_TOPIC = "deliverables.deliverable.v1"
 DEAD_LETTER_TOPIC = "notifications.dead-letter.v1"
 COORDINATOR = "coordinator@cjp.test"
+CATALOGUE = Path(__file__).resolve().parents[2] / "services" / "deliverables" / "asyncapi.json"
+PUBLISHED = published_messages(load_catalogue(CATALOGUE))
 
 
 def status_changed(found: dict[str, Any], old: str, new: str) -> EventEnvelope:
-    """A DeliverableStatusChanged event as the deliverables service would publish it."""
-    return EventEnvelope(
+    """A DeliverableStatusChanged event as the deliverables service publishes it: checked
+    against its committed catalogue, so this copy cannot drift from the producer."""
+    envelope = EventEnvelope(
         event_type="DeliverableStatusChanged",
         source="deliverables",
         aggregate_id=str(found["number"]),
@@ -49,8 +56,13 @@ def status_changed(found: dict[str, Any], old: str, new: str) -> EventEnvelope:
             "old_status": old.lower(),
             "new_status": new.lower(),
             "round": None,
+            "reason": "Published by the e2e test",
         },
     )
+    schema = PUBLISHED[(DELIVERABLE_TOPIC, envelope.event_type)]
+    jsonschema.validate(json.loads(envelope.to_bytes()), schema)
+    assert set(envelope.data) <= set(schema["properties"]["data"]["properties"])
+    return envelope
 
 
 async def publish(system: RunningSystem, key: str, *values: bytes) -> None:

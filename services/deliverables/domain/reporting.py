@@ -15,7 +15,7 @@ from services.deliverables.domain.transitions import (
     facts,
     revise_timescale,
 )
-from services.deliverables.events import DeliverableUpdated
+from services.deliverables.events import DeliverableStatusChanged, DeliverableUpdated
 from services.deliverables.models import Deliverable, RoundReport, utc_now
 from services.deliverables.statuses import DeliverableStatus
 
@@ -102,7 +102,11 @@ def submit_update(
         recorded += revise_timescale(
             deliverable, leads, new_timescale, reason=reason, by=by, in_round=in_round
         )
-    recorded += change_status(deliverable, leads, status, reason=reason, by=by, in_round=in_round)
+    changed = change_status(deliverable, leads, status, reason=reason, by=by, in_round=in_round)
+    for event in changed.events:  # the status change carries the narrative sent with it
+        if isinstance(event, DeliverableStatusChanged):
+            event.narrative = narrative
+    recorded += changed
     if existing is None and narrative is None and not recorded:
         return None, recorded
     current, reported = report(

@@ -194,6 +194,7 @@ def change_status(
         old_status=old,
         new_status=status.value,
         round=in_round.name if in_round else None,
+        reason=reason,
     )
     return Recorded(rows=[change, deliverable], events=[event])
 

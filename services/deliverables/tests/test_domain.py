@@ -67,6 +67,7 @@ def test_a_status_change_records_who_why_and_in_which_round() -> None:
         ROUND_3.name,
         LEADS,
     )
+    assert (event.reason, event.narrative) == ("Done", None)  # subscribers are told why
     assert (deliverable.status, deliverable.closed_round) == ("complete", 3)
 
 
@@ -173,6 +174,12 @@ def test_submit_update_revises_then_changes_status_then_reports() -> None:
         "DeliverableStatusChanged",
         "DeliverableUpdated",
     ]
+    status_changed = recorded.events[1]
+    assert isinstance(status_changed, DeliverableStatusChanged)
+    assert (status_changed.reason, status_changed.narrative) == (
+        "Evaluation extended.",
+        "Pilot extended.",
+    )
 
 
 def test_add_records_the_revisions_it_joined_with() -> None:

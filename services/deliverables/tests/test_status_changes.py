@@ -53,6 +53,8 @@ def test_lead_partner_editor_changes_status_with_history_and_event(
         "old_status": "in_progress",
         "new_status": "complete",
         "round": None,
+        "reason": "Tool relaunched",
+        "narrative": None,
     }
 
 

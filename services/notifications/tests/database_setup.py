@@ -7,12 +7,13 @@ from sqlmodel import Session, col, select
 
 from services.notifications.composing import Composer
 from services.notifications.fanout import FanOutResult, record_event
-from services.notifications.incoming import parse_facts
+from services.notifications.incoming import parse_event
 from services.notifications.requests import SubscribeRequest
 from services.notifications.sender import Sender
 from services.notifications.settings import NotificationsSettings
 from services.notifications.subscribing import confirm, subscribe
-from services.notifications.tables import Delivery, Subscription
+from services.notifications.tables import Delivery, DeliveryState, Subscription
+from services.notifications.tests.sinks import eventually
 from services.notifications.tokens import LinkTokens, Purpose
 from services.notifications.wiring import MIGRATIONS
 from shared.db import make_engine, upgrade_database
@@ -34,7 +35,11 @@ def tokens_for(settings: NotificationsSettings) -> LinkTokens:
 
 
 def sender_for(engine: Engine, settings: NotificationsSettings) -> Sender:
-    composer = Composer(base_url=settings.public_base_url, tokens=tokens_for(settings))
+    composer = Composer(
+        base_url=settings.public_base_url,
+        tokens=tokens_for(settings),
+        web_base_url=settings.web_base_url,
+    )
     return Sender(engine=engine, settings=settings, composer=composer)
 
 
@@ -63,9 +68,23 @@ def confirmed(
 
 
 def handle(engine: Engine, envelope: EventEnvelope) -> FanOutResult:
-    facts = parse_facts(envelope)
-    assert facts is not None
-    return record_event(engine, consumer="notifications", envelope=envelope, facts=facts)
+    event = parse_event(envelope)
+    assert event is not None
+    return record_event(engine, consumer="notifications", envelope=envelope, event=event)
+
+
+async def all_mail_settled(engine: Engine, timeout: float = 20.0) -> None:
+    """Wait until no email is waiting to be sent: every one queued so far is at the SMTP sink
+    (a delivery is recorded sent only after the server took it) or has failed. A check for an
+    email that must *not* come, made after this, cannot pass merely by being early."""
+    waiting = (DeliveryState.PENDING.value, DeliveryState.RETRYING.value)
+
+    def settled() -> bool:
+        with Session(engine) as session:
+            statement = select(Delivery.id).where(col(Delivery.state).in_(waiting))
+            return session.exec(statement).first() is None
+
+    await eventually(settled, timeout=timeout)
 
 
 def deliveries(engine: Engine, kind: str | None = None) -> list[Delivery]:

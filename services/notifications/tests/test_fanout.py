@@ -11,7 +11,12 @@ from services.notifications.settings import NotificationsSettings
 from services.notifications.subscribing import subscribe
 from services.notifications.tables import Delivery, DigestEntry
 from services.notifications.tests.database_setup import confirmed, deliveries, handle, migrated
-from services.notifications.tests.events import deliverable_event, service_event, status_changed
+from services.notifications.tests.events import (
+    deliverable_event,
+    round_published,
+    service_event,
+    status_changed,
+)
 from shared.db import transaction
 
 SETTINGS = NotificationsSettings()
@@ -124,13 +129,7 @@ def test_reporting_round_reaches_deliverable_followers_only(database_url: str) -
     engine = migrated(database_url)
     confirmed(engine, SETTINGS, "plan@example.org", "lead_partner", "sps")
     confirmed(engine, SETTINGS, "area@example.org", "local_authority", "fife")
-    round_published = deliverable_event("ReportingRoundPublished")
-    round_published.data = {
-        "round_number": 3,
-        "name": "2025-26 annual",
-        "published_at": "2026-06-01",
-    }
-    assert handle(engine, round_published).emails == 1
+    assert handle(engine, round_published(3, "2025-26 annual")).emails == 1
 
 
 def test_asking_again_within_minutes_sends_no_second_confirmation(database_url: str) -> None:

@@ -8,7 +8,7 @@ from aiokafka import AIOKafkaProducer
 
 from services.notifications.set_aside import set_aside_messages
 from services.notifications.tests.conftest import make_settings, run_service
-from services.notifications.tests.database_setup import confirmed, deliveries
+from services.notifications.tests.database_setup import all_mail_settled, confirmed, deliveries
 from services.notifications.tests.events import service_event, status_changed
 from services.notifications.tests.sinks import Broker, MailSink, eventually
 from services.notifications.tests.test_immediate_email import read_topic
@@ -39,8 +39,8 @@ async def test_a_service_renamed_with_a_line_break_holds_up_no_other_email(
             "Fife Justice Bcc: all@example.org has been updated"
         }
         assert all(m["Bcc"] is None for m in mail.handler.messages)
-        # Each outcome is committed just after its email reaches the server: wait for the last.
-        await eventually(lambda: {d.state for d in deliveries(engine)} == {"sent"})
+        await all_mail_settled(engine)
+        assert {d.state for d in deliveries(engine)} == {"sent"}
 
 
 async def test_a_message_too_large_for_the_dead_letter_topic_is_set_aside_and_skipped(
