@@ -76,7 +76,10 @@ async def run(args: argparse.Namespace, folder: Path) -> list[scenarios.Figure]:
                 )
             for name, step in steps:
                 print(f"... {name}", flush=True)
-                figures += await step()
+                try:
+                    figures += await step()
+                except Exception as error:
+                    figures.append(scenarios.Figure(name, f"broke: {error!r}"[:200], False, "-"))
                 print(figures[-1].row(), flush=True)
     return figures
 
