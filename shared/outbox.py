@@ -18,7 +18,7 @@ import weakref
 from datetime import UTC, datetime, timedelta
 
 import structlog
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaProducer, errors
 from sqlalchemy import Engine
 
 from shared.event_headers import publishing
@@ -120,7 +120,7 @@ class OutboxRelay:
                     log.warning("outbox_relay_retrying", error=str(exc), retry_in=backoff)
                     await self._close_producer()
                     self._next_check = 0.0  # after a reconnect, first ask what the broker kept
-                    await self._sleep(backoff)
+                    await self._pause(backoff)  # commits must not cut a backoff short
                     backoff = min(backoff * 2, 10.0)
         finally:
             _relays.get(self._engine, set()).discard(self)
@@ -190,10 +190,8 @@ class OutboxRelay:
                             headers=headers,
                         )
                 except Exception as exc:
-                    if is_transient(exc):
-                        raise
                     stopped.add((row.topic, row.key))
-                    await self._fail(row, exc)
+                    await self._refused(row, exc)
                     continue
                 assert row.id is not None
                 acknowledged.append(Published(row.id, row.topic, stored.partition, stored.offset))
@@ -207,6 +205,20 @@ class OutboxRelay:
         if replayed:  # the broker handed out offsets it had given before: it lost those rows
             self.replayed += replayed
             log.warning("outbox_broker_forgot_events", replayed=replayed)
+
+    async def _refused(self, row: OutboxMessage, error: BaseException) -> None:
+        """A row not taken: count it against the row, or wait, or stop the batch if all is down.
+
+        An error answered for one partition (Tansu can refuse one partition for a while after an
+        empty restart) holds back only that key; other keys' rows go on. A connection that is
+        gone stops the batch: the relay reconnects with a backoff.
+        """
+        if not is_transient(error):
+            await self._fail(row, error)
+        elif isinstance(error, errors.BrokerResponseError):
+            log.info("outbox_row_waiting", topic=row.topic, key=row.key, error=repr(error))
+        else:
+            raise error
 
     async def _fail(self, row: OutboxMessage, error: BaseException) -> None:
         assert row.id is not None
@@ -241,6 +253,10 @@ class OutboxRelay:
                 await producer.stop()
             except Exception as exc:
                 log.debug("outbox_producer_stop_failed", error=str(exc))
+
+    async def _pause(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
 
     async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):

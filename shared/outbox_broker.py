@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
-from aiokafka.errors import KafkaError
+from aiokafka import AIOKafkaConsumer, TopicPartition, errors
 
 from shared.settings import CommonSettings
 
@@ -43,17 +42,22 @@ async def high_water_marks(
     }
 
 
+# Refusals that concern the row itself: sending it again cannot succeed. Everything else the
+# broker or network says (Tansu answers UnknownError while it has no topics, say) is transient.
+ROW_REFUSALS = (
+    errors.MessageSizeTooLargeError,
+    errors.RecordTooLargeError,
+    errors.RecordListTooLargeError,
+    errors.CorruptRecordException,
+    errors.InvalidTopicError,
+    errors.InvalidTimestampError,
+    errors.UnsupportedForMessageFormatError,
+    errors.TopicAuthorizationFailedError,
+)
+
+
 def is_transient(error: BaseException) -> bool:
     """A broker or network hiccup (retry the row later, uncounted) rather than a bad row."""
-    if isinstance(error, KafkaError):
-        return bool(getattr(error, "retriable", False)) or error.__class__.__name__ in {
-            "KafkaConnectionError",
-            "KafkaTimeoutError",
-            "NodeNotReadyError",
-            "RequestTimedOutError",
-            "UnknownTopicOrPartitionError",
-            "NotLeaderForPartitionError",
-            "LeaderNotAvailableError",
-            "ProducerClosed",
-        }
-    return isinstance(error, (ConnectionError, TimeoutError, OSError))
+    if isinstance(error, ROW_REFUSALS):
+        return False
+    return isinstance(error, (errors.KafkaError, ConnectionError, TimeoutError, OSError))

@@ -27,7 +27,9 @@ class CommonSettings(BaseSettings):
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     # Apache Kafka supports idempotent producers; the embedded Tansu broker does not.
     kafka_enable_idempotence: bool = False
-    kafka_topic_partitions: int = 3
+    # Tansu gives a topic it creates by itself (for a consumer that asked first) 4 partitions;
+    # creating ours with as many keeps producers and storage agreeing after an empty restart.
+    kafka_topic_partitions: int = 4
     # Consumers re-create the topics they read this often: a broker that restarted empty has
     # none, and committing offsets to a missing topic stalls a consumer group for minutes.
     kafka_topic_check_interval_seconds: float = 5.0
