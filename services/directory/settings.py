@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.secret_policy import require_private_database_password
@@ -18,6 +18,8 @@ class DirectorySettings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8002
+    # uvicorn worker processes: search is CPU-bound; more than one uses more cores.
+    workers: int = Field(default=1, ge=1, le=32)
     database_url: str = "sqlite:///data/directory.db"
     seed_on_start: bool = True
     run_outbox_relay: bool = True

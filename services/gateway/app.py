@@ -106,17 +106,20 @@ def _graphql_router(settings: GatewaySettings) -> GraphQLRouter[object, None]:
     )
 
 
+def prepare_database(settings: GatewaySettings, engine: Engine) -> None:
+    """Migrate, and in development add the demo accounts (run once before workers start too)."""
+    upgrade_database(settings.database_url, MIGRATIONS)
+    if settings.seed_on_start and settings.environment == "development":
+        accounts.create_demo_accounts(engine, password=settings.demo_password)
+
+
 async def _start_runtime(
     settings: GatewaySettings,
     common: CommonSettings,
     transport: httpx.AsyncBaseTransport | None,
 ) -> GatewayRuntime:
     engine = make_engine(settings.database_url)  # creates the SQLite folder if need be
-    await asyncio.to_thread(upgrade_database, settings.database_url, MIGRATIONS)
-    if settings.seed_on_start and settings.environment == "development":
-        await asyncio.to_thread(
-            accounts.create_demo_accounts, engine, password=settings.demo_password
-        )
+    await asyncio.to_thread(prepare_database, settings, engine)
     return GatewayRuntime(
         settings=settings,
         common=common,

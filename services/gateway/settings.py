@@ -28,6 +28,8 @@ class GatewaySettings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8000
+    # uvicorn worker processes (bench/http_load.py chooses the default); each reads the live feed.
+    workers: int = Field(default=1, ge=1, le=32)
     database_url: str = "sqlite:///data/gateway.db"
     seed_on_start: bool = True
     demo_password: str = DEVELOPMENT_DEMO_PASSWORD
