@@ -129,3 +129,14 @@ def _imported_top_level_modules() -> Iterator[str]:
                     yield from (alias.name.split(".")[0] for alias in node.names)
                 elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                     yield node.module.split(".")[0]
+
+
+def test_the_readme_says_what_every_declared_package_is_for() -> None:
+    readme = (ROOT / "README.md").read_text()
+    table = readme[readme.index("## Dependencies and what each is for") :].lower()
+    declared = [*PROJECT["dependencies"]]
+    for lines in PROJECT["optional-dependencies"].values():
+        declared += [line for line in lines if not line.startswith(PROJECT["name"])]
+    names = [Requirement(line).name for line in declared]
+    missing = [name for name in names if name.lower() not in table]
+    assert not missing, f"README's dependency table does not name: {missing}"
