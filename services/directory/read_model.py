@@ -37,10 +37,13 @@ from services.directory.tables import (
     Attribute,
     Contact,
     LocalAuthority,
+    Location,
+    Organization,
     Phone,
     Schedule,
     Service,
     ServiceArea,
+    ServiceAtLocation,
     ServiceCourt,
     Taxonomy,
     TaxonomyTerm,
@@ -95,8 +98,15 @@ _MISSING = text(
 _SERVICE_ID_OF: dict[type, str] = {
     Service: "id", ServiceArea: "service_id", ServiceCourt: "service_id", Attribute: "link_id",
     Phone: "service_id", Schedule: "service_id", Contact: "service_id",
+    ServiceAtLocation: "service_id",
 }  # fmt: skip
+# Rows shared by several entries: every entry linked to a changed one is rebuilt.
+_SHARED_BY: dict[type, Any] = {
+    Organization: col(Service.organization_id),
+    Location: col(ServiceAtLocation.location_id),
+}
 _TOUCHED = "directory_touched_services"
+_TOUCHED_SHARED = "directory_touched_shared"
 
 
 def store_views(session: Session, views: list[ServiceOut]) -> None:
@@ -185,17 +195,25 @@ def rebuild_missing_read_models(engine: Engine, batch: int = 500) -> int:
 
 def _note_touched(session: OrmSession, _context: Any, _instances: Any) -> None:
     touched: set[str] = session.info.setdefault(_TOUCHED, set())
+    shared: set[tuple[type, str]] = session.info.setdefault(_TOUCHED_SHARED, set())
     for row in (*session.new, *session.dirty, *session.deleted):
         attribute = _SERVICE_ID_OF.get(type(row))
         if attribute is not None and getattr(row, attribute, None):
             touched.add(str(getattr(row, attribute)))
+        elif type(row) in _SHARED_BY and session.is_modified(row) and row not in session.new:
+            shared.add((type(row), str(row.id)))
 
 
 def _rebuild_touched(session: OrmSession) -> None:
-    if not session.info.get(_TOUCHED):
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # before_commit comes before the commit's own flush: note what it writes
+    if not session.info.get(_TOUCHED) and not session.info.get(_TOUCHED_SHARED):
         return
-    session.flush()
     touched: set[str] = session.info.pop(_TOUCHED, set())
+    for kind, shared_id in session.info.pop(_TOUCHED_SHARED, set()):
+        link = _SHARED_BY[kind]
+        holder = col(Service.id) if kind is Organization else col(ServiceAtLocation.service_id)
+        touched.update(str(i) for i in session.scalars(select(holder).where(link == shared_id)))
     if touched and _has_read_model(session):
         alive = list(session.scalars(select(col(Service.id)).where(col(Service.id).in_(touched))))
         store_views(session, service_views(session, alive))  # type: ignore[arg-type]
@@ -217,6 +235,7 @@ _READ_MODEL_BINDS: set[int] = set()
 
 def _forget(session: OrmSession, *_args: Any) -> None:
     session.info.pop(_TOUCHED, None)
+    session.info.pop(_TOUCHED_SHARED, None)
     session.info.pop("directory_facet_labels", None)
 
 

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from services.directory.read_model import rebuild_missing_read_models, stored_views
 from services.directory.search.criteria import SearchCriteria
 from services.directory.search.run import search_services
+from services.directory.tables import Organization
 from services.directory.tests.conftest import COORDINATOR
 from services.directory.tests.search_fixtures import search_engine  # noqa: F401 - fixture
 from services.directory.views import service_views
@@ -78,3 +79,16 @@ def test_facets_count_each_value_without_its_own_filter(
             expected[facet] = dict(counted)
     assert {f: {c.value: c.count for c in counts} for f, counts in facets.items()} == expected
     assert any(expected.values())
+
+
+def test_renaming_an_organisation_refreshes_every_entry_it_runs(
+    client: TestClient, engine: Engine
+) -> None:
+    first = client.get("/services").json()["items"][0]
+    with Session(engine) as session, session.begin():
+        organisation = session.get(Organization, first["organisation"]["id"])
+        assert organisation is not None
+        organisation.name = "Renamed Justice Partners"
+    items = client.get("/services", params={"limit": 200}).json()["items"]
+    theirs = [i for i in items if i["organisation"]["id"] == first["organisation"]["id"]]
+    assert theirs and {i["organisation"]["name"] for i in theirs} == {"Renamed Justice Partners"}
