@@ -12,8 +12,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from shared.identity import IDENTITY_HEADER, Identity, Role, sign_identity
-from shared.settings import get_common_settings
+from shared.identity import IDENTITY_HEADER, Identity, Role
 
 POSTGRES_URL_ENV = "CJP_TEST_POSTGRES_URL"
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -219,9 +218,11 @@ def kafka_broker() -> Iterator[TansuBroker]:
 
 
 class IdentityHeaders(Mapping[str, str]):
-    """Request headers carrying a freshly signed identity each time they are read.
+    """Request headers naming a caller; the test client signs them for each request.
 
-    Signed identities live 120 s, less than a full test run, so they are never signed in advance.
+    A forwarded identity is good for one request (its service, method and path) only, so it is
+    never signed in advance: clients with ``tests.identity_signing.SignsTestIdentities`` as
+    their ``auth`` sign it on the way out, as the gateway would.
     """
 
     def __init__(
@@ -241,8 +242,7 @@ class IdentityHeaders(Mapping[str, str]):
         )
 
     def _headers(self) -> dict[str, str]:
-        secret = get_common_settings().identity_secret
-        return {IDENTITY_HEADER: sign_identity(self._identity, secret=secret)}
+        return identity_marker(self._identity)
 
     def __getitem__(self, key: str) -> str:
         return self._headers()[key]

@@ -20,6 +20,7 @@ commands:
   dead-letters list|replay [PARTITION OFFSET]   the consumer's dead letters; replay one
   deliveries        emails given up on (failed), with the reason
   suspended list|lift [SUBSCRIBER_ID]           suspended addresses; lift a suspension
+  identity-keys     print a fresh Ed25519 key pair for forwarded identities (production)
 """
 
 
@@ -78,9 +79,18 @@ def _operator(command: str) -> Callable[[list[str]], int]:
     return run
 
 
+def _identity_keys(_argv: list[str]) -> int:
+    from shared.identity import generate_identity_keys
+
+    private, public = generate_identity_keys()
+    print(f"CJP_GATEWAY_IDENTITY_PRIVATE_KEY={private}   # the gateway only")
+    print(f"CJP_IDENTITY_PUBLIC_KEY={public}   # every service")
+    return 0
+
+
 COMMANDS: dict[str, Callable[[list[str]], int]] = {
     "run": _run, "mail": _mail, "plan": _plan, "directory": _directory, "migrate": _migrate,
-    "outbox": _outbox,
+    "outbox": _outbox, "identity-keys": _identity_keys,
 }  # fmt: skip
 COMMANDS.update({name: _operator(name) for name in ("dead-letters", "deliveries", "suspended")})
 

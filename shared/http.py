@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from shared.db_errors import install_database_refusals
 from shared.errors import DomainError, Unauthenticated
 from shared.identity import IDENTITY_HEADER, Identity, verify_identity
+from shared.identity_replay import SeenIdentities, SeenInDatabase
 from shared.settings import get_common_settings
 
 CORRELATION_HEADER = "X-Correlation-ID"
@@ -24,8 +25,20 @@ def error_body(code: str, message: str, field: str | None = None) -> dict[str, o
     return {"error": {"code": code, "message": message, "field": field}}
 
 
-def install_http_basics(app: FastAPI) -> None:
-    """Bind a correlation id to every request's logs and map errors to ``error_body``."""
+def install_http_basics(
+    app: FastAPI,
+    *,
+    identity_audience: str | None = None,
+    seen_identities: SeenIdentities | None = None,
+) -> None:
+    """Bind a correlation id to every request's logs and map errors to ``error_body``.
+
+    ``identity_audience`` is the service's name in the forwarded identities meant for it (no
+    name: the service accepts none). Each identity is accepted once; ``seen_identities``
+    records them, by default in the service's own database (``app.state.engine``).
+    """
+    app.state.identity_audience = identity_audience
+    app.state.seen_identities = seen_identities or SeenInDatabase(lambda: app.state.engine)
 
     @app.middleware("http")
     async def _correlation(
@@ -67,13 +80,30 @@ def install_http_basics(app: FastAPI) -> None:
 
 
 def current_identity(request: Request) -> Identity | None:
-    """The caller's identity as forwarded by the gateway, or None for an anonymous request."""
+    """The caller's identity as forwarded by the gateway, or None for an anonymous request.
+
+    The token must be for this service, this method and this path, unexpired, and never seen
+    before (a captured header cannot be replayed, not even against the same request).
+    """
     token = request.headers.get(IDENTITY_HEADER)
     if not token:
         return None
-    identity = verify_identity(token, secret=get_common_settings().identity_secret)
-    structlog.contextvars.bind_contextvars(actor=identity.subject)
-    return identity
+    state = request.app.state
+    audience = getattr(state, "identity_audience", None)
+    if audience is None:
+        raise Unauthenticated("This service accepts no forwarded identity.")
+    forwarded = verify_identity(
+        token,
+        public_key=get_common_settings().identity_public_key,
+        audience=audience,
+        method=request.method,
+        path=request.url.path,
+    )
+    if not state.seen_identities.first_sighting(forwarded.token_id, forwarded.expires_at):
+        log.warning("forwarded_identity_replayed", actor=forwarded.identity.subject)
+        raise Unauthenticated("This forwarded identity has been used already.")
+    structlog.contextvars.bind_contextvars(actor=forwarded.identity.subject)
+    return forwarded.identity
 
 
 def require_identity(identity: Identity | None = Depends(current_identity)) -> Identity:

@@ -16,6 +16,8 @@ HOW_TO_MAKE_ONE = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
 PUBLISHED_SECRETS = frozenset(
     {
         "development-only-identity-secret-change-me",
+        "i4ksyUMYfLopeZM81zyqLovDZ8aFZCPJqAkZD2pr2mk",  # development identity key pair
+        "vDn3RRynxKqo-IF1mIW9sO8Ok1tH8BohLC6Odr8aE2I",
         "development-only-gateway-token-secret-change-me",
         "development-only-notifications-token-secret",
         "development-only-web-session-secret-change-me",
@@ -68,4 +70,13 @@ def require_private_database_password(setting: str, url: str) -> None:
         raise WeakSecretError(
             f"{setting} uses a database password published in the repository; give the role "
             f"its own password, made with: {HOW_TO_MAKE_ONE}"
+        )
+
+
+def require_production_key(setting: str, value: str) -> None:
+    """Refuse an identity key published in the repository (the development pair)."""
+    if value.strip() in PUBLISHED_SECRETS:
+        raise WeakSecretError(
+            f"{setting} is the development key published in the repository; make a key pair "
+            "with: cjp identity-keys"
         )

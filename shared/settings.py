@@ -9,9 +9,14 @@ from typing import Literal
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from shared.secret_policy import require_strong_secret
+from shared.identity import load_public_key
+from shared.secret_policy import require_production_key
 
-DEVELOPMENT_IDENTITY_SECRET = "development-only-identity-secret-change-me"
+# A development-only Ed25519 key pair for forwarded identities (URL-safe base64 of the raw
+# bytes). It is published here, so production refuses both halves; make a pair with
+# `cjp identity-keys`.
+DEVELOPMENT_IDENTITY_PRIVATE_KEY = "i4ksyUMYfLopeZM81zyqLovDZ8aFZCPJqAkZD2pr2mk"
+DEVELOPMENT_IDENTITY_PUBLIC_KEY = "vDn3RRynxKqo-IF1mIW9sO8Ok1tH8BohLC6Odr8aE2I"
 
 
 class CommonSettings(BaseSettings):
@@ -34,9 +39,9 @@ class CommonSettings(BaseSettings):
     # none, and committing offsets to a missing topic stalls a consumer group for minutes.
     kafka_topic_check_interval_seconds: float = 5.0
 
-    # Signs the short-lived identity the gateway forwards to the services.
-    identity_secret: str = DEVELOPMENT_IDENTITY_SECRET
-    identity_ttl_seconds: int = 120
+    # Verifies the one-request identity the gateway forwards (the gateway alone holds the
+    # private half: CJP_GATEWAY_IDENTITY_PRIVATE_KEY).
+    identity_public_key: str = DEVELOPMENT_IDENTITY_PUBLIC_KEY
 
     outbox_poll_interval_seconds: float = 0.2
     outbox_batch_size: int = 100
@@ -51,8 +56,9 @@ class CommonSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_default_secrets_in_production(self) -> CommonSettings:
+        load_public_key(self.identity_public_key)  # a malformed key fails at start, not per call
         if self.environment == "production":
-            require_strong_secret("CJP_IDENTITY_SECRET", self.identity_secret)
+            require_production_key("CJP_IDENTITY_PUBLIC_KEY", self.identity_public_key)
         return self
 
 

@@ -19,6 +19,7 @@ from pydantic import AliasChoices
 from pydantic_settings import BaseSettings
 from sqlalchemy.engine import make_url
 
+from shared.identity import generate_identity_keys
 from shared.secret_policy import PUBLISHED_SECRETS, weakness
 from shared.settings import CommonSettings
 
@@ -62,8 +63,9 @@ def accepted_names(service: str) -> set[str]:
     return env_names(CommonSettings) | env_names(settings_class(service))
 
 
-# What an operator would set for a required ${VAR:?...}: a fresh strong value.
+# What an operator would set for a required ${VAR:?...}: a fresh strong value, or a fresh key.
 OPERATOR_SECRET = secrets.token_urlsafe(48)
+OPERATOR_PRIVATE_KEY, OPERATOR_PUBLIC_KEY = generate_identity_keys()
 INTERNAL_SERVICES = ("deliverables", "directory", "notifications")
 
 
@@ -71,8 +73,11 @@ def resolved(value: object) -> str:
     """A compose value with ${VAR:-default} replaced by its default, ${VAR:?...} by a secret."""
 
     def replace(match: re.Match[str]) -> str:
-        if match.group(0).startswith(f"${{{match.group(1)}:?"):
-            return OPERATOR_SECRET
+        name = match.group(1)
+        if match.group(0).startswith(f"${{{name}:?"):
+            if name.endswith("PRIVATE_KEY"):
+                return OPERATOR_PRIVATE_KEY
+            return OPERATOR_PUBLIC_KEY if name.endswith("PUBLIC_KEY") else OPERATOR_SECRET
         return match.group(2) or "placeholder"
 
     return INTERPOLATION.sub(replace, str(value))
@@ -196,8 +201,9 @@ def test_compose_carries_no_fallback_secret() -> None:
 @pytest.mark.parametrize("service", APP_SERVICES)
 def test_every_secret_compose_passes_would_be_one_production_accepts(service: str) -> None:
     for key, value in COMPOSE["services"][service]["environment"].items():
-        if "SECRET" in key:
+        if "SECRET" in key or key.endswith("_KEY"):
             assert str(value).startswith(f"${{{key}:?"), key
+        if "SECRET" in key:
             assert weakness(compose_env(service)[key]) is None
 
 

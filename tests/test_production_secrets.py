@@ -13,8 +13,14 @@ from services.deliverables.settings import DeliverablesSettings
 from services.gateway.settings import GatewaySettings
 from services.notifications.settings import NotificationsSettings
 from services.web.settings import WebSettings
+from shared.identity import generate_identity_keys
 from shared.secret_policy import HOW_TO_MAKE_ONE, PUBLISHED_SECRETS, weakness
-from shared.settings import CommonSettings, get_common_settings
+from shared.settings import (
+    DEVELOPMENT_IDENTITY_PRIVATE_KEY,
+    DEVELOPMENT_IDENTITY_PUBLIC_KEY,
+    CommonSettings,
+    get_common_settings,
+)
 
 WEAK_VALUES = [*sorted(PUBLISHED_SECRETS), "x", "a" * 64, secrets.token_urlsafe(16)]
 
@@ -22,7 +28,9 @@ WEAK_VALUES = [*sorted(PUBLISHED_SECRETS), "x", "a" * 64, secrets.token_urlsafe(
 @pytest.fixture(autouse=True)
 def production(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("CJP_ENVIRONMENT", "production")
-    monkeypatch.setenv("CJP_IDENTITY_SECRET", secrets.token_urlsafe(48))
+    private, public = generate_identity_keys()
+    monkeypatch.setenv("CJP_IDENTITY_PUBLIC_KEY", public)
+    monkeypatch.setenv("CJP_GATEWAY_IDENTITY_PRIVATE_KEY", private)
     get_common_settings.cache_clear()
     yield
     get_common_settings.cache_clear()
@@ -33,7 +41,6 @@ def strong() -> str:
 
 
 SECRET_SETTINGS: dict[str, Callable[[str], Any]] = {
-    "CJP_IDENTITY_SECRET": lambda value: CommonSettings(identity_secret=value),
     "CJP_GATEWAY_TOKEN_SECRET": lambda value: GatewaySettings(token_secret=value),
     "CJP_NOTIFICATIONS_TOKEN_SECRET": lambda value: NotificationsSettings(token_secret=value),
     "CJP_WEB_SESSION_SECRET": lambda value: WebSettings(session_secret=value),
@@ -81,3 +88,20 @@ def test_the_rule_itself() -> None:
     assert weakness(secrets.token_hex(32)) is None
     assert weakness("compose-demo-identity-secret") == "is a value published in the repository"
     assert "shorter" in str(weakness("x"))
+
+
+def test_production_refuses_the_published_identity_keys() -> None:
+    with pytest.raises(ValidationError, match="CJP_IDENTITY_PUBLIC_KEY"):
+        CommonSettings(identity_public_key=DEVELOPMENT_IDENTITY_PUBLIC_KEY)
+    with pytest.raises(ValidationError, match="CJP_GATEWAY_IDENTITY_PRIVATE_KEY"):
+        GatewaySettings(
+            token_secret=strong(), identity_private_key=DEVELOPMENT_IDENTITY_PRIVATE_KEY
+        )
+    private, public = generate_identity_keys()
+    assert CommonSettings(identity_public_key=public).identity_public_key == public
+    assert GatewaySettings(token_secret=strong(), identity_private_key=private).is_production
+
+
+def test_forwarded_identities_cannot_be_configured_to_live_longer_than_30_seconds() -> None:
+    with pytest.raises(ValidationError, match="identity_ttl_seconds"):
+        GatewaySettings(environment="development", identity_ttl_seconds=120)

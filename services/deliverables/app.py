@@ -62,7 +62,7 @@ def create_app(settings: DeliverablesSettings, common: CommonSettings | None = N
     app = FastAPI(title="CJP deliverables", lifespan=_lifespan)
     app.state.engine = engine
     app.state.relay = relay
-    install_http_basics(app)
+    install_http_basics(app, identity_audience="deliverables")
     install_metrics(app, service="deliverables")
     instrument_app(app)  # traces, when OTEL_* turns them on
     app.include_router(outbox_operator_router(lambda request: request.app.state.engine))

@@ -91,7 +91,7 @@ def create_app(
             app.state.engine.dispose()
 
     app = FastAPI(title="CJP directory", version="1.0.0", lifespan=lifespan)
-    install_http_basics(app)
+    install_http_basics(app, identity_audience="directory")
     install_metrics(app, service="directory")
     instrument_app(app)  # traces, when OTEL_* turns them on
     app.include_router(outbox_operator_router(lambda request: request.app.state.engine))

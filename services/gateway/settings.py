@@ -8,7 +8,13 @@ from typing import Literal
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from shared.secret_policy import require_private_database_password, require_strong_secret
+from shared.identity import MAX_IDENTITY_TTL_SECONDS, load_private_key
+from shared.secret_policy import (
+    require_private_database_password,
+    require_production_key,
+    require_strong_secret,
+)
+from shared.settings import DEVELOPMENT_IDENTITY_PRIVATE_KEY
 
 DEVELOPMENT_TOKEN_SECRET = "development-only-gateway-token-secret-change-me"
 DEVELOPMENT_DEMO_PASSWORD = "demo-password"
@@ -39,6 +45,12 @@ class GatewaySettings(BaseSettings):
     notifications_url: str = "http://127.0.0.1:8003"
     upstream_timeout_seconds: float = 5.0
     upstream_max_connections: int = 100
+
+    # Signs the one-request identity forwarded to the services (they hold the public half).
+    identity_private_key: str = DEVELOPMENT_IDENTITY_PRIVATE_KEY
+    identity_ttl_seconds: int = Field(
+        default=MAX_IDENTITY_TTL_SECONDS, gt=0, le=MAX_IDENTITY_TTL_SECONDS
+    )
 
     # Local accounts sign their own short-lived bearer tokens.
     token_secret: str = DEVELOPMENT_TOKEN_SECRET
@@ -77,11 +89,13 @@ class GatewaySettings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_development_secrets_in_production(self) -> GatewaySettings:
+        load_private_key(self.identity_private_key)  # a malformed key fails at start
         if self.environment != "production":
             return self
         require_private_database_password("CJP_GATEWAY_DATABASE_URL", self.database_url)
         if self.local_accounts_enabled:
             require_strong_secret("CJP_GATEWAY_TOKEN_SECRET", self.token_secret)
+        require_production_key("CJP_GATEWAY_IDENTITY_PRIVATE_KEY", self.identity_private_key)
         if self.oidc_issuer and not self.oidc_audience:
             raise ValueError("CJP_GATEWAY_OIDC_AUDIENCE must be set when an OIDC issuer is")
         return self

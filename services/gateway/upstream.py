@@ -14,7 +14,7 @@ from services.gateway.errors import ErrorCode, GatewayError, code_for_status, kn
 from services.gateway.metrics import UPSTREAM_ERRORS, UPSTREAM_SECONDS, outcome_of
 from services.gateway.settings import GatewaySettings
 from shared.http import CORRELATION_HEADER
-from shared.identity import IDENTITY_HEADER, Identity, sign_identity
+from shared.identity import Identity, SignedIdentityAuth
 
 log = structlog.get_logger()
 SERVICE_NAMES = ("deliverables", "directory", "notifications")
@@ -62,16 +62,22 @@ class Caller:
 
     identity: Identity | None
     correlation_id: str
-    identity_secret: str
+    identity_private_key: str
     identity_ttl_seconds: int
 
     def headers(self) -> dict[str, str]:
-        headers = {CORRELATION_HEADER: self.correlation_id}
-        if self.identity is not None:
-            headers[IDENTITY_HEADER] = sign_identity(
-                self.identity, secret=self.identity_secret, ttl_seconds=self.identity_ttl_seconds
-            )
-        return headers
+        return {CORRELATION_HEADER: self.correlation_id}
+
+    def auth(self, service: str) -> httpx.Auth | None:
+        """Signs the identity for the one request being sent to ``service`` (never reusable)."""
+        if self.identity is None:
+            return None
+        return SignedIdentityAuth(
+            self.identity,
+            private_key=self.identity_private_key,
+            audience=service,
+            ttl_seconds=self.identity_ttl_seconds,
+        )
 
 
 class Upstream:
@@ -107,7 +113,11 @@ class Upstream:
         started = time.perf_counter()
         try:
             response = await self._client.request(
-                method, path, headers=self._caller.headers(), **kwargs
+                method,
+                path,
+                headers=self._caller.headers(),
+                auth=self._caller.auth(self.name) or httpx.USE_CLIENT_DEFAULT,
+                **kwargs,
             )
         except httpx.HTTPError as exc:
             UPSTREAM_ERRORS.labels(self.name, "unreachable").inc()

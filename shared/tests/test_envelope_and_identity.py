@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import secrets
-import time
 import uuid
 
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from shared.errors import Unauthenticated
 from shared.events import Actor, EventEnvelope, new_event
-from shared.identity import Identity, Role, sign_identity, verify_identity
-from shared.settings import CommonSettings
 
 
 class _Payload(BaseModel):
@@ -43,35 +38,3 @@ def test_envelope_rejects_unknown_fields_and_missing_type() -> None:
         EventEnvelope.model_validate(
             {"event_type": "X", "source": "x", "aggregate_id": "1", "surprise": True}
         )
-
-
-def test_identity_survives_signing_and_is_refused_with_another_secret() -> None:
-    identity = Identity(
-        subject="fife.editor@cjp.test",
-        name="Fife editor",
-        role=Role.DIRECTORY_EDITOR,
-        local_authority="fife",
-    )
-    token = sign_identity(identity, secret="first-secret-for-tests-0123456789abcdef")
-    assert verify_identity(token, secret="first-secret-for-tests-0123456789abcdef") == identity
-    with pytest.raises(Unauthenticated):
-        verify_identity(token, secret="other-secret-for-tests-0123456789abcdef")
-
-
-def test_expired_identity_is_refused() -> None:
-    identity = Identity(subject="x", name="X", role=Role.PUBLIC)
-    token = sign_identity(identity, secret="a-secret-for-tests-0123456789abcdefgh", ttl_seconds=-1)
-    time.sleep(0.01)
-    with pytest.raises(Unauthenticated, match="expired"):
-        verify_identity(token, secret="a-secret-for-tests-0123456789abcdefgh")
-
-
-def test_production_refuses_the_development_identity_secret() -> None:
-    with pytest.raises(ValidationError, match="CJP_IDENTITY_SECRET"):
-        CommonSettings(environment="production")
-    assert (
-        CommonSettings(
-            environment="production", identity_secret=secrets.token_urlsafe(48)
-        ).environment
-        == "production"
-    )

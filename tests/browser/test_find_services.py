@@ -12,8 +12,8 @@ pytest.importorskip("playwright.async_api", reason="browser tests need: pip inst
 
 from playwright.async_api import expect
 
-from shared.identity import Identity, Role, sign_identity
-from shared.settings import DEVELOPMENT_IDENTITY_SECRET
+from shared.identity import Identity, Role, SignedIdentityAuth
+from shared.settings import DEVELOPMENT_IDENTITY_PRIVATE_KEY
 from tests.browser.audit import audit_page
 from tests.browser.measurements import NewContext
 from tests.browser.steps import sign_in
@@ -89,9 +89,11 @@ MANY = 105  # more than the gateway's largest page (100)
 async def _add_services(web_system: RunningSystem, word: str) -> None:
     """Set-up straight into the directory (the pages do not add services): MANY entries."""
     identity = Identity(subject="browser-test", name="Browser test", role=Role.COORDINATOR)
-    token = sign_identity(identity, secret=DEVELOPMENT_IDENTITY_SECRET)
+    auth = SignedIdentityAuth(
+        identity, private_key=DEVELOPMENT_IDENTITY_PRIVATE_KEY, audience="directory"
+    )
     url = f"{web_system.ports.service_url('directory')}/services"
-    async with httpx.AsyncClient(timeout=20.0, headers={"X-CJP-Identity": token}) as http:
+    async with httpx.AsyncClient(timeout=20.0, auth=auth) as http:
         for index in range(MANY):
             entry = {
                 "name": f"{word} service {index:03d}",

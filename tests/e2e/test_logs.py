@@ -9,7 +9,7 @@ import pytest
 
 from services.gateway.settings import DEVELOPMENT_TOKEN_SECRET as GATEWAY_TOKEN_SECRET
 from services.notifications.settings import DEVELOPMENT_TOKEN_SECRET as LINK_TOKEN_SECRET
-from shared.settings import DEVELOPMENT_IDENTITY_SECRET
+from shared.settings import DEVELOPMENT_IDENTITY_PRIVATE_KEY
 from tests.e2e.flows import (
     change_status,
     deliverable,
@@ -82,7 +82,7 @@ def _secrets_of(emails: list[Any], bearer: str) -> dict[str, str]:
     }
     found.update(
         {
-            "identity signing secret": DEVELOPMENT_IDENTITY_SECRET,
+            "identity signing key": DEVELOPMENT_IDENTITY_PRIVATE_KEY,
             "gateway token secret": GATEWAY_TOKEN_SECRET,
             "link token secret": LINK_TOKEN_SECRET,
             "bearer token": bearer,

@@ -18,6 +18,7 @@ from services.deliverables.seed.facts import seed_if_empty
 from services.deliverables.settings import DeliverablesSettings
 from shared.db import make_engine, upgrade_database
 from shared.identity import Role
+from tests.identity_signing import SignsTestIdentities
 
 COORDINATOR = IdentityHeaders(Role.COORDINATOR, subject="coordinator@cjp.test")
 SG_EDITOR = IdentityHeaders(
@@ -92,6 +93,7 @@ def service_settings(seeded_url: str) -> DeliverablesSettings:
 @pytest.fixture
 def client(service_settings: DeliverablesSettings) -> Iterator[TestClient]:
     with TestClient(create_app(service_settings)) as test_client:
+        test_client.auth = SignsTestIdentities("deliverables")
         yield test_client
 
 
@@ -113,6 +115,7 @@ def reader(
 def _serve(url: str) -> Iterator[TestClient]:
     settings = DeliverablesSettings(database_url=url, relay_enabled=False, seed_on_start=True)
     with TestClient(create_app(settings)) as test_client:
+        test_client.auth = SignsTestIdentities("deliverables")
         yield test_client
 
 

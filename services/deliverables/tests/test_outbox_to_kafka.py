@@ -15,6 +15,7 @@ from services.deliverables.events import DELIVERABLE_TOPIC
 from services.deliverables.settings import DeliverablesSettings
 from services.deliverables.tests.conftest import COORDINATOR
 from shared.settings import CommonSettings
+from tests.identity_signing import SignsTestIdentities
 
 
 async def _consume_until(bootstrap: str, correlation_id: str) -> tuple[bytes, dict[str, object]]:
@@ -43,6 +44,7 @@ async def test_status_change_is_published_to_kafka(
     common = CommonSettings(kafka_bootstrap_servers=kafka_broker.bootstrap)
     correlation_id = f"kafka-{uuid.uuid4()}"
     with TestClient(create_app(settings, common)) as client:
+        client.auth = SignsTestIdentities("deliverables")
         response = await asyncio.to_thread(
             client.post,
             "/deliverables/40/status",

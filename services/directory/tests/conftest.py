@@ -20,6 +20,7 @@ from services.directory.tests.module_databases import (
     skip_without_postgres,
 )
 from shared.identity import Role
+from tests.identity_signing import SignsTestIdentities
 
 
 @pytest.fixture(scope="session")
@@ -70,6 +71,7 @@ def reader(
             database_url=url, run_outbox_relay=False, review_check_interval_seconds=0
         )
         with TestClient(create_app(settings)) as test_client:
+            test_client.auth = SignsTestIdentities("directory")
             yield test_client
 
 
@@ -83,6 +85,7 @@ def directory_settings(prepared_database_url: str) -> DirectorySettings:
 @pytest.fixture
 def client(directory_settings: DirectorySettings) -> Iterator[TestClient]:
     with TestClient(create_app(directory_settings)) as test_client:
+        test_client.auth = SignsTestIdentities("directory")
         yield test_client
 
 

@@ -12,6 +12,7 @@ from services.directory.settings import DirectorySettings
 from services.directory.tests.conftest import COORDINATOR, FIFE_EDITOR
 from services.directory.tests.hsds_schemas import assert_valid
 from shared.db import make_engine, upgrade_database
+from tests.identity_signing import SignsTestIdentities
 
 NESTED = ("phones", "schedules", "service_areas", "attributes", "contacts")
 
@@ -42,6 +43,7 @@ def test_export_validates_and_imports_into_an_empty_directory(
         review_check_interval_seconds=0,
     )  # fmt: skip
     with TestClient(create_app(target)) as other:
+        other.auth = SignsTestIdentities("directory")
         summary = other.post("/import/hsds", json=exported, headers=COORDINATOR).json()
         assert summary == {"created": 8, "updated": 0, "unchanged": 0}
         again = other.get("/open/export").json()

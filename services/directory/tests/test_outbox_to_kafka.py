@@ -15,6 +15,7 @@ from services.directory.events import SERVICE_TOPIC
 from services.directory.settings import DirectorySettings
 from services.directory.tests.conftest import FIFE_EDITOR
 from shared.settings import CommonSettings
+from tests.identity_signing import SignsTestIdentities
 
 
 async def _consume_until(bootstrap: str, correlation_id: str) -> tuple[bytes, dict[str, object]]:
@@ -43,6 +44,7 @@ async def test_service_update_is_published_to_kafka(
     common = CommonSettings(kafka_bootstrap_servers=kafka_broker.bootstrap)
     correlation_id = f"directory-{uuid.uuid4()}"
     with TestClient(create_app(settings, common)) as client:
+        client.auth = SignsTestIdentities("directory")
         listed = await asyncio.to_thread(
             client.get, "/services", params={"local_authority": "fife"}
         )

@@ -61,8 +61,8 @@ class GatewayContext(BaseContext):
         caller = Caller(
             identity=self.identity,
             correlation_id=self.correlation_id,
-            identity_secret=self.runtime.common.identity_secret,
-            identity_ttl_seconds=self.runtime.common.identity_ttl_seconds,
+            identity_private_key=self.runtime.settings.identity_private_key,
+            identity_ttl_seconds=self.runtime.settings.identity_ttl_seconds,
         )
         return Upstreams(self.runtime.clients, caller)
 

@@ -46,7 +46,7 @@ def make_service(service_id: int, area: str, service_type: str) -> dict[str, Any
 
 
 def directory_app(recorder: Recorder) -> FastAPI:
-    app = _recording_app(recorder)
+    app = _recording_app(recorder, "directory")
     types = ["cpo-unpaid-work", "dtto", "womens-services"]
     services: dict[int, dict[str, Any]] = {}
 
@@ -136,7 +136,7 @@ def _type_facet(items: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
 
 
 def notifications_app(recorder: Recorder) -> FastAPI:
-    app = _recording_app(recorder)
+    app = _recording_app(recorder, "notifications")
 
     @app.post("/subscriptions", status_code=202)
     def subscribe(body: dict[str, Any]) -> dict[str, str]:

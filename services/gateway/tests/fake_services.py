@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 
 from shared.http import current_identity, error_body, install_http_basics, require_identity
 from shared.identity import Identity
+from shared.identity_replay import SeenInMemory
 
 STATUS_LABELS = {
     "complete": "Complete",
@@ -55,9 +56,9 @@ class Recorder:
         return sum(1 for _m, path, _q in self.requests if path.startswith(path_prefix))
 
 
-def _recording_app(recorder: Recorder) -> FastAPI:
+def _recording_app(recorder: Recorder, service: str) -> FastAPI:
     app = FastAPI()
-    install_http_basics(app)
+    install_http_basics(app, identity_audience=service, seen_identities=SeenInMemory())
 
     @app.middleware("http")
     async def record(request: Request, call_next: Any) -> Any:
@@ -121,7 +122,7 @@ def make_history(deliverable: dict[str, Any]) -> dict[str, Any]:
 
 
 def deliverables_app(recorder: Recorder) -> FastAPI:
-    app = _recording_app(recorder)
+    app = _recording_app(recorder, "deliverables")
     plan: dict[int, dict[str, Any]] = {}
 
     def reset() -> None:

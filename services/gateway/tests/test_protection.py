@@ -7,6 +7,7 @@ import secrets
 import httpx
 
 from services.gateway.tests.conftest import GatewayFactory, GraphQLClient, error_codes
+from shared.identity import generate_identity_keys
 
 INTROSPECTION = "query { __schema { queryType { name } } }"
 
@@ -62,6 +63,7 @@ async def test_production_turns_introspection_off(start_gateway: GatewayFactory)
     url = await start_gateway(
         environment="production",
         token_secret=secrets.token_urlsafe(48),
+        identity_private_key=generate_identity_keys()[0],
         cors_origins=["https://justice.example"],
     )
     async with httpx.AsyncClient(timeout=10) as http:

@@ -18,7 +18,7 @@ from services.gateway.settings import GatewaySettings
 from services.gateway.tests.conftest import GatewayFactory, GraphQLClient, Served, error_codes
 from services.gateway.tokens import LOCAL_AUDIENCE, LOCAL_ISSUER, TokenVerifier, issue_token
 from shared.errors import Unauthenticated
-from shared.identity import Identity, Role
+from shared.identity import Identity, Role, generate_identity_keys
 
 AUDIENCE = "cjp-gateway-prod"
 ME = "query { me { email name role organisation } }"
@@ -28,7 +28,10 @@ def test_production_refuses_the_development_token_secret() -> None:
     with pytest.raises(ValidationError, match="CJP_GATEWAY_TOKEN_SECRET"):
         GatewaySettings(environment="production")
     strong = secrets.token_urlsafe(48)
-    assert GatewaySettings(environment="production", token_secret=strong).is_production
+    private_key = generate_identity_keys()[0]
+    assert GatewaySettings(
+        environment="production", token_secret=strong, identity_private_key=private_key
+    ).is_production
 
 
 async def test_local_tokens_expire_and_forgeries_fail() -> None:
