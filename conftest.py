@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from shared.identity import IDENTITY_HEADER, Identity, Role
+from tests.identity_signing import identity_marker
 
 POSTGRES_URL_ENV = "CJP_TEST_POSTGRES_URL"
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

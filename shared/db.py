@@ -15,11 +15,18 @@ from sqlmodel import Session
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout for shared use."""
+    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout for shared use.
+
+    ``hide_parameters``: a failed statement's error (and so its log line) never shows the values
+    it carried, which may be people's email addresses or tokens.
+    """
     if url.startswith("sqlite"):
         _ensure_sqlite_folder(url)
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            hide_parameters=True,
+            **kwargs,
         )
 
         @event.listens_for(engine, "connect")
@@ -31,7 +38,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True, **kwargs)
 
 
 def is_postgres(engine: Engine) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import structlog
 from fastapi import Depends, FastAPI, Request, Response
@@ -14,10 +15,21 @@ from shared.db_errors import install_database_refusals
 from shared.errors import DomainError, Unauthenticated
 from shared.identity import IDENTITY_HEADER, Identity, verify_identity
 from shared.identity_replay import SeenIdentities, SeenInDatabase
-from shared.settings import get_common_settings
+from shared.settings import CommonSettings, get_common_settings
 
 CORRELATION_HEADER = "X-Correlation-ID"
 log = structlog.get_logger()
+
+
+def api_docs(common: CommonSettings) -> dict[str, Any]:
+    """FastAPI's ``/docs``, ``/redoc`` and ``/openapi.json``: served in development only.
+
+    Internal services describe their APIs to the team, not to the internet; production keeps
+    its surface to the routes themselves. Pass as ``FastAPI(..., **api_docs(common))``.
+    """
+    if common.environment == "production":
+        return {"docs_url": None, "redoc_url": None, "openapi_url": None}
+    return {}
 
 
 def error_body(code: str, message: str, field: str | None = None) -> dict[str, object]:

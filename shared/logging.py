@@ -15,6 +15,8 @@ import structlog
 from opentelemetry import trace
 from structlog.typing import EventDict, WrappedLogger
 
+from shared.redaction import redact
+
 # FastStream logs through this logger (passed to the broker) instead of its own coloured handler;
 # not under "faststream", whose own logger has a handler and does not propagate.
 FASTSTREAM_LOGGER = "cjp.faststream"
@@ -33,6 +35,25 @@ def add_trace_ids(_logger: WrappedLogger, _method: str, event_dict: EventDict) -
 def drop_colour_copies(_logger: WrappedLogger, _method: str, event_dict: EventDict) -> EventDict:
     """uvicorn adds a copy of its message with terminal colour codes: not wanted in a log store."""
     event_dict.pop("color_message", None)
+    return event_dict
+
+
+_SECRET_KEYS = frozenset(
+    {"token", "password", "secret", "authorization", "manage_token", "confirm_token", "cookie"}
+)
+
+
+def redact_secrets(_logger: WrappedLogger, _method: str, event_dict: EventDict) -> EventDict:
+    """Tokens and passwords out, email addresses masked, in every line (uvicorn's access log and
+    rendered exceptions included): values under secret-sounding keys are dropped whole, and
+    every other text value is passed through ``shared.redaction.redact``."""
+    for key, value in list(event_dict.items()):
+        if key.lower() in _SECRET_KEYS:
+            event_dict[key] = "[redacted]"
+        elif isinstance(value, str):
+            event_dict[key] = redact(value)
+        elif isinstance(value, list | tuple):
+            event_dict[key] = [redact(v) if isinstance(v, str) else v for v in value]
     return event_dict
 
 
@@ -84,4 +105,4 @@ def _final_processors(
     ]
     if log_format == "json":
         processors.append(structlog.processors.format_exc_info)
-    return [*processors, renderer]
+    return [*processors, redact_secrets, renderer]

@@ -17,7 +17,7 @@ from services.deliverables.seed.facts import seed_if_empty
 from services.deliverables.settings import DeliverablesSettings
 from shared.db import make_engine, upgrade_database
 from shared.health import database_check, engine_in_state, install_health
-from shared.http import install_http_basics
+from shared.http import api_docs, install_http_basics
 from shared.metrics import install_metrics, install_outbox_metrics
 from shared.operator_api import outbox_operator_router
 from shared.outbox import OutboxRelay
@@ -59,7 +59,7 @@ def create_app(settings: DeliverablesSettings, common: CommonSettings | None = N
         if settings.relay_enabled
         else None
     )
-    app = FastAPI(title="CJP deliverables", lifespan=_lifespan)
+    app = FastAPI(title="CJP deliverables", lifespan=_lifespan, **api_docs(common))
     app.state.engine = engine
     app.state.relay = relay
     install_http_basics(app, identity_audience="deliverables")

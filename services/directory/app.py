@@ -20,7 +20,7 @@ from services.directory.settings import DirectorySettings, get_directory_setting
 from services.directory.use_cases.review import request_due_reviews
 from shared.db import make_engine, upgrade_database
 from shared.health import database_check, engine_in_state, install_health
-from shared.http import install_http_basics
+from shared.http import api_docs, install_http_basics
 from shared.metrics import install_metrics, install_outbox_metrics
 from shared.operator_api import outbox_operator_router
 from shared.outbox import OutboxRelay
@@ -90,7 +90,7 @@ def create_app(
             await asyncio.gather(*tasks, return_exceptions=True)
             app.state.engine.dispose()
 
-    app = FastAPI(title="CJP directory", version="1.0.0", lifespan=lifespan)
+    app = FastAPI(title="CJP directory", version="1.0.0", lifespan=lifespan, **api_docs(common))
     install_http_basics(app, identity_audience="directory")
     install_metrics(app, service="directory")
     instrument_app(app)  # traces, when OTEL_* turns them on

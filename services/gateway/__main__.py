@@ -23,9 +23,11 @@ def app_in_worker() -> FastAPI:
 
 def main() -> None:
     settings = get_settings()
+    # proxy_headers off: the gateway reads X-Forwarded-For itself, from configured trusted proxies
+    # only and their last entry only (client_budgets.py).
     options = {
-        "host": settings.host, "port": settings.port, "log_config": None, "proxy_headers": True,
-        "forwarded_allow_ips": settings.trusted_proxies, "server_header": False,
+        "host": settings.host, "port": settings.port, "log_config": None, "proxy_headers": False,
+        "server_header": False,
     }  # fmt: skip
     if settings.workers == 1:
         uvicorn.run(app_in_worker(), **options)  # type: ignore[arg-type]

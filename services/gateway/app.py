@@ -18,10 +18,12 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from services.gateway import accounts
 from services.gateway.api.context import get_context
 from services.gateway.api.schema import build_schema
+from services.gateway.client_budgets import ClientBudgets, TrustedProxies
 from services.gateway.correlation import CorrelationMiddleware
 from services.gateway.large_bodies import coordinator_is_sending
 from services.gateway.live_feed import DeliverableStatusFeed, consume_status_changes
-from services.gateway.protection import ClientBudgets, LargeBodyAllowance, ProtectionMiddleware
+from services.gateway.protection import LargeBodyAllowance, ProtectionMiddleware
+from services.gateway.rate_limits import SharedRateLimiter
 from services.gateway.runtime import GatewayRuntime
 from services.gateway.settings import GatewaySettings
 from services.gateway.tokens import TokenVerifier
@@ -61,7 +63,13 @@ def create_app(
             await asyncio.gather(*(client.aclose() for client in runtime.clients.values()))
             runtime.engine.dispose()
 
-    app = FastAPI(title="CJP GraphQL gateway", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title="CJP GraphQL gateway",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
     app.include_router(_graphql_router(settings), prefix="/graphql")
 
     install_health(app, {"database": database_check(_runtime_engine)})
@@ -74,7 +82,10 @@ def create_app(
             max_age=600,
         )
     budgets = ClientBudgets(
-        per_minute=settings.rate_limit_per_minute, burst=settings.rate_limit_burst
+        SharedRateLimiter(lambda: app.state.runtime.engine),
+        per_minute=settings.rate_limit_per_minute,
+        burst=settings.rate_limit_burst,
+        proxies=TrustedProxies.parse(settings.trusted_proxies),
     )
     large_body = LargeBodyAllowance(
         max_bytes=settings.max_coordinator_body_bytes, allows=coordinator_is_sending

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from services.gateway.client_budgets import ClientBudgets
 from services.gateway.metrics import RATE_LIMIT_REFUSALS
 from shared.health import HEALTH_PATHS
 
@@ -25,64 +24,6 @@ SECURITY_HEADERS = {
 }
 # JSON answers never run scripts; the GraphiQL page (HTML) loads its own from a CDN.
 JSON_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'"
-
-
-@dataclass
-class _Bucket:
-    tokens: float
-    updated: float
-
-
-class TokenBuckets:
-    """A token bucket per client: ``burst`` at once, refilled at ``per_minute``."""
-
-    def __init__(self, *, per_minute: int, burst: int, max_clients: int = 10_000) -> None:
-        self._rate = per_minute / 60.0
-        self._burst = float(burst)
-        self._max_clients = max_clients
-        self._buckets: dict[str, _Bucket] = {}
-
-    def take(self, client: str) -> float:
-        """0 if the request may go ahead, else the seconds until it could."""
-        now = time.monotonic()
-        bucket = self._buckets.get(client)
-        if bucket is None:
-            if len(self._buckets) >= self._max_clients:
-                self._buckets.clear()
-            bucket = self._buckets[client] = _Bucket(tokens=self._burst, updated=now)
-        bucket.tokens = min(self._burst, bucket.tokens + (now - bucket.updated) * self._rate)
-        bucket.updated = now
-        if bucket.tokens >= 1:
-            bucket.tokens -= 1
-            return 0.0
-        return (1 - bucket.tokens) / self._rate if self._rate else 60.0
-
-
-def client_keys(scope: Scope) -> list[str]:
-    """The budgets a request spends: its address, and its token if it sends one."""
-    client = scope.get("client")
-    keys = ["ip:" + (client[0] if client else "unknown")]
-    for name, value in scope.get("headers", []):
-        if name == b"authorization":
-            keys.append("token:" + hashlib.sha256(value).hexdigest()[:32])
-    return keys
-
-
-class ClientBudgets:
-    """A budget per token, and a larger one per address, so made-up tokens cannot dodge it."""
-
-    def __init__(self, *, per_minute: int, burst: int, address_factor: int = 5) -> None:
-        self._by_token = TokenBuckets(per_minute=per_minute, burst=burst)
-        self._by_address = TokenBuckets(
-            per_minute=per_minute * address_factor, burst=burst * address_factor
-        )
-
-    def take(self, scope: Scope) -> float:
-        """0 if the request may go ahead, else the seconds to wait."""
-        address, *token = client_keys(scope)
-        if not token:
-            return self._by_token.take(address)
-        return max(self._by_address.take(address), self._by_token.take(token[0]))
 
 
 @dataclass(frozen=True)
@@ -119,7 +60,10 @@ class ProtectionMiddleware:
         if scope["type"] not in ("http", "websocket") or scope.get("path") in UNMETERED_PATHS:
             await self.app(scope, receive, send)
             return
-        wait = self.budgets.take(scope)
+        # Everything downstream (logs, sign-in throttling) sees the real client, not the proxy.
+        address = self.budgets.address(scope)
+        scope = {**scope, "client": (address, 0)}
+        wait = await self.budgets.take(scope, address)
         if wait:
             await self._refuse_rate(scope, send, wait)
             return

@@ -9,7 +9,7 @@ import httpx
 from sqlalchemy import Engine
 
 from services.gateway.live_feed import DeliverableStatusFeed
-from services.gateway.protection import TokenBuckets
+from services.gateway.rate_limits import Limit, SharedRateLimiter
 from services.gateway.settings import GatewaySettings
 from services.gateway.tokens import TokenVerifier
 from shared.settings import CommonSettings
@@ -27,8 +27,15 @@ class GatewayRuntime:
     feed: DeliverableStatusFeed
 
     @cached_property
-    def suggestion_budget(self) -> TokenBuckets:
-        """How many corrections each client address may still suggest (no account needed)."""
-        return TokenBuckets(
-            per_minute=self.settings.suggestions_per_minute, burst=self.settings.suggestions_burst
+    def rate_limiter(self) -> SharedRateLimiter:
+        """Budgets kept in the gateway database, shared by every replica."""
+        return SharedRateLimiter(lambda: self.engine)
+
+    async def spend_suggestion_budget(self, client_address: str) -> float:
+        """How long ``client_address`` must wait to suggest another correction (0: go ahead)."""
+        limit = Limit(
+            "suggest:" + client_address,
+            per_minute=self.settings.suggestions_per_minute,
+            burst=self.settings.suggestions_burst,
         )
+        return await self.rate_limiter.wait_for([limit])

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.gateway.sign_in_throttle import ThrottlePolicy
 from shared.identity import MAX_IDENTITY_TTL_SECONDS, load_private_key
 from shared.secret_policy import (
     require_private_database_password,
@@ -70,17 +71,25 @@ class GatewaySettings(BaseSettings):
     max_query_tokens: int = 2000
     max_aliases: int = 15
     max_page_size: int = 100
+    # Query cost (services/gateway/api/query_cost.py): objects counted, lists multiplied.
+    max_query_cost_anonymous: int = 15_000
+    max_query_cost_signed_in: int = 50_000
     max_body_bytes: int = 64 * 1024
     # A signed-in coordinator may send more: a published edition for importPlan (~70 KB as text).
     max_coordinator_body_bytes: int = 8 * 1024 * 1024
+    # Sign-in: failures allowed before an exponential delay (per account, per address).
+    sign_in_free_failures_per_account: int = 3
+    sign_in_free_failures_per_address: int = 10
+    sign_in_max_delay_seconds: float = 900.0
     rate_limit_per_minute: int = 600
     rate_limit_burst: int = 100
     # Suggested corrections need no account: each client address may send this many at once,
     # then one more per minute (anything beyond is refused with RATE_LIMITED).
     suggestions_burst: int = 5
     suggestions_per_minute: int = 1
-    # Peers whose X-Forwarded-For names the real client (e.g. the web pages' server).
-    trusted_proxies: str = "127.0.0.1"
+    # Proxies (addresses or networks, comma-separated) whose X-Forwarded-For names the real
+    # client: only the last entry, the one the proxy added, counts. None by default.
+    trusted_proxies: str = ""
     introspection_enabled: bool | None = None
     cors_origins: list[str] = Field(default_factory=list)
 
@@ -99,6 +108,14 @@ class GatewaySettings(BaseSettings):
         if self.oidc_issuer and not self.oidc_audience:
             raise ValueError("CJP_GATEWAY_OIDC_AUDIENCE must be set when an OIDC issuer is")
         return self
+
+    @property
+    def sign_in_policy(self) -> ThrottlePolicy:
+        return ThrottlePolicy(
+            account_free_failures=self.sign_in_free_failures_per_account,
+            address_free_failures=self.sign_in_free_failures_per_address,
+            max_delay_seconds=self.sign_in_max_delay_seconds,
+        )
 
     @property
     def is_production(self) -> bool:

@@ -1,4 +1,4 @@
-"""The gateway's own tables: only local accounts (it keeps nothing else durable)."""
+"""The gateway's own tables: local accounts, and the budgets every replica shares."""
 
 from __future__ import annotations
 
@@ -26,3 +26,23 @@ class Account(GatewayTable, table=True):
     organisation: str | None = Field(default=None, max_length=100)
     local_authority: str | None = Field(default=None, max_length=100)
     created_at: datetime = Field(sa_type=DateTime(timezone=True))
+
+
+class RateBudget(GatewayTable, table=True):
+    """One client's rate budget as a theoretical arrival time (GCRA, a token bucket in a row)."""
+
+    __tablename__ = "rate_budget"
+
+    key: str = Field(primary_key=True, max_length=200)
+    tat: float = Field(index=True)  # Unix seconds the budget is spent until
+    allowed: bool  # whether the last request that touched it went ahead
+
+
+class SignInThrottle(GatewayTable, table=True):
+    """Failed sign-ins in a row for one account or one address, and when it may try again."""
+
+    __tablename__ = "sign_in_throttle"
+
+    key: str = Field(primary_key=True, max_length=200)
+    failures: int
+    blocked_until: float  # Unix seconds

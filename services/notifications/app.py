@@ -14,7 +14,7 @@ from services.notifications.running import running
 from services.notifications.settings import NotificationsSettings, get_settings
 from services.notifications.wiring import Wiring, build_wiring
 from shared.health import database_check, install_health
-from shared.http import install_http_basics
+from shared.http import api_docs, install_http_basics
 from shared.metrics import add_refresher, add_registry, install_metrics, install_outbox_metrics
 from shared.settings import CommonSettings, get_common_settings
 from shared.tracing import instrument_app
@@ -35,7 +35,7 @@ def create_app(
         async with running(wiring):
             yield
 
-    app = FastAPI(title="CJP notifications", lifespan=lifespan)
+    app = FastAPI(title="CJP notifications", lifespan=lifespan, **api_docs(common))
     install_http_basics(app)
     install_metrics(app, service="notifications")
     install_outbox_metrics(app, service="notifications")

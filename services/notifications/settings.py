@@ -41,7 +41,8 @@ class NotificationsSettings(BaseSettings):
     # unset, POST /callbacks/delivery-status refuses every call.
     callback_bearer_token: str | None = None
     confirm_token_max_age_seconds: int = 7 * 24 * 3600
-    link_token_max_age_seconds: int = 400 * 24 * 3600
+    # Manage and unsubscribe links: every email carries fresh ones, so they need not live long.
+    link_token_max_age_seconds: int = 90 * 24 * 3600
 
     consumer_group: str = "notifications"
     consumer_max_attempts: int = 5

@@ -70,8 +70,8 @@ class GatewayClient:
     ) -> dict[str, Any]:
         """Return ``data``; raise ``GatewayError`` for the first GraphQL error.
 
-        ``visitor_address`` goes out as ``X-Forwarded-For``: the gateway trusts it from this
-        server and gives each visitor their own rate budget.
+        ``visitor_address`` goes out as ``X-Forwarded-For``: a gateway that lists this server in
+        its trusted proxies gives each visitor their own rate budget.
         """
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         if correlation_id:

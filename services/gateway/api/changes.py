@@ -7,10 +7,8 @@ before a write.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
-from services.gateway import accounts
 from services.gateway.api.context import GatewayContext
 from services.gateway.api.deliverable_status import DeliverableStatus
 from services.gateway.api.inputs import (
@@ -26,6 +24,7 @@ from services.gateway.api.types_deliverables import (
 from services.gateway.api.types_directory import Service, service_from_api
 from services.gateway.api.types_user import SignInPayload, user_from_identity
 from services.gateway.errors import bad_input, unauthenticated
+from services.gateway.signing_in import SignInAttempt, sign_in_with_password
 from services.gateway.tokens import issue_token
 from services.gateway.upstream import segment
 
@@ -33,11 +32,10 @@ from services.gateway.upstream import segment
 async def sign_in(context: GatewayContext, email: str, password: str) -> SignInPayload:
     if not context.settings.local_accounts_enabled:
         raise unauthenticated("Local sign-in is switched off here; sign in with your organisation.")
-    identity = await asyncio.to_thread(
-        accounts.authenticate, context.runtime.engine, email=email.strip(), password=password
+    attempt = SignInAttempt(email=email, password=password, address=context.client_address)
+    identity = await sign_in_with_password(
+        context.runtime.engine, attempt, context.settings.sign_in_policy
     )
-    if identity is None:
-        raise unauthenticated("That email and password do not match an account.")
     issued = issue_token(identity, context.settings)
     return SignInPayload(
         token=issued.token, expires_at=issued.expires_at, user=user_from_identity(identity)

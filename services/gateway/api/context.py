@@ -45,6 +45,11 @@ class GatewayContext(BaseContext):
             raise self._auth_error
         return self._identity
 
+    @property
+    def signed_in(self) -> bool:
+        """A valid bearer token came with the request (it buys a larger query budget)."""
+        return self._identity is not None
+
     def require_identity(self) -> Identity:
         identity = self.identity
         if identity is None:

@@ -53,7 +53,7 @@ async def suggest_correction(
     if given.website:
         log.info("suggestion_honeypot_filled", service_id=service_id)
         raise bad_input(HONEYPOT_REFUSAL, field="website")
-    wait = context.runtime.suggestion_budget.take(context.client_address)
+    wait = await context.runtime.spend_suggestion_budget(context.client_address)
     if wait:
         minutes = max(1, round(wait / 60))
         raise GatewayError(

@@ -22,6 +22,8 @@ from strawberry.types import ExecutionContext
 from services.gateway.api.error_codes import ErrorCodes
 from services.gateway.api.mutation import Mutation
 from services.gateway.api.query import Query
+from services.gateway.api.query_cost import CostRules
+from services.gateway.api.query_guard import QueryBudgets, QueryGuard
 from services.gateway.api.subscription import Subscription
 from services.gateway.errors import GatewayError
 from services.gateway.settings import GatewaySettings
@@ -54,6 +56,15 @@ class GatewaySchema(strawberry.Schema):
                 log.info("graphql_error", code=code, message=error.message, path=error.path)
 
 
+def _budgets(settings: GatewaySettings) -> QueryBudgets:
+    return QueryBudgets(
+        anonymous=settings.max_query_cost_anonymous,
+        signed_in=settings.max_query_cost_signed_in,
+        rules=CostRules(max_page_size=settings.max_page_size),
+        hide_suggestions=not settings.introspection_allowed,
+    )
+
+
 def build_schema(settings: GatewaySettings) -> strawberry.Schema:
     # Factories: strawberry builds fresh extension instances for every operation. The
     # validation rules are built once, so ValidationCache can reuse the result for a query.
@@ -63,6 +74,7 @@ def build_schema(settings: GatewaySettings) -> strawberry.Schema:
         partial(MaxTokensLimiter, max_token_count=settings.max_query_tokens),
         partial(AddValidationRules, rules),
         partial(ValidationCache, maxsize=_CACHE_SIZE),
+        partial(QueryGuard, _budgets(settings)),  # after ValidationCache: costs valid queries
     ]
     return GatewaySchema(
         query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions

@@ -36,7 +36,12 @@ class Served:
         self.port = pick_port()
         self.url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(
-            app, host="127.0.0.1", port=self.port, log_level="warning", timeout_graceful_shutdown=1
+            app,
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            timeout_graceful_shutdown=1,
+            proxy_headers=False,  # as in production: the gateway reads X-Forwarded-For itself
         )
         self._server = uvicorn.Server(config)
         self._task: asyncio.Task[None] | None = None
@@ -101,6 +106,10 @@ async def start_gateway(
             "live_updates_enabled": False,
             "rate_limit_per_minute": 100_000,
             "rate_limit_burst": 10_000,
+            # Shared test gateways see many wrong passwords (the fuzz test); throttling has its
+            # own tests with its own gateways.
+            "sign_in_free_failures_per_account": 100_000,
+            "sign_in_free_failures_per_address": 100_000,
             **overrides,
         }
         app = create_app(GatewaySettings(**values), common or CommonSettings())

@@ -20,6 +20,7 @@ CODES = {
     "CONFLICT",
     "UPSTREAM_UNAVAILABLE",
     "RATE_LIMITED",
+    "QUERY_TOO_COSTLY",
 }
 OPERATIONS = st.one_of(
     hypothesis_graphql.queries(SCHEMA),

@@ -101,7 +101,8 @@ async def test_a_client_over_its_rate_is_told_to_wait(start_gateway: GatewayFact
 async def test_made_up_tokens_do_not_escape_the_address_budget(
     start_gateway: GatewayFactory,
 ) -> None:
-    url = await start_gateway(rate_limit_per_minute=60, rate_limit_burst=2)
+    # slow refill (one request per 2 s for the address), so timing cannot blur the count
+    url = await start_gateway(rate_limit_per_minute=6, rate_limit_burst=2)
     async with httpx.AsyncClient(timeout=10) as http:
         client = GraphQLClient(http, url)
         statuses = [
@@ -115,7 +116,9 @@ async def test_made_up_tokens_do_not_escape_the_address_budget(
 async def test_visitors_behind_a_trusted_proxy_have_their_own_budgets(
     start_gateway: GatewayFactory,
 ) -> None:
-    url = await start_gateway(rate_limit_per_minute=60, rate_limit_burst=2)
+    url = await start_gateway(
+        rate_limit_per_minute=6, rate_limit_burst=2, trusted_proxies="127.0.0.1"
+    )
     async with httpx.AsyncClient(timeout=10) as http:
 
         async def status_as(visitor: str) -> int:
