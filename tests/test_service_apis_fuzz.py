@@ -24,9 +24,10 @@ from schemathesis import GenerationMode
 
 from deploy.local.processes import Ports, ProcessSpec
 from deploy.local.supervisor import Supervisor
-from shared.identity import Identity, Role, sign_identity
-from shared.settings import get_common_settings
+from shared.identity import IDENTITY_HEADER, Identity, Role, sign_identity
+from shared.settings import DEVELOPMENT_IDENTITY_PRIVATE_KEY
 from tests.e2e.system import free_ports, isolated_environment
+from tests.identity_signing import SignsTestIdentities, identity_marker
 
 pytestmark = pytest.mark.e2e
 SERVICES = ("deliverables", "directory", "notifications")
@@ -75,19 +76,26 @@ def _schema(ports: Ports, name: str) -> Any:
     return schemathesis.openapi.from_url(f"{url}/openapi.json")
 
 
-def _coordinator() -> dict[str, str]:
+def _coordinator(service: str, case: Any) -> dict[str, str]:
+    """A one-request identity for this case's method and path, as the gateway would sign it."""
     identity = Identity(subject="coordinator@cjp.test", name="Fuzz", role=Role.COORDINATOR)
-    secret = get_common_settings().identity_secret
-    return {"X-CJP-Identity": sign_identity(identity, secret=secret, ttl_seconds=3600)}
+    token = sign_identity(
+        identity,
+        private_key=DEVELOPMENT_IDENTITY_PRIVATE_KEY,
+        audience=service,
+        method=case.method,
+        path=case.formatted_path,
+    )
+    return {IDENTITY_HEADER: token}
 
 
-def _server_errors(operation: Any, mode: GenerationMode) -> list[str]:
+def _server_errors(service: str, operation: Any, mode: GenerationMode) -> list[str]:
     """The first case of one operation (valid or invalid data) that got a 5xx, if any."""
 
     @FUZZ_SETTINGS
     @given(case=operation.as_strategy(generation_mode=mode))
     def call(case: Any) -> None:
-        response = case.call(headers=_coordinator(), timeout=30)
+        response = case.call(headers=_coordinator(service, case), timeout=30)
         assert response.status_code < 500, (
             f"{case.method} {case.formatted_path} ({mode.value}) answered "
             f"{response.status_code}: {response.text[:200]} query={case.query} "
@@ -120,16 +128,26 @@ def test_no_input_gets_a_server_error(services: Ports, service: str) -> None:
     ]
     for operation in operations:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            errors += _server_errors(operation, mode)
+            errors += _server_errors(service, operation, mode)
     took = time.monotonic() - began
     print(f"{service}: {len(operations)} operations x {EXAMPLES} cases x 2 modes in {took:.0f} s")
     assert not errors, "\n".join(errors)
 
 
 def test_the_inputs_that_used_to_answer_500_get_a_clear_4xx(services: Ports) -> None:
-    as_coordinator = _coordinator()
-    deliverables = httpx.Client(base_url=services.service_url("deliverables"), timeout=30)
-    directory = httpx.Client(base_url=services.service_url("directory"), timeout=30)
+    as_coordinator = identity_marker(
+        Identity(subject="coordinator@cjp.test", name="Fuzz", role=Role.COORDINATOR)
+    )
+    deliverables = httpx.Client(
+        base_url=services.service_url("deliverables"),
+        timeout=30,
+        auth=SignsTestIdentities("deliverables"),
+    )
+    directory = httpx.Client(
+        base_url=services.service_url("directory"),
+        timeout=30,
+        auth=SignsTestIdentities("directory"),
+    )
     with deliverables, directory:
         huge = deliverables.get("/deliverables/99999999999999999999")
         assert huge.status_code == 422 and huge.json()["error"]["code"] == "BAD_USER_INPUT"

@@ -15,6 +15,7 @@ from services.notifications.settings import NotificationsSettings, get_settings
 from services.notifications.wiring import Wiring, build_wiring
 from shared.health import database_check, install_health
 from shared.http import api_docs, install_http_basics
+from shared.identity_replay import SeenInDatabase
 from shared.metrics import add_refresher, add_registry, install_metrics, install_outbox_metrics
 from shared.settings import CommonSettings, get_common_settings
 from shared.tracing import instrument_app
@@ -36,7 +37,11 @@ def create_app(
             yield
 
     app = FastAPI(title="CJP notifications", lifespan=lifespan, **api_docs(common))
-    install_http_basics(app)
+    install_http_basics(
+        app,
+        identity_audience="notifications",
+        seen_identities=SeenInDatabase(lambda: app.state.wiring.engine),
+    )
     install_metrics(app, service="notifications")
     install_outbox_metrics(app, service="notifications")
     instrument_app(app)  # traces, when OTEL_* turns them on

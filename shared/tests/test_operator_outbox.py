@@ -11,15 +11,14 @@ from sqlmodel import Session, SQLModel
 from shared.db import make_engine
 from shared.events import EventEnvelope
 from shared.http import install_http_basics
-from shared.identity import IDENTITY_HEADER, Identity, Role, sign_identity
+from shared.identity import Identity, Role
 from shared.operator_api import outbox_operator_router
 from shared.outbox_rows import OutboxMessage, OutboxState, add_to_outbox, record_failure
-from shared.settings import get_common_settings
+from tests.identity_signing import SignsTestIdentities, identity_marker
 
 
 def headers(role: Role) -> dict[str, str]:
-    identity = Identity(subject="u1", name="U", role=role)
-    return {IDENTITY_HEADER: sign_identity(identity, secret=get_common_settings().identity_secret)}
+    return identity_marker(Identity(subject="u1", name="U", role=role))
 
 
 def test_failed_rows_are_listed_with_their_reason_and_retried_by_a_coordinator_only(
@@ -36,10 +35,11 @@ def test_failed_rows_are_listed_with_their_reason_and_retried_by_a_coordinator_o
     record_failure(engine, 1, "MessageSizeTooLargeError: too big", set_aside=True)
     app = FastAPI()
     app.state.engine = engine
-    install_http_basics(app)
+    install_http_basics(app, identity_audience="deliverables")
     app.include_router(outbox_operator_router(lambda request: request.app.state.engine))
     coordinator = headers(Role.COORDINATOR)
     with TestClient(app) as client:
+        client.auth = SignsTestIdentities("deliverables")
         [failed] = client.get("/operator/outbox", headers=coordinator).json()["items"]
         pending = client.get("/operator/outbox?state=pending", headers=coordinator).json()
         editor = client.post(

@@ -12,8 +12,8 @@ pytest.importorskip("playwright.async_api", reason="browser tests need: pip inst
 from playwright.async_api import expect
 
 from services.directory.tests.located_entries import expected_within, located_document
-from shared.identity import Identity, Role, sign_identity
-from shared.settings import DEVELOPMENT_IDENTITY_SECRET
+from shared.identity import Identity, Role, SignedIdentityAuth
+from shared.settings import DEVELOPMENT_IDENTITY_PRIVATE_KEY
 from tests.browser.audit import audit_page
 from tests.browser.measurements import NewContext
 from tests.browser.steps import sign_in
@@ -27,9 +27,11 @@ _MILES = re.compile(r"([\d.]+) miles")
 async def _import_located_entries(web_system: RunningSystem) -> None:
     """Set-up straight into the directory (the pages do not place services on a map)."""
     identity = Identity(subject="browser-test", name="Browser test", role=Role.COORDINATOR)
-    token = sign_identity(identity, secret=DEVELOPMENT_IDENTITY_SECRET)
+    auth = SignedIdentityAuth(
+        identity, private_key=DEVELOPMENT_IDENTITY_PRIVATE_KEY, audience="directory"
+    )
     url = f"{web_system.ports.service_url('directory')}/import/hsds"
-    async with httpx.AsyncClient(timeout=20.0, headers={"X-CJP-Identity": token}) as http:
+    async with httpx.AsyncClient(timeout=20.0, auth=auth) as http:
         response = await http.post(url, json=located_document(WORD))
         assert response.status_code == 200, response.text
 

@@ -10,8 +10,8 @@ import pytest
 from services.directory.tests.located_entries import expected_within, located_document
 from services.gateway.tests.conftest import FakeServices, GatewayFactory, GraphQLClient, error_codes
 from services.gateway.tests.real_services import real_services
-from shared.identity import IDENTITY_HEADER, Identity, Role, sign_identity
-from shared.settings import get_common_settings
+from shared.identity import Identity, Role, SignedIdentityAuth
+from shared.settings import DEVELOPMENT_IDENTITY_PRIVATE_KEY
 
 WORD = "Located"
 NEAR_QUERY = """
@@ -26,12 +26,12 @@ async def real(
 ) -> AsyncIterator[GraphQLClient]:
     async with real_services(tmp_path_factory.mktemp("real-distance")) as urls:
         coordinator = Identity(subject="test", name="Test", role=Role.COORDINATOR)
-        token = sign_identity(coordinator, secret=get_common_settings().identity_secret)
+        auth = SignedIdentityAuth(
+            coordinator, private_key=DEVELOPMENT_IDENTITY_PRIVATE_KEY, audience="directory"
+        )
         async with httpx.AsyncClient(timeout=20) as http:
             imported = await http.post(
-                f"{urls.directory}/import/hsds",
-                json=located_document(WORD),
-                headers={IDENTITY_HEADER: token},
+                f"{urls.directory}/import/hsds", json=located_document(WORD), auth=auth
             )
             assert imported.status_code == 200, imported.text
             url = await start_gateway(directory_url=urls.directory)

@@ -22,6 +22,7 @@ from services.notifications.wiring import Wiring
 from shared.events import EventEnvelope
 from shared.kafka import ensure_topics
 from shared.settings import CommonSettings
+from tests.identity_signing import SignsTestIdentities
 
 
 @pytest.fixture
@@ -93,7 +94,11 @@ async def run_service(
             await asyncio.sleep(0.02)
         wiring: Wiring = app.state.wiring
         await producer.start()
-        async with httpx.AsyncClient(base_url=settings.public_base_url, timeout=10) as http:
+        async with httpx.AsyncClient(
+            base_url=settings.public_base_url,
+            timeout=10,
+            auth=SignsTestIdentities("notifications"),
+        ) as http:
             yield RunningService(settings.public_base_url, http, wiring, producer)
     finally:
         await producer.stop()
