@@ -31,12 +31,12 @@ class Limit:
     """``burst`` requests at once for ``key``, refilled at ``per_minute``."""
 
     key: str
-    per_minute: int
+    per_minute: float
     burst: int
 
     @property
     def interval(self) -> float:
-        return 60.0 / max(self.per_minute, 1)
+        return 60.0 / self.per_minute if self.per_minute > 0 else 3600.0
 
 
 def spend(engine: Engine, limit: Limit, *, now: float) -> float:

@@ -81,6 +81,12 @@ class GatewaySettings(BaseSettings):
     sign_in_free_failures_per_account: int = 3
     sign_in_free_failures_per_address: int = 10
     sign_in_max_delay_seconds: float = 900.0
+    # subscribe: per client address and per subscriber address (notifications also sends at
+    # most one confirmation email per subscriber address per 10 minutes).
+    subscribe_burst_per_client: int = 10
+    subscribe_per_minute_per_client: float = 0.5
+    subscribe_burst_per_subscriber: int = 3
+    subscribe_per_minute_per_subscriber: float = 0.1
     rate_limit_per_minute: int = 600
     rate_limit_burst: int = 100
     # Suggested corrections need no account: each client address may send this many at once,

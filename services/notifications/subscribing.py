@@ -41,8 +41,8 @@ def subscribe(engine: Engine, request: SubscribeRequest, settings: Notifications
         subscription.ended_at = None
         session.add(subscription)
         session.flush()
-        if _confirmation_sent_recently(session, subscription):
-            return  # repeated requests must not flood someone's inbox
+        if _confirmation_sent_recently(session, subscriber):
+            return  # at most one confirmation email per address per 10 minutes, whatever target
         session.add(
             Delivery(
                 kind=DeliveryKind.CONFIRMATION,
@@ -53,10 +53,10 @@ def subscribe(engine: Engine, request: SubscribeRequest, settings: Notifications
         log.info("subscription_requested", subscription_id=subscription.id)
 
 
-def _confirmation_sent_recently(session: Session, subscription: Subscription) -> bool:
+def _confirmation_sent_recently(session: Session, subscriber: Subscriber) -> bool:
     since = utc_now() - RESEND_CONFIRMATION_AFTER
     statement = select(Delivery.id).where(
-        Delivery.subscription_id == subscription.id,
+        Delivery.subscriber_id == subscriber.id,
         Delivery.kind == DeliveryKind.CONFIRMATION.value,
         col(Delivery.created_at) > since,
     )
@@ -66,7 +66,11 @@ def _confirmation_sent_recently(session: Session, subscription: Subscription) ->
 def _subscriber_for(
     session: Session, request: SubscribeRequest, settings: NotificationsSettings
 ) -> Subscriber:
-    subscriber = session.exec(select(Subscriber).where(Subscriber.email == request.email)).first()
+    # FOR UPDATE (PostgreSQL; SQLite's unit of work holds the write lock already): concurrent
+    # requests for one address take turns, so only one of them can send a confirmation.
+    subscriber = session.exec(
+        select(Subscriber).where(Subscriber.email == request.email).with_for_update()
+    ).first()
     if subscriber is None:
         subscriber = Subscriber(
             email=request.email,

@@ -12,6 +12,7 @@ from shared.db import make_engine
 from shared.events import EventEnvelope
 from shared.http import install_http_basics
 from shared.identity import Identity, Role
+from shared.identity_replay import ForwardedIdentitySeen
 from shared.operator_api import outbox_operator_router
 from shared.outbox_rows import OutboxMessage, OutboxState, add_to_outbox, record_failure
 from tests.identity_signing import SignsTestIdentities, identity_marker
@@ -26,6 +27,7 @@ def test_failed_rows_are_listed_with_their_reason_and_retried_by_a_coordinator_o
 ) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'o.db'}")
     SQLModel.metadata.tables["outbox_message"].create(engine)
+    ForwardedIdentitySeen.__table__.create(engine)  # type: ignore[attr-defined]  # replay check
     with Session(engine) as session:
         for key in ("a", "b"):
             add_to_outbox(

@@ -17,6 +17,10 @@ from services.gateway.api.inputs import (
     SubscriptionTargetKind,
     directory_fields,
 )
+from services.gateway.api.subscription_checks import (
+    ensure_target_exists,
+    spend_subscription_budgets,
+)
 from services.gateway.api.types_deliverables import (
     Deliverable,
     deliverable_from_api,
@@ -74,6 +78,8 @@ async def subscribe(context: GatewayContext, request: SubscribeInput) -> str:
     value = (request.target_value or "").strip() or None
     if kind is not SubscriptionTargetKind.ALL_DELIVERABLES and value is None:
         raise bad_input("Say what to follow in `targetValue`.", field="targetValue")
+    await spend_subscription_budgets(context, request.email)
+    await ensure_target_exists(context, kind, value)
     body = {
         "email": request.email.strip(),
         "target": {"kind": kind.value, "value": value},

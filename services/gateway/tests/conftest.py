@@ -110,6 +110,8 @@ async def start_gateway(
             # own tests with its own gateways.
             "sign_in_free_failures_per_account": 100_000,
             "sign_in_free_failures_per_address": 100_000,
+            "subscribe_burst_per_client": 100_000,
+            "subscribe_burst_per_subscriber": 100_000,
             **overrides,
         }
         app = create_app(GatewaySettings(**values), common or CommonSettings())

@@ -1,15 +1,15 @@
 """Forwarded identities already accepted (each is good once), kept until they expire.
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0005
+Revises: 0004_outbox_states
 """
 
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "0005"
+down_revision = "0004_outbox_states"
 branch_labels = None
 depends_on = None
 

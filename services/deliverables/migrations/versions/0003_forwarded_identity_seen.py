@@ -1,15 +1,15 @@
 """Forwarded identities already accepted (each is good once), kept until they expire.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0003
+Revises: 0002_outbox_states
 """
 
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0003"
+down_revision = "0002_outbox_states"
 branch_labels = None
 depends_on = None
 
