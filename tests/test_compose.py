@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import re
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -21,7 +22,7 @@ from sqlalchemy.engine import make_url
 
 from shared.identity import generate_identity_keys
 from shared.secret_policy import PUBLISHED_SECRETS, weakness
-from shared.settings import CommonSettings
+from shared.settings import CommonSettings, get_common_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
@@ -33,6 +34,15 @@ K8S_DOCUMENTS = [
 INFRASTRUCTURE = {"kafka", "postgres", "mailpit"}
 APP_SERVICES = sorted(set(COMPOSE["services"]) - INFRASTRUCTURE)
 INTERPOLATION = re.compile(r"\$\{(\w+)(?::?[-?]([^}]*))?\}")
+
+
+@pytest.fixture(autouse=True)
+def _forget_cached_common_settings() -> Iterator[None]:
+    """Settings built from compose's environment must not outlive the test (a cached production
+    CommonSettings with another identity key would refuse every later test's identities)."""
+    get_common_settings.cache_clear()
+    yield
+    get_common_settings.cache_clear()
 
 
 def settings_class(service: str) -> type[BaseSettings]:
