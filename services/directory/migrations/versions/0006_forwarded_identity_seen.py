@@ -1,15 +1,15 @@
 """Forwarded identities already accepted (each is good once), kept until they expire.
 
-Revision ID: 0005
-Revises: 0004_outbox_states
+Revision ID: 0006
+Revises: 0005_read_model
 """
 
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "0005"
-down_revision = "0004_outbox_states"
+revision = "0006"
+down_revision = "0005_read_model"
 branch_labels = None
 depends_on = None
 
