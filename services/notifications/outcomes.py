@@ -18,6 +18,7 @@ from services.notifications.tables import Delivery, DeliveryState, Subscriber, u
 from shared.unit_of_work import UnitOfWork
 
 log = structlog.get_logger()
+GATHER_SECONDS = 0.003
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ class OutcomeRecorder:
 
     async def _write_all(self) -> None:
         while self._waiting:
+            await asyncio.sleep(GATHER_SECONDS)  # let the other sessions' outcomes join this write
             group, self._waiting = self._waiting, []
             try:
                 await self._write_with_retries([attempt for attempt, _ in group])

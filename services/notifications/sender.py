@@ -181,6 +181,15 @@ class Sender:
         results: list[SendResult] = []
 
         async def worker(connection: SmtpConnection) -> None:
+            unrecorded: list[asyncio.Task[None]] = []
+            try:
+                await send_from_queue(connection, unrecorded)
+            finally:
+                await asyncio.gather(*unrecorded)
+
+        async def send_from_queue(
+            connection: SmtpConnection, unrecorded: list[asyncio.Task[None]]
+        ) -> None:
             while queue and not self._server_away:
                 job = queue.pop()
                 await self._limiter.acquire(waiting=len(queue) + 1)
@@ -191,7 +200,11 @@ class Sender:
                     self._server_away = True
                     log.warning("smtp_server_unavailable", reason=result.reason)
                 results.append(result)
-                await self._recorder.record(_attempt(job, result))
+                unrecorded.append(asyncio.create_task(self._recorder.record(_attempt(job, result))))
+                # At most UNRECORDED_PER_SESSION accepted emails wait for their record (1: each
+                # is recorded before this session sends again; a crash re-sends at most that one).
+                while len(unrecorded) >= self._settings.sender_unrecorded_per_session:
+                    await unrecorded.pop(0)
 
         await asyncio.gather(*(worker(c) for c in self._connections[: len(jobs)]))
         if queue:  # the server went away: give the rest back untried

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.secret_policy import require_private_database_password, require_strong_secret
@@ -62,6 +62,10 @@ class NotificationsSettings(BaseSettings):
     # A claimed delivery is leased for this long and the lease is renewed while it is being sent,
     # so a crashed sender's deliveries are taken over within this time.
     sender_lease_seconds: float = 10.0
+    # How many sent emails per SMTP session may await their recorded outcome before it sends
+    # the next: a crash re-sends at most this many per session (same Message-ID). 1 is safest;
+    # more trades that bound for throughput (see the README's benchmark).
+    sender_unrecorded_per_session: int = Field(default=1, ge=1)
     # Backoff of one email the server answered 4xx to (or lost mid-message), capped.
     retry_base_seconds: float = 5.0
     retry_max_seconds: float = 300.0
