@@ -62,7 +62,7 @@ class ProtectionMiddleware:
             return
         # Everything downstream (logs, sign-in throttling) sees the real client, not the proxy.
         address = self.budgets.address(scope)
-        scope = {**scope, "client": (address, 0)}
+        scope["client"] = (address, 0)  # in place: outer middleware reads what inner ones set
         wait = await self.budgets.take(scope, address)
         if wait:
             await self._refuse_rate(scope, send, wait)
