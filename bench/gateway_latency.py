@@ -181,13 +181,19 @@ def own_system(
         processes: list[subprocess.Popen[bytes]] = []
         try:
             for name in ("deliverables", "directory", "gateway"):
+                log = (Path(folder) / f"{name}.log").open("wb")  # closed with the folder
                 process = subprocess.Popen(
                     [sys.executable, "-m", f"services.{name}"], cwd=ROOT, env=env,
-                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                    stdout=log, stderr=subprocess.STDOUT,
                 )  # fmt: skip
                 processes.append(process)
                 _wait_healthy(urls[name], process)
             yield urls
+        except Exception:
+            for logged in sorted(Path(folder).glob("*.log")):
+                tail = logged.read_text(errors="replace")[-1500:]
+                print(f"--- {logged.name} (end) ---\n{tail}", file=sys.stderr)
+            raise
         finally:
             for process in processes:
                 process.terminate()

@@ -17,7 +17,10 @@ def app_in_worker() -> FastAPI:
     common = get_common_settings()
     configure_logging("directory", log_format=common.log_format, level=common.log_level)
     configure_tracing("directory")  # only if OTEL_TRACES_EXPORTER asks for it
-    return create_app(get_directory_settings(), common)
+    settings = get_directory_settings()
+    if settings.workers > 1:  # the supervising process seeded already: no write at start-up
+        settings = settings.model_copy(update={"seed_on_start": False})
+    return create_app(settings, common)
 
 
 def main() -> None:

@@ -10,9 +10,10 @@ to 5 letters and 2 edits for longer ones.
 from __future__ import annotations
 
 import re
+import weakref
 
 from rapidfuzz.distance import OSA
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 from shared.db import is_postgres
@@ -71,10 +72,28 @@ def correct_words(session: Session, words: list[str]) -> list[str]:
     return [_correct(session, word) for word in words]
 
 
+# Words each database's vocabulary is known to hold. The vocabulary only ever grows, so a word
+# found once stays found: only words not (yet) seen are looked up, and only missing ones corrected.
+_KNOWN: weakref.WeakKeyDictionary[Engine, set[str]] = weakref.WeakKeyDictionary()
+_KNOWN_LIMIT = 100_000
+
+
+def _is_known(session: Session, word: str) -> bool:
+    engine = session.get_bind()
+    known = _KNOWN.setdefault(engine, set()) if isinstance(engine, Engine) else set()
+    if word in known:
+        return True
+    if session.execute(_KNOWN_SQL, {"word": word}).first() is None:
+        return False
+    if len(known) < _KNOWN_LIMIT:
+        known.add(word)
+    return True
+
+
 def _correct(session: Session, word: str) -> str:
     if len(word) < 4 or word.isdigit():
         return word
-    if session.execute(_KNOWN_SQL, {"word": word}).first() is not None:
+    if _is_known(session, word):
         return word
     allowed = 1 if len(word) <= 5 else 2
     scored = sorted(
