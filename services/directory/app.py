@@ -15,6 +15,7 @@ from services.directory.events import SERVICE_TOPIC
 from services.directory.open_data.delivery import OpenDataCors
 from services.directory.read_model import rebuild_missing_read_models
 from services.directory.routes import keeping, open_api, open_lists, reference, services
+from services.directory.search.page_cache import PageCache
 from services.directory.seed.load import seed_reference_data, seed_sample_services
 from services.directory.settings import DirectorySettings, get_directory_settings
 from services.directory.use_cases.review import request_due_reviews
@@ -91,6 +92,7 @@ def create_app(
             app.state.engine.dispose()
 
     app = FastAPI(title="CJP directory", version="1.0.0", lifespan=lifespan, **api_docs(common))
+    app.state.page_cache = PageCache()  # answers to repeated searches, per process
     install_http_basics(app, identity_audience="directory")
     install_metrics(app, service="directory")
     instrument_app(app)  # traces, when OTEL_* turns them on

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -22,6 +22,7 @@ from services.directory.schemas import (
     WithdrawRequest,
 )
 from services.directory.search.criteria import SearchCriteria
+from services.directory.search.page_cache import cache_key
 from services.directory.search.run import search_services
 from services.directory.use_cases.create_service import create_service
 from services.directory.use_cases.update_service import load_service, update_service
@@ -54,6 +55,7 @@ class NearParams:
 
 @router.get("/services", response_model=ServiceList)
 def get_services(
+    request: Request,
     engine: Engine = Depends(get_engine),
     local_authority: str | None = None,
     service_type: str | None = None,
@@ -69,30 +71,42 @@ def get_services(
     limit: int = Query(default=20, ge=1, le=200),
     offset: int = Query(default=0, ge=0),
     near: NearParams = Depends(),
-) -> JSONResponse:
+) -> Response:
     """Search; near a place, nearest first with ``distance_miles`` on each item.
 
     Items come from the read model as stored JSON, so nothing is validated again on the way out
-    (``response_model`` still documents the shape).
+    (``response_model`` still documents the shape); a repeated search is answered from this
+    process's page cache until any write raises the read model's version.
     """
     with Session(engine) as session:
-        criteria = SearchCriteria(
-            text=q, local_authority=local_authority, service_type=service_type, court=court,
-            client_group=client_group, referral_route=referral_route, age=age,
-            open_now=open_now, include_withdrawn=include_withdrawn,
-            modified_after=modified_after, with_facets=facets, limit=limit, offset=offset,
-            near=near.resolve(session),
-        )  # fmt: skip
-        result = search_services(session, criteria)
-        items = stored_views(session, result.ids)
+
+        def compute() -> bytes:
+            criteria = SearchCriteria(
+                text=q, local_authority=local_authority, service_type=service_type, court=court,
+                client_group=client_group, referral_route=referral_route, age=age,
+                open_now=open_now, include_withdrawn=include_withdrawn,
+                modified_after=modified_after, with_facets=facets, limit=limit, offset=offset,
+                near=near.resolve(session),
+            )  # fmt: skip
+            return _search_page(session, criteria)
+
+        key = cache_key(list(request.query_params.multi_items()))
+        body = request.app.state.page_cache.answer(session, key, compute)
+    return Response(body, media_type="application/json")
+
+
+def _search_page(session: Session, criteria: SearchCriteria) -> bytes:
+    result = search_services(session, criteria)
+    items = stored_views(session, result.ids)
     for item in items:
         distance = result.distances.get(item["id"])
         item["distance_miles"] = round(distance, 2) if distance is not None else None
     counted = {name: [c.model_dump() for c in counts] for name, counts in result.facets.items()}
-    return JSONResponse({
+    page = {
         "items": items, "total": result.total, "facets": counted,
         "corrected_query": result.corrected_query,
-    })  # fmt: skip
+    }  # fmt: skip
+    return bytes(JSONResponse(page).body)
 
 
 @router.get("/services/by-ids", response_model=list[ServiceOut])
