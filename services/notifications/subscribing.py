@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import structlog
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from services.notifications.requests import SubscribeRequest
@@ -28,7 +29,21 @@ RESEND_CONFIRMATION_AFTER = timedelta(minutes=10)
 
 
 def subscribe(engine: Engine, request: SubscribeRequest, settings: NotificationsSettings) -> None:
-    """Record a pending subscription and queue its confirmation email (nothing if already live)."""
+    """Record a pending subscription and queue its confirmation email (nothing if already live).
+
+    Two first requests for a new address can race to insert its subscriber row; the loser's
+    unique-constraint failure is answered by trying once more, when the row exists to lock.
+    """
+    try:
+        _subscribe_once(engine, request, settings)
+    except IntegrityError:
+        log.info("subscribe_retried_after_concurrent_insert")
+        _subscribe_once(engine, request, settings)
+
+
+def _subscribe_once(
+    engine: Engine, request: SubscribeRequest, settings: NotificationsSettings
+) -> None:
     with UnitOfWork(engine) as uow:
         session = uow.session
         subscriber = _subscriber_for(session, request, settings)

@@ -42,6 +42,9 @@ def isolated_environment(ports: Ports, data_dir: Path) -> dict[str, str]:
         **system_environment(ports, data_dir),
         "CJP_LOG_LEVEL": "INFO",
         "CJP_LOG_FORMAT": "json",  # as in production: tests/e2e/test_logs.py reads every line
+        # The whole suite is one client subscribing many addresses; the per-client limit has its
+        # own tests (services/gateway/tests/test_subscription_limits.py).
+        "CJP_GATEWAY_SUBSCRIBE_BURST_PER_CLIENT": "100000",
     }
 
 
