@@ -184,8 +184,11 @@ class Sender:
             unrecorded: list[asyncio.Task[None]] = []
             try:
                 await send_from_queue(connection, unrecorded)
-            finally:
-                await asyncio.gather(*unrecorded)
+            except BaseException:
+                for waiting in unrecorded:  # the writes themselves go on in the recorder
+                    waiting.cancel()
+                raise
+            await asyncio.gather(*unrecorded)
 
         async def send_from_queue(
             connection: SmtpConnection, unrecorded: list[asyncio.Task[None]]

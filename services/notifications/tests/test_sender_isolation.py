@@ -7,6 +7,7 @@ All against a real aiosmtpd server and a real database.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import uuid
 from datetime import timedelta
@@ -168,3 +169,28 @@ def test_the_shared_bucket_refills_at_the_rate_and_never_beyond_its_capacity(
     assert take_tokens(engine, wanted=3, per_second=5, capacity=5, now=later)[0] == 3
     much_later = now + timedelta(hours=1)
     assert take_tokens(engine, wanted=50, per_second=5, capacity=5, now=much_later)[0] == 5
+
+
+class NeverRecorded:
+    """An outcome recorder that never finishes: as if the process died while recording."""
+
+    async def record(self, _attempt: object) -> None:
+        await asyncio.Event().wait()
+
+
+async def test_a_crash_while_recording_leaves_at_most_the_bound_per_session_unrecorded(
+    sqlite_database_url: str, mail: MailSink
+) -> None:
+    engine = migrated(sqlite_database_url)
+    for bound, expected in ((1, 3), (2, 6)):
+        settings = fast(mail, sender_concurrency=3, sender_unrecorded_per_session=bound)
+        for number in range(12):
+            confirmed(engine, settings, f"b{bound}-{number}@example.org", "all_deliverables")
+        mail.handler.messages.clear()
+        sender = sender_for(engine, settings)
+        sender._recorder = NeverRecorded()  # type: ignore[assignment]
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(sender.send_due(), 2.0)
+        # Each session stopped once `bound` of its emails awaited their record: these are the
+        # only emails a restarted sender could send a second time.
+        assert len(mail.handler.messages) == expected
