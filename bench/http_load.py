@@ -52,6 +52,14 @@ LUA = """
 wrk.method = {method}
 wrk.body = {body}
 wrk.headers["Content-Type"] = "application/json"
+local vary = {vary}
+local counter = 0
+if vary then
+  request = function()
+    counter = counter + 1
+    return wrk.format(nil, wrk.path .. "&request=" .. counter)
+  end
+end
 done = function(summary, latency, requests)
   local errors = summary.errors.connect + summary.errors.read + summary.errors.write
     + summary.errors.status + summary.errors.timeout
@@ -83,11 +91,17 @@ def _lines(path: str) -> list[str]:
         return []
 
 
-def wrk(url: str, *, body: dict[str, Any] | None, seconds: float, connections: int) -> dict:
-    """One wrk run (2 threads) against ``url``: GET, or a JSON POST of ``body``."""
+def wrk(
+    url: str, *, body: dict[str, Any] | None, seconds: float, connections: int, vary: bool = False
+) -> dict:
+    """One wrk run (2 threads) against ``url``: GET, or a JSON POST of ``body``.
+
+    ``vary`` adds a different ``&request=N`` to each GET, so no answer is ever reused.
+    """
     method, payload = ("POST", json.dumps(body)) if body is not None else ("GET", "")
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(LUA.format(method=json.dumps(method), body=_lua_string(payload)))
+        script.write(LUA.format(method=json.dumps(method), body=_lua_string(payload),
+                                vary="true" if vary else "false"))  # fmt: skip
     try:
         command = [WRK, "-t2", f"-c{connections}", f"-d{seconds:.0f}s", "--timeout", "10s",
                    "-s", script.name, url]  # fmt: skip
@@ -132,17 +146,19 @@ def in_process_search(database: Path, runs: int) -> dict[str, float]:
     return {"p50_ms": round(p50, 2), "rate_on_all_cores": round(cores * 1000 / p50, 1)}
 
 
-def scenarios(urls: dict[str, str]) -> list[tuple[str, str, dict[str, Any] | None]]:
+def scenarios(urls: dict[str, str]) -> list[tuple[str, str, dict[str, Any] | None, bool]]:
     graphql = f"{urls['gateway']}/graphql"
     search = f"q={SEARCH_WORDS.replace(' ', '+')}&limit=20&facets=true"
     return [
-        ("empty request: directory /health/live", f"{urls['directory']}/health/live", None),
-        ("gateway { __typename }", graphql, {"query": "{ __typename }"}),
-        ("search text+facets, direct", f"{urls['directory']}/services?{search}", None),
+        ("empty request: directory /health/live", f"{urls['directory']}/health/live", None, False),
+        ("gateway { __typename }", graphql, {"query": "{ __typename }"}, False),
+        ("search text+facets, direct", f"{urls['directory']}/services?{search}", None, False),
+        ("  the same, never cached", f"{urls['directory']}/services?{search}", None, True),
         ("search text+facets, via gateway", graphql,
-         {"query": GATEWAY_SEARCH, "variables": {"q": SEARCH_WORDS}}),
-        ("deliverables dashboard, via gateway", graphql, {"query": DASHBOARD}),
-        ("deliverables dashboard, direct", f"{urls['deliverables']}/deliverables?limit=50", None),
+         {"query": GATEWAY_SEARCH, "variables": {"q": SEARCH_WORDS}}, False),
+        ("deliverables dashboard, via gateway", graphql, {"query": DASHBOARD}, False),
+        ("deliverables dashboard, direct", f"{urls['deliverables']}/deliverables?limit=50", None,
+         False),
     ]  # fmt: skip
 
 
@@ -165,10 +181,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
              "CJP_DIRECTORY_REVIEW_CHECK_INTERVAL_SECONDS": "0"}  # fmt: skip
     rows = []
     with own_system(prepare, extra) as urls:
-        for label, url, body in scenarios(urls):
+        for label, url, body, vary in scenarios(urls):
             check_answer(url, body)
-            wrk(url, body=body, seconds=2, connections=args.connections)  # warm up
-            figures = wrk(url, body=body, seconds=args.seconds, connections=args.connections)
+            options = {"body": body, "connections": args.connections, "vary": vary}
+            wrk(url, seconds=2, **options)  # warm up
+            figures = wrk(url, seconds=args.seconds, **options)
             rows.append({"request": label, **figures})
     empty = rows[0]["req_per_s"]
     for row in rows:

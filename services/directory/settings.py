@@ -26,6 +26,17 @@ class DirectorySettings(BaseSettings):
     review_check_interval_seconds: float = 3600.0
 
     @model_validator(mode="after")
+    def _one_relay_leader(self) -> DirectorySettings:
+        """On SQLite every process counts as the relay's leader: one worker, or no relay."""
+        if self.workers > 1 and self.run_outbox_relay and self.database_url.startswith("sqlite"):
+            raise ValueError(
+                "CJP_DIRECTORY_WORKERS > 1 with the outbox relay needs PostgreSQL (its advisory "
+                "lock elects one relay); on SQLite use 1 worker or CJP_DIRECTORY_RUN_OUTBOX_RELAY="
+                "false"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _refuse_published_database_password(self) -> DirectorySettings:
         if get_common_settings().environment == "production":
             require_private_database_password("CJP_DIRECTORY_DATABASE_URL", self.database_url)

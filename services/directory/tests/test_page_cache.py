@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from fastapi.testclient import TestClient
 
 from services.directory.app import create_app
@@ -71,3 +72,11 @@ def test_the_cache_is_bounded_and_answers_expire() -> None:
         "c",
         "a",
     ]  # "a" pushed out
+
+
+def test_several_workers_on_sqlite_would_each_run_the_relay_so_are_refused() -> None:
+    with pytest.raises(ValueError, match="needs PostgreSQL"):
+        DirectorySettings(workers=2, database_url="sqlite:///x.db", run_outbox_relay=True)
+    assert DirectorySettings(workers=2, database_url="sqlite:///x.db", run_outbox_relay=False)
+    postgres = "postgresql+psycopg://postgres@127.0.0.1/cjp_directory"
+    assert DirectorySettings(workers=2, database_url=postgres).workers == 2
