@@ -7,6 +7,7 @@ import json
 import hypothesis_graphql
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis_graphql import nodes
 
 from services.gateway.export_schema import schema_text
 from services.gateway.tests.conftest import GraphQLClient
@@ -22,10 +23,21 @@ CODES = {
     "RATE_LIMITED",
     "QUERY_TOO_COSTLY",
 }
+# The JSON scalar (an HSDS document for importDirectory) has no default strategy: give it
+# strings, numbers and empty objects, valid and invalid documents alike.
+SCALARS = {
+    "JSON": st.one_of(
+        st.text(max_size=40).map(nodes.String),
+        st.integers(-10, 10).map(nodes.Int),
+        st.just(nodes.Object([])),
+    )
+}
 OPERATIONS = st.one_of(
-    hypothesis_graphql.queries(SCHEMA),
-    hypothesis_graphql.mutations(SCHEMA),
-    hypothesis_graphql.from_schema(SCHEMA, mode=hypothesis_graphql.Mode.NEGATIVE),
+    hypothesis_graphql.queries(SCHEMA, custom_scalars=SCALARS),
+    hypothesis_graphql.mutations(SCHEMA, custom_scalars=SCALARS),
+    hypothesis_graphql.from_schema(
+        SCHEMA, custom_scalars=SCALARS, mode=hypothesis_graphql.Mode.NEGATIVE
+    ),
     st.text(max_size=200),
 )
 FUZZ = settings(
