@@ -26,6 +26,7 @@ from typing import Any
 
 from directory_distance import NEAR_QUERIES, RAW_SQL, insert_locations, time_raw_sql
 from directory_raw_sql import time_raw_searches
+from machine import machine, write_result
 from sqlalchemy import Engine, create_engine, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, col
@@ -229,7 +230,7 @@ def postgres_database(admin_url: str) -> Iterator[str]:
         admin.dispose()
 
 
-def bench(label: str, url: str, entries: int, runs: int) -> None:
+def bench(label: str, url: str, entries: int, runs: int) -> dict[str, Any]:
     engine = make_engine(url)
     try:
         seconds = load(engine, url, entries)
@@ -239,6 +240,11 @@ def bench(label: str, url: str, entries: int, runs: int) -> None:
         report(f"{label}, {entries} entries", seconds, timings)
     finally:
         engine.dispose()
+    return {
+        "load_seconds": round(seconds, 1),
+        "p50_p95_ms": {name: [round(percentile(v, 50), 2), round(percentile(v, 95), 2)]
+                       for name, v in timings.items()},
+    }  # fmt: skip
 
 
 def main() -> None:
@@ -250,11 +256,15 @@ def main() -> None:
     )
     parser.add_argument("--skip-postgres", action="store_true")
     args = parser.parse_args()
+    result: dict[str, Any] = {"benchmark": "directory_search", "machine": machine(),
+                              "entries": args.entries, "runs": args.runs}  # fmt: skip
     with tempfile.TemporaryDirectory() as folder:
-        bench("SQLite", f"sqlite:///{Path(folder) / 'bench.db'}", args.entries, args.runs)
+        url = f"sqlite:///{Path(folder) / 'bench.db'}"
+        result["sqlite"] = bench("SQLite", url, args.entries, args.runs)
     if not args.skip_postgres:
         with postgres_database(args.postgres) as url:
-            bench("PostgreSQL", url, args.entries, args.runs)
+            result["postgresql"] = bench("PostgreSQL", url, args.entries, args.runs)
+    write_result("directory_search", result)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -30,6 +29,7 @@ from typing import Any
 import httpx
 from directory_search import load
 from gateway_latency import DASHBOARD, own_system
+from machine import machine, write_result
 from sqlmodel import Session
 
 from services.directory.search.criteria import SearchCriteria
@@ -37,7 +37,6 @@ from services.directory.search.run import search_services
 from services.directory.views import service_views
 from shared.db import make_engine
 
-RESULTS = Path(__file__).resolve().parent / "results"
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
 SEARCH_WORDS = "womens mental health"
 GATEWAY_SEARCH = """
@@ -68,27 +67,6 @@ done = function(summary, latency, requests)
     latency:percentile(50) / 1000, latency:percentile(99) / 1000))
 end
 """
-
-
-def machine() -> dict[str, Any]:
-    """Cores, memory, CPU model and load average: what the figures depend on."""
-    cpu = next(
-        (line.split(":", 1)[1].strip() for line in _lines("/proc/cpuinfo")
-         if line.startswith("model name")), platform.processor(),
-    )  # fmt: skip
-    memory = next((line.split()[1] for line in _lines("/proc/meminfo") if "MemTotal" in line), "0")
-    return {
-        "cores": os.cpu_count(), "cpu_model": cpu, "memory_gb": round(int(memory) / 1024**2, 1),
-        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
-        "python": platform.python_version(), "platform": platform.platform(),
-    }  # fmt: skip
-
-
-def _lines(path: str) -> list[str]:
-    try:
-        return Path(path).read_text().splitlines()
-    except OSError:
-        return []
 
 
 def wrk(
@@ -225,10 +203,7 @@ def main() -> None:
     args = parser.parse_args()
     result = run(args)
     show(result)
-    RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"http_load-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
-    path.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"\nwritten to {path.relative_to(RESULTS.parent.parent)}")
+    write_result("http_load", result)
 
 
 if __name__ == "__main__":
