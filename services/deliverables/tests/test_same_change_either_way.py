@@ -26,6 +26,7 @@ from services.deliverables.settings import DeliverablesSettings
 from services.deliverables.tests.conftest import COORDINATOR
 from services.deliverables.tests.plan_state import copy_engine
 from shared.outbox import OutboxMessage
+from tests.identity_signing import SignsTestIdentities
 
 ROUND_3 = "Update 3 – December 2024"
 NARRATIVE = "Pilot running in two divisions.\nThe evaluation reports in the spring."
@@ -116,6 +117,7 @@ def test_an_update_through_the_api_and_through_an_import_leave_the_same_history(
         database_url=str(by_api.url), relay_enabled=False, seed_on_start=False
     )
     with TestClient(create_app(settings)) as client:
+        client.auth = SignsTestIdentities("deliverables")  # forwarded identities are per request
         opened = client.post("/rounds", json={"name": ROUND_3}, headers=COORDINATOR)
         assert opened.status_code == 201 and opened.json()["number"] == 3
         update = {
