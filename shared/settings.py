@@ -38,6 +38,9 @@ class CommonSettings(BaseSettings):
     # Consumers re-create the topics they read this often: a broker that restarted empty has
     # none, and committing offsets to a missing topic stalls a consumer group for minutes.
     kafka_topic_check_interval_seconds: float = 5.0
+    # Consumers check this often that no partition is positioned beyond the end of its log (a
+    # broker that restarted empty answers such fetches with nothing), and seek back if so.
+    kafka_position_check_interval_seconds: float = 1.0
 
     # Verifies the one-request identity the gateway forwards (the gateway alone holds the
     # private half: CJP_GATEWAY_IDENTITY_PRIVATE_KEY).

@@ -15,6 +15,7 @@ from services.notifications.metrics import DIGEST_RUNS, DIGESTS_QUEUED
 from services.notifications.retention import apply_retention
 from services.notifications.topics import CONSUMED_TOPICS, DEAD_LETTER_TOPIC
 from services.notifications.wiring import Wiring
+from shared.consumer_positions import rewind_positions_past_log_end
 from shared.kafka import ensure_topics
 from shared.outbox import OutboxRelay
 
@@ -43,6 +44,10 @@ async def running(wiring: Wiring) -> AsyncIterator[Wiring]:
         asyncio.create_task(
             _every(wiring.common.kafka_topic_check_interval_seconds, lambda: _topics(wiring)),
             name="topics",
+        ),
+        asyncio.create_task(
+            _every(wiring.common.kafka_position_check_interval_seconds, lambda: _positions(wiring)),
+            name="positions",
         ),
     ]
     try:
@@ -105,6 +110,15 @@ async def _topics(wiring: Wiring) -> None:
     """Every topic the consumer reads exists, even on a broker that restarted empty."""
     if wiring.consumer.started.is_set():
         await ensure_topics(wiring.common, [*CONSUMED_TOPICS, DEAD_LETTER_TOPIC])
+
+
+async def _positions(wiring: Wiring) -> None:
+    """No partition waits beyond the end of a log the broker lost (a restart empty, say)."""
+    if wiring.consumer.started.is_set():
+        for subscriber in wiring.consumer.broker.subscribers:
+            kafka_consumer = getattr(subscriber, "consumer", None)
+            if kafka_consumer is not None:
+                await rewind_positions_past_log_end(kafka_consumer)
 
 
 async def _retention(wiring: Wiring) -> None:
