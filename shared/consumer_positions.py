@@ -28,7 +28,7 @@ async def rewind_positions_past_log_end(consumer: AIOKafkaConsumer) -> list[Topi
             continue  # no fetch answered for it yet
         try:
             position = await asyncio.wait_for(consumer.position(partition), POSITION_WAIT_SECONDS)
-        except (TimeoutError, Exception):  # being reset, or no longer assigned: not ours to fix
+        except Exception:  # timed out while being reset, or no longer assigned: not ours to fix
             continue
         if position <= highwater:
             continue

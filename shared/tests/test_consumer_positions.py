@@ -76,7 +76,7 @@ async def test_a_position_beyond_the_new_log_end_is_rewound() -> None:
     finally:
         await consumer.stop()
         broker.stop()
-    print(f"\nbeyond the new log end: {len(unguarded)} records in 3 s unguarded; guarded {took:.1f} s")
+    print(f"\nbeyond the log end: {len(unguarded)} records in 3 s unguarded, guarded {took:.1f} s")
     assert unguarded == []  # the broker's answer: nothing, and no reset
     assert guarded == [b"after-restart"]
     assert took < 3
