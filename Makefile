@@ -61,7 +61,7 @@ faults: $(STAMP)
 	$(BIN)/python bench/faults.py $(FAULTS_ARGS)
 
 schema: $(STAMP)
-	$(BIN)/python -m services.gateway.export_schema
+	$(BIN)/python -m services.gateway.entrypoints.export_schema
 
 clean:
 	rm -rf data

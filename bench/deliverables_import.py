@@ -20,10 +20,10 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from services.deliverables.app import MIGRATIONS
+from services.deliverables.adapters.importer.loader import import_edition
+from services.deliverables.adapters.seed.facts import seed_if_empty
 from services.deliverables.events import EventContext
-from services.deliverables.importer.loader import import_edition
-from services.deliverables.seed.facts import seed_if_empty
+from services.deliverables.wiring import MIGRATIONS
 from shared.db import make_engine, upgrade_database
 
 # The seed edition in the team library (the repo's sibling ``shared/``, or CJP_TEAM_LIBRARY).

@@ -14,10 +14,10 @@ from typing import Any
 from sqlalchemy import Engine, insert, select
 from sqlmodel import Session
 
-from services.directory.geography.courts import COURT_COORDINATES
-from services.directory.geography.distance import Near
-from services.directory.search.nearby import nearby_services
-from services.directory.tables import Location, ServiceAtLocation
+from services.directory.adapters.geography.courts import COURT_COORDINATES
+from services.directory.adapters.geography.distance import Near
+from services.directory.adapters.search.nearby import nearby_services
+from services.directory.adapters.tables import Location, ServiceAtLocation
 
 NEAR_QUERIES: dict[str, dict[str, Any]] = {
     "near Glasgow court, 20 mi": {"near": Near(*COURT_COORDINATES["glasgow"], 20)},

@@ -31,15 +31,14 @@ from sqlalchemy import Engine, create_engine, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, col
 
-from services.directory.app import MIGRATIONS
-from services.directory.read_model import stored_views
-from services.directory.search.criteria import SearchCriteria
-from services.directory.search.index import reindex_services
-from services.directory.search.run import search_services
-from services.directory.seed.areas import COURTS, LOCAL_AUTHORITIES
-from services.directory.seed.load import seed_reference_data
-from services.directory.seed.taxonomy import TAXONOMIES
-from services.directory.tables import (
+from services.directory.adapters.read_model import stored_views
+from services.directory.adapters.search.criteria import SearchCriteria
+from services.directory.adapters.search.index import reindex_services
+from services.directory.adapters.search.run import search_services
+from services.directory.adapters.seed.areas import COURTS, LOCAL_AUTHORITIES
+from services.directory.adapters.seed.load import seed_reference_data
+from services.directory.adapters.seed.taxonomy import TAXONOMIES
+from services.directory.adapters.tables import (
     Attribute,
     LocalAuthority,
     Organization,
@@ -49,7 +48,12 @@ from services.directory.tables import (
     ServiceCourt,
     TaxonomyTerm,
 )
-from services.directory.tables.taxonomy import CLIENT_GROUPS, REFERRAL_ROUTES, SERVICE_TYPES
+from services.directory.adapters.tables.taxonomy import (
+    CLIENT_GROUPS,
+    REFERRAL_ROUTES,
+    SERVICE_TYPES,
+)
+from services.directory.wiring import MIGRATIONS
 from shared.db import make_engine, transaction, upgrade_database
 
 QUERIES: dict[str, dict[str, Any]] = {

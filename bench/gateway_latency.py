@@ -168,7 +168,7 @@ def own_system(
             "CJP_DELIVERABLES_RELAY_ENABLED": "false",
             "CJP_DIRECTORY_PORT": str(ports["directory"]),
             "CJP_DIRECTORY_DATABASE_URL": f"sqlite:///{folder}/directory.db",
-            "CJP_DIRECTORY_RUN_OUTBOX_RELAY": "false",
+            "CJP_DIRECTORY_RELAY_ENABLED": "false",
             "CJP_GATEWAY_PORT": str(ports["gateway"]),
             "CJP_GATEWAY_DATABASE_URL": f"sqlite:///{folder}/gateway.db",
             "CJP_GATEWAY_DELIVERABLES_URL": urls["deliverables"],

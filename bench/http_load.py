@@ -32,9 +32,9 @@ from gateway_latency import DASHBOARD, own_system
 from machine import machine, write_result
 from sqlmodel import Session
 
-from services.directory.search.criteria import SearchCriteria
-from services.directory.search.run import search_services
-from services.directory.views import service_views
+from services.directory.adapters.search.criteria import SearchCriteria
+from services.directory.adapters.search.run import search_services
+from services.directory.adapters.views import service_views
 from shared.db import make_engine
 
 WRK = shutil.which("wrk") or "/usr/bin/wrk"

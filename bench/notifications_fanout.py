@@ -3,7 +3,8 @@
 Run on demand (not part of `make test`):
 
     .venv/bin/python bench/notifications_fanout.py                   # SQLite, 10,000 subscribers
-    .venv/bin/python bench/notifications_fanout.py --database-url postgresql+psycopg://postgres@127.0.0.1/bench
+    .venv/bin/python bench/notifications_fanout.py --database-url
+    postgresql+psycopg://postgres@127.0.0.1/bench
 
 In one run, on one machine, everything on 127.0.0.1 and free ports:
 1. raw limits: plain aiokafka consume rate on the same Tansu broker, and plain aiosmtplib send
@@ -36,13 +37,13 @@ import aiosmtplib  # noqa: E402
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
-from services.notifications.composing import OutgoingEmail  # noqa: E402
-from services.notifications.mailer import build_message  # noqa: E402
-from services.notifications.running import running  # noqa: E402
+from services.notifications.adapters.mailer import build_message  # noqa: E402
+from services.notifications.adapters.tables import Subscriber, Subscription, utc_now  # noqa: E402
+from services.notifications.adapters.topics import CONSUMED_TOPICS, DEAD_LETTER_TOPIC  # noqa: E402
+from services.notifications.entrypoints.running import running  # noqa: E402
 from services.notifications.settings import NotificationsSettings  # noqa: E402
-from services.notifications.tables import Subscriber, Subscription, utc_now  # noqa: E402
 from services.notifications.tests.sinks import Broker, free_port  # noqa: E402
-from services.notifications.topics import CONSUMED_TOPICS, DEAD_LETTER_TOPIC  # noqa: E402
+from services.notifications.use_cases.composing import OutgoingEmail  # noqa: E402
 from services.notifications.wiring import build_wiring  # noqa: E402
 from shared.db import transaction  # noqa: E402
 from shared.events import EventEnvelope  # noqa: E402

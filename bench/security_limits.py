@@ -19,12 +19,12 @@ from graphql import parse
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from services.gateway.api.query_cost import CostRules, query_cost
-from services.gateway.api.schema import build_schema
-from services.gateway.app import MIGRATIONS
-from services.gateway.rate_limits import Limit, spend
+from services.gateway.adapters.rate_limits import Limit, spend
+from services.gateway.entrypoints.graphql.query_cost import CostRules, query_cost
+from services.gateway.entrypoints.graphql.schema import build_schema
 from services.gateway.settings import GatewaySettings
-from services.web.finding import FIND_SERVICES
+from services.gateway.wiring import MIGRATIONS
+from services.web.use_cases.finding import FIND_SERVICES
 from shared.db import make_engine, upgrade_database
 
 FAN_OUT = """query { deliverables { nodes { leadPartners { leadDeliverables { leadPartners {

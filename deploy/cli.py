@@ -38,9 +38,9 @@ def _mail(argv: list[str]) -> int:
 
 def _plan(argv: list[str]) -> int:
     try:
-        module = importlib.import_module("services.deliverables.cli")
+        module = importlib.import_module("services.deliverables.entrypoints.cli")
     except ModuleNotFoundError as error:
-        if error.name not in ("services.deliverables", "services.deliverables.cli"):
+        if error.name not in ("services.deliverables", "services.deliverables.entrypoints.cli"):
             raise
         print("The deliverables service has no command-line tools yet.", file=sys.stderr)
         return 2
@@ -49,7 +49,7 @@ def _plan(argv: list[str]) -> int:
 
 
 def _directory(argv: list[str]) -> int:
-    from services.directory import cli
+    from services.directory.entrypoints import cli
 
     return cli.main(argv)
 

@@ -57,7 +57,7 @@ def deliverables(tmp_path: Path) -> Iterator[TestClient]:
 def directory(tmp_path: Path) -> Iterator[TestClient]:
     settings = DirectorySettings(
         database_url=f"sqlite:///{tmp_path}/directory.db",
-        run_outbox_relay=False,
+        relay_enabled=False,
         review_check_interval_seconds=0,
     )
     with TestClient(directory_app(settings)) as client:

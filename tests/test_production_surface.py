@@ -32,7 +32,7 @@ def apps(environment: str, folder: Path) -> dict[str, FastAPI]:
             settings,
         ),
         "directory": directory_app(
-            DirectorySettings(database_url=f"sqlite:///{folder}/s.db", run_outbox_relay=False),
+            DirectorySettings(database_url=f"sqlite:///{folder}/s.db", relay_enabled=False),
             settings,
         ),
         "notifications": notifications_app(

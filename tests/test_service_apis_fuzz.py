@@ -46,7 +46,7 @@ def _specs(ports: Ports, data_dir: Path) -> list[ProcessSpec]:
         **isolated_environment(ports, data_dir),
         "CJP_LOG_LEVEL": "WARNING",
         "CJP_DELIVERABLES_RELAY_ENABLED": "false",
-        "CJP_DIRECTORY_RUN_OUTBOX_RELAY": "false",
+        "CJP_DIRECTORY_RELAY_ENABLED": "false",
     }
     python = sys.executable
     return [

@@ -1,4 +1,4 @@
-"""Wiring: the FastAPI app, its database engine and the outbox relay that publishes its events."""
+"""The FastAPI app: routes, health, metrics and the outbox relay; its database from ``wiring``."""
 
 from __future__ import annotations
 
@@ -6,16 +6,13 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import FastAPI
-from sqlalchemy import Engine
 
+from services.deliverables.entrypoints.http import deliverables, history, plan_io, reference, rounds
 from services.deliverables.events import TOPICS
-from services.deliverables.routes import deliverables, history, plan_io, reference, rounds
-from services.deliverables.seed.facts import seed_if_empty
 from services.deliverables.settings import DeliverablesSettings
-from shared.db import make_engine, upgrade_database
+from services.deliverables.wiring import prepare_database
 from shared.health import database_check, engine_in_state, install_health
 from shared.http import api_docs, install_http_basics
 from shared.metrics import install_metrics, install_outbox_metrics
@@ -23,17 +20,6 @@ from shared.operator_api import outbox_operator_router
 from shared.outbox import OutboxRelay
 from shared.settings import CommonSettings, get_common_settings
 from shared.tracing import instrument_app
-
-MIGRATIONS = Path(__file__).parent / "migrations"
-
-
-def prepare_database(settings: DeliverablesSettings) -> Engine:
-    """Migrate the database to the newest revision and seed it if asked and empty."""
-    upgrade_database(settings.database_url, MIGRATIONS)
-    engine = make_engine(settings.database_url)
-    if settings.seed_on_start:
-        seed_if_empty(engine)
-    return engine
 
 
 @asynccontextmanager

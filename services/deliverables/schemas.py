@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
-from services.deliverables.statuses import DeliverableStatus
+from services.deliverables.domain.statuses import DeliverableStatus
 
 
 class OrganisationRef(BaseModel):

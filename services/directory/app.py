@@ -1,25 +1,22 @@
-"""Wiring: build the directory's FastAPI app, its database, its seed and its outbox relay."""
+"""The directory's FastAPI app: routes, health, relay, review checks; database from ``wiring``."""
 
 from __future__ import annotations
 
 import asyncio
-import zlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 import structlog
 from fastapi import FastAPI
 
+from services.directory.adapters.open_data.delivery import OpenDataCors
+from services.directory.adapters.search.page_cache import PageCache
+from services.directory.entrypoints.http import keeping, open_api, open_lists, reference, services
 from services.directory.events import SERVICE_TOPIC
-from services.directory.open_data.delivery import OpenDataCors
-from services.directory.read_model import rebuild_missing_read_models
-from services.directory.routes import keeping, open_api, open_lists, reference, services
-from services.directory.search.page_cache import PageCache
-from services.directory.seed.load import seed_reference_data, seed_sample_services
-from services.directory.settings import DirectorySettings, get_directory_settings
+from services.directory.settings import DirectorySettings, get_settings
 from services.directory.use_cases.review import request_due_reviews
-from shared.db import make_engine, upgrade_database
+from services.directory.wiring import prepare_database
+from shared.db import make_engine
 from shared.health import database_check, engine_in_state, install_health
 from shared.http import api_docs, install_http_basics
 from shared.metrics import install_metrics, install_outbox_metrics
@@ -29,24 +26,7 @@ from shared.settings import CommonSettings, get_common_settings
 from shared.tracing import instrument_app
 from shared.unit_of_work import UnitOfWork
 
-MIGRATIONS = Path(__file__).parent / "migrations"
-RELAY_LOCK_KEY = zlib.crc32(b"directory-outbox-relay")
 log = structlog.get_logger()
-
-
-def prepare_database(settings: DirectorySettings) -> None:
-    """Migrate, load facts and the sample into an empty database, fill in missing read models."""
-    upgrade_database(settings.database_url, MIGRATIONS)
-    engine = make_engine(settings.database_url)
-    try:
-        if settings.seed_on_start:
-            seed_reference_data(engine)
-            seed_sample_services(engine)
-        filled = rebuild_missing_read_models(engine)
-        if filled:
-            log.info("read_model_filled_in", entries=filled)
-    finally:
-        engine.dispose()
 
 
 async def _request_reviews_periodically(app: FastAPI, settings: DirectorySettings) -> None:
@@ -62,7 +42,7 @@ async def _request_reviews_periodically(app: FastAPI, settings: DirectorySetting
 def create_app(
     settings: DirectorySettings | None = None, common: CommonSettings | None = None
 ) -> FastAPI:
-    settings = settings or get_directory_settings()
+    settings = settings or get_settings()
     common = common or get_common_settings()
 
     @asynccontextmanager
@@ -71,10 +51,10 @@ def create_app(
         app.state.engine = make_engine(settings.database_url)
         tasks: list[asyncio.Task[None]] = []
         relay = None
-        if settings.run_outbox_relay:
+        if settings.relay_enabled:
             relay = OutboxRelay(
                 engine=app.state.engine, settings=common, topics=[SERVICE_TOPIC],
-                lock_key=RELAY_LOCK_KEY,
+                lock_key=settings.relay_lock_key,
             )  # fmt: skip
             app.state.relay = relay
             tasks.append(asyncio.create_task(relay.run()))

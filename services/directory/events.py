@@ -7,9 +7,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from services.directory.adapters.tables import Partnership
+from services.directory.adapters.views import service_views
 from services.directory.schemas import ServiceOut
-from services.directory.tables import Partnership
-from services.directory.views import service_views
 from shared.events import Actor, new_event
 from shared.identity import Identity
 from shared.unit_of_work import UnitOfWork

@@ -7,8 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
 
-from services.directory.incumbent import IncumbentFields
-from services.directory.review import Freshness
+from services.directory.domain.incumbent import IncumbentFields
+from services.directory.domain.review import Freshness
 from shared.patching import refuse_null
 
 ServiceStatus = Literal["active", "inactive", "defunct", "temporarily closed"]

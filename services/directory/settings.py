@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from functools import lru_cache
 
 from pydantic import Field, model_validator
@@ -22,16 +23,18 @@ class DirectorySettings(BaseSettings):
     workers: int = Field(default=1, ge=1, le=32)
     database_url: str = "sqlite:///data/directory.db"
     seed_on_start: bool = True
-    run_outbox_relay: bool = True
+    relay_enabled: bool = True
+    # Advisory-lock key electing one outbox relay per PostgreSQL database.
+    relay_lock_key: int = zlib.crc32(b"directory-outbox-relay")
     review_check_interval_seconds: float = 3600.0
 
     @model_validator(mode="after")
     def _one_relay_leader(self) -> DirectorySettings:
         """On SQLite every process counts as the relay's leader: one worker, or no relay."""
-        if self.workers > 1 and self.run_outbox_relay and self.database_url.startswith("sqlite"):
+        if self.workers > 1 and self.relay_enabled and self.database_url.startswith("sqlite"):
             raise ValueError(
                 "CJP_DIRECTORY_WORKERS > 1 with the outbox relay needs PostgreSQL (its advisory "
-                "lock elects one relay); on SQLite use 1 worker or CJP_DIRECTORY_RUN_OUTBOX_RELAY="
+                "lock elects one relay); on SQLite use 1 worker or CJP_DIRECTORY_RELAY_ENABLED="
                 "false"
             )
         return self
@@ -44,5 +47,5 @@ class DirectorySettings(BaseSettings):
 
 
 @lru_cache
-def get_directory_settings() -> DirectorySettings:
+def get_settings() -> DirectorySettings:
     return DirectorySettings()

@@ -5,8 +5,9 @@ from __future__ import annotations
 import uvicorn
 from fastapi import FastAPI
 
-from services.gateway.app import create_app, prepare_database
+from services.gateway.app import create_app
 from services.gateway.settings import get_settings
+from services.gateway.wiring import prepare_database
 from shared.db import make_engine
 from shared.logging import configure_logging
 from shared.settings import get_common_settings

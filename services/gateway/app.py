@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import structlog
@@ -15,27 +14,21 @@ from sqlalchemy import Engine
 from strawberry.fastapi import GraphQLRouter
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
-from services.gateway import accounts
-from services.gateway.api.context import get_context
-from services.gateway.api.schema import build_schema
-from services.gateway.client_budgets import ClientBudgets, TrustedProxies
-from services.gateway.correlation import CorrelationMiddleware
-from services.gateway.large_bodies import coordinator_is_sending
-from services.gateway.live_feed import DeliverableStatusFeed, consume_status_changes
-from services.gateway.protection import LargeBodyAllowance, ProtectionMiddleware
-from services.gateway.rate_limits import SharedRateLimiter
-from services.gateway.runtime import GatewayRuntime
+from services.gateway.adapters.rate_limits import SharedRateLimiter
+from services.gateway.entrypoints.graphql.context import get_context
+from services.gateway.entrypoints.graphql.schema import build_schema
+from services.gateway.entrypoints.http.client_budgets import ClientBudgets, TrustedProxies
+from services.gateway.entrypoints.http.correlation import CorrelationMiddleware
+from services.gateway.entrypoints.http.large_bodies import coordinator_is_sending
+from services.gateway.entrypoints.http.protection import LargeBodyAllowance, ProtectionMiddleware
 from services.gateway.settings import GatewaySettings
-from services.gateway.tokens import TokenVerifier
-from services.gateway.upstream import make_clients
-from shared.db import make_engine, upgrade_database
+from services.gateway.wiring import GatewayRuntime, start_live_feed, start_runtime
 from shared.health import database_check, install_health
 from shared.metrics import install_metrics
 from shared.settings import CommonSettings, get_common_settings
 from shared.tracing import instrument_app
 
 log = structlog.get_logger()
-MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def create_app(
@@ -49,9 +42,9 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        runtime = await _start_runtime(settings, common, upstream_transport)
+        runtime = await start_runtime(settings, common, upstream_transport)
         app.state.runtime = runtime
-        feed_task = _start_live_feed(runtime)
+        feed_task = start_live_feed(runtime)
         log.info("gateway_ready", host=settings.host, port=settings.port)
         try:
             yield
@@ -114,37 +107,4 @@ def _graphql_router(settings: GatewaySettings) -> GraphQLRouter[object, None]:
         graphql_ide="graphiql" if settings.introspection_allowed else None,
         subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
         allow_queries_via_get=False,
-    )
-
-
-def prepare_database(settings: GatewaySettings, engine: Engine) -> None:
-    """Migrate, and in development add the demo accounts (run once before workers start too)."""
-    upgrade_database(settings.database_url, MIGRATIONS)
-    if settings.seed_on_start and settings.environment == "development":
-        accounts.create_demo_accounts(engine, password=settings.demo_password)
-
-
-async def _start_runtime(
-    settings: GatewaySettings,
-    common: CommonSettings,
-    transport: httpx.AsyncBaseTransport | None,
-) -> GatewayRuntime:
-    engine = make_engine(settings.database_url)  # creates the SQLite folder if need be
-    await asyncio.to_thread(prepare_database, settings, engine)
-    return GatewayRuntime(
-        settings=settings,
-        common=common,
-        engine=engine,
-        clients=make_clients(settings, transport),
-        verifier=TokenVerifier(settings),
-        feed=DeliverableStatusFeed(),
-    )
-
-
-def _start_live_feed(runtime: GatewayRuntime) -> asyncio.Task[None] | None:
-    if not runtime.settings.live_updates_enabled:
-        return None
-    return asyncio.create_task(
-        consume_status_changes(runtime.feed, settings=runtime.common),
-        name="live-feed",
     )

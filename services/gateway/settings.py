@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.gateway.sign_in_throttle import ThrottlePolicy
+from services.gateway.adapters.sign_in_throttle import ThrottlePolicy
 from shared.identity import MAX_IDENTITY_TTL_SECONDS, load_private_key
 from shared.secret_policy import (
     require_private_database_password,
@@ -71,7 +71,8 @@ class GatewaySettings(BaseSettings):
     max_query_tokens: int = 2000
     max_aliases: int = 15
     max_page_size: int = 100
-    # Query cost (services/gateway/api/query_cost.py): objects counted, lists multiplied.
+    # Query cost (services/gateway/entrypoints/graphql/query_cost.py): objects counted, lists
+    # multiplied.
     max_query_cost_anonymous: int = 15_000
     max_query_cost_signed_in: int = 50_000
     max_body_bytes: int = 64 * 1024

@@ -7,10 +7,13 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from services.notifications import api, operator_api, pages
-from services.notifications.metrics import DeliveryCollector, refresh_consumer_lag
-from services.notifications.readiness import consumer_in_group, notifications_engine
-from services.notifications.running import running
+from services.notifications.adapters.metrics import DeliveryCollector, refresh_consumer_lag
+from services.notifications.entrypoints.http import api, operator_api, pages
+from services.notifications.entrypoints.http.readiness import (
+    consumer_in_group,
+    notifications_engine,
+)
+from services.notifications.entrypoints.running import running
 from services.notifications.settings import NotificationsSettings, get_settings
 from services.notifications.wiring import Wiring, build_wiring
 from shared.health import database_check, install_health

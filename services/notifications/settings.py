@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from functools import lru_cache
 
 from pydantic import Field, model_validator
@@ -43,6 +44,9 @@ class NotificationsSettings(BaseSettings):
     confirm_token_max_age_seconds: int = 7 * 24 * 3600
     # Manage and unsubscribe links: every email carries fresh ones, so they need not live long.
     link_token_max_age_seconds: int = 90 * 24 * 3600
+
+    # Advisory-lock key electing one outbox relay per PostgreSQL database.
+    relay_lock_key: int = zlib.crc32(b"notifications-outbox-relay")
 
     consumer_group: str = "notifications"
     consumer_max_attempts: int = 5

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from services.notifications.composing import Composer
-from services.notifications.consumer import EventConsumer
-from services.notifications.sender import Sender
+from services.notifications.adapters.tokens import LinkTokens
+from services.notifications.entrypoints.consumer import EventConsumer
 from services.notifications.settings import NotificationsSettings
-from services.notifications.tokens import LinkTokens
+from services.notifications.use_cases.composing import Composer
+from services.notifications.use_cases.sender import Sender
 from shared.db import make_engine, upgrade_database
 from shared.settings import CommonSettings
 

@@ -1,4 +1,4 @@
-"""Wiring of the web front end: gateway client, sessions, static files, pages."""
+"""The web front end's app: sessions, static files, pages; its gateway client from ``wiring``."""
 
 from __future__ import annotations
 
@@ -7,15 +7,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-import httpx
 import structlog
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
-from services.web.forms import install_csrf_page
-from services.web.gateway import GatewayClient, GatewayTimer, gateway_timer
-from services.web.pages import install_error_pages
-from services.web.routes import (
+from services.web.adapters.gateway import GatewayTimer, gateway_timer
+from services.web.entrypoints.http import (
     account,
     alerts,
     coordinator_imports,
@@ -26,8 +23,11 @@ from services.web.routes import (
     rounds,
     service_page,
 )
-from services.web.session import SessionCookie, install_sessions
-from services.web.settings import WebSettings, get_web_settings
+from services.web.entrypoints.http.forms import install_csrf_page
+from services.web.entrypoints.http.pages import install_error_pages
+from services.web.entrypoints.http.session import SessionCookie, install_sessions
+from services.web.settings import WebSettings, get_settings
+from services.web.wiring import gateway_client
 from shared.health import install_health
 from shared.metrics import install_metrics
 from shared.tracing import instrument_app
@@ -68,12 +68,12 @@ def _install_server_timing(app: FastAPI) -> None:
 
 
 def create_app(settings: WebSettings | None = None) -> FastAPI:
-    settings = settings or get_web_settings()
+    settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with httpx.AsyncClient(timeout=settings.gateway_timeout_seconds) as http:
-            app.state.gateway = GatewayClient(http, settings.gateway_url)
+        async with gateway_client(settings) as gateway:
+            app.state.gateway = gateway
             log.info("web_started", gateway=settings.gateway_url)
             yield
 

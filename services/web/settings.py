@@ -46,5 +46,5 @@ class WebSettings(BaseSettings):
 
 
 @lru_cache
-def get_web_settings() -> WebSettings:
+def get_settings() -> WebSettings:
     return WebSettings()

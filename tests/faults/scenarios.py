@@ -22,7 +22,7 @@ from sqlalchemy import create_engine, insert, select
 from sqlmodel import Session, col
 
 from deploy.local.maildir import read_emails
-from services.notifications.tables import Subscriber, Subscription, utc_now
+from services.notifications.adapters.tables import Subscriber, Subscription, utc_now
 from tests.e2e.flows import STATUS_LABELS, new_address, subscribe_and_confirm
 from tests.e2e.gateway import Gateway
 from tests.faults.system import FaultSystem, distinct, duplicates

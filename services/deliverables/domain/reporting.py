@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from services.deliverables.adapters.tables import Deliverable, RoundReport, utc_now
+from services.deliverables.domain.statuses import DeliverableStatus
 from services.deliverables.domain.transitions import (
     Author,
     InRound,
@@ -16,8 +18,6 @@ from services.deliverables.domain.transitions import (
     revise_timescale,
 )
 from services.deliverables.events import DeliverableStatusChanged, DeliverableUpdated
-from services.deliverables.models import Deliverable, RoundReport, utc_now
-from services.deliverables.statuses import DeliverableStatus
 
 
 def report(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from services.deliverables.models import Deliverable
+from services.deliverables.adapters.tables import Deliverable
 
 PLACEHOLDER_TITLE = "Completed before this edition (details in earlier editions)"
 MAX_TITLE = 300  # the column's length

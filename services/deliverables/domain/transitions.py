@@ -11,13 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from services.deliverables.events import (
-    DeliverableAdded,
-    DeliverableFacts,
-    DeliverableStatusChanged,
-    DeliverableTimescaleRevised,
-)
-from services.deliverables.models import (
+from services.deliverables.adapters.tables import (
     Deliverable,
     DeliverablesTable,
     RoundReport,
@@ -25,8 +19,14 @@ from services.deliverables.models import (
     TimescaleRevision,
     utc_now,
 )
-from services.deliverables.statuses import DeliverableStatus
-from services.deliverables.timescales import due_date_of
+from services.deliverables.domain.statuses import DeliverableStatus
+from services.deliverables.domain.timescales import due_date_of
+from services.deliverables.events import (
+    DeliverableAdded,
+    DeliverableFacts,
+    DeliverableStatusChanged,
+    DeliverableTimescaleRevised,
+)
 from shared.errors import BadUserInput
 
 

@@ -13,9 +13,10 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from conftest import IdentityHeaders, fresh_postgres_database, seed_edition_text
-from services.deliverables.app import MIGRATIONS, create_app
-from services.deliverables.seed.facts import seed_if_empty
+from services.deliverables.adapters.seed.facts import seed_if_empty
+from services.deliverables.app import create_app
 from services.deliverables.settings import DeliverablesSettings
+from services.deliverables.wiring import MIGRATIONS
 from shared.db import make_engine, upgrade_database
 from shared.identity import Role
 from tests.identity_signing import SignsTestIdentities

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from hypothesis import strategies as st
 
-from services.deliverables.statuses import DeliverableStatus
+from services.deliverables.domain.statuses import DeliverableStatus
 
 PLACEHOLDER = "Deliverable completed – see section ‘Previously completed deliverables’"
 # Words that never make a line read as structure (no digits, colons, labels or headings).

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
-from services.deliverables.models import Deliverable, RoundReport, TimescaleRevision
-from services.deliverables.queries import partners_of
+from services.deliverables.adapters.queries import partners_of
+from services.deliverables.adapters.tables import Deliverable, RoundReport, TimescaleRevision
 from shared.db import make_engine
 from shared.outbox import OutboxMessage
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from services.deliverables.cli import main
+from services.deliverables.entrypoints.cli import main
 
 
 def test_import_then_export_from_the_command_line(

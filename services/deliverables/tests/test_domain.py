@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from services.deliverables.adapters.tables import (
+    Deliverable,
+    RoundReport,
+    StatusChange,
+    TimescaleRevision,
+)
 from services.deliverables.domain.reporting import close, report, submit_update
+from services.deliverables.domain.statuses import DeliverableStatus
 from services.deliverables.domain.titles import PLACEHOLDER_TITLE, restate_text, short_title
 from services.deliverables.domain.transitions import (
     Author,
@@ -20,8 +27,6 @@ from services.deliverables.events import (
     DeliverableTimescaleRevised,
     DeliverableUpdated,
 )
-from services.deliverables.models import Deliverable, RoundReport, StatusChange, TimescaleRevision
-from services.deliverables.statuses import DeliverableStatus
 from shared.errors import BadUserInput
 
 EDITOR = Author("sg.editor@cjp.test", "SG Editor")

@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session
 
+from services.deliverables.adapters.exporter.formats import ExportFormat, export_round
+from services.deliverables.adapters.importer.loader import import_edition
 from services.deliverables.events import EventContext
-from services.deliverables.exporter.formats import ExportFormat, export_round
-from services.deliverables.importer.loader import import_edition
 from services.deliverables.tests.generated_editions import GeneratedEdition, editions, render
 from services.deliverables.tests.plan_state import copy_engine, outbox_size, whole_plan
 

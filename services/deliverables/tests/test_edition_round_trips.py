@@ -9,10 +9,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from services.deliverables.adapters.exporter.formats import ExportFormat, export_round
+from services.deliverables.adapters.importer.loader import import_edition
+from services.deliverables.adapters.tables import Deliverable
 from services.deliverables.events import EventContext
-from services.deliverables.exporter.formats import ExportFormat, export_round
-from services.deliverables.importer.loader import import_edition
-from services.deliverables.models import Deliverable
 from services.deliverables.tests.conftest import COORDINATOR
 from services.deliverables.tests.plan_state import (
     copy_engine,

@@ -7,14 +7,14 @@ import json
 import jsonschema
 import pytest
 
-from services.deliverables.event_catalogue import CATALOGUE_FILE, render_catalogue
+from services.deliverables.entrypoints.event_catalogue import CATALOGUE_FILE, render_catalogue
 from services.deliverables.events import DeliverableStatusChanged
 from shared.events import new_event
 
 
 def test_committed_catalogue_is_current() -> None:
     assert CATALOGUE_FILE.read_text(encoding="utf-8") == render_catalogue(), (
-        "run: python -m services.deliverables.event_catalogue"
+        "run: python -m services.deliverables.entrypoints.event_catalogue"
     )
 
 

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
-from services.deliverables.cli import main
+from services.deliverables.adapters.importer.loader import import_edition
+from services.deliverables.adapters.tables import DeliverablesTable
+from services.deliverables.entrypoints.cli import main
 from services.deliverables.events import EventContext
-from services.deliverables.importer.loader import import_edition
-from services.deliverables.models import DeliverablesTable
 from services.deliverables.tests.plan_state import later_edition, whole_plan
 from shared.db import make_engine
 from shared.outbox import OutboxMessage

@@ -9,12 +9,17 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, func, select
 
+from services.deliverables.adapters.importer.errors import ImportFormatError
+from services.deliverables.adapters.importer.loader import import_edition
+from services.deliverables.adapters.queries import partners_of
+from services.deliverables.adapters.seed.facts import plan_facts
+from services.deliverables.adapters.tables import (
+    Deliverable,
+    RoundReport,
+    StatusChange,
+    TimescaleRevision,
+)
 from services.deliverables.events import EventContext
-from services.deliverables.importer.errors import ImportFormatError
-from services.deliverables.importer.loader import import_edition
-from services.deliverables.models import Deliverable, RoundReport, StatusChange, TimescaleRevision
-from services.deliverables.queries import partners_of
-from services.deliverables.seed.facts import plan_facts
 from shared.errors import Conflict
 from shared.outbox import OutboxMessage
 

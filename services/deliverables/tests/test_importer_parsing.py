@@ -7,10 +7,10 @@ import re
 
 import pytest
 
+from services.deliverables.adapters.importer.errors import ImportFormatError
+from services.deliverables.adapters.importer.loader import read_edition
+from services.deliverables.domain.statuses import DeliverableStatus
 from services.deliverables.domain.titles import short_title
-from services.deliverables.importer.errors import ImportFormatError
-from services.deliverables.importer.loader import read_edition
-from services.deliverables.statuses import DeliverableStatus
 
 HEADER = """National strategy for community justice: delivery plan update 3 – December 2024
 

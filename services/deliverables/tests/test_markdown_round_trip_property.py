@@ -6,16 +6,16 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.deliverables.exporter.edition_view import (
+from services.deliverables.adapters.exporter.edition_view import (
     AimView,
     DeliverableView,
     EditionView,
     PriorityActionView,
 )
-from services.deliverables.exporter.html import render_html
-from services.deliverables.exporter.markdown import render_markdown
-from services.deliverables.importer.loader import read_edition
-from services.deliverables.statuses import DeliverableStatus
+from services.deliverables.adapters.exporter.html import render_html
+from services.deliverables.adapters.exporter.markdown import render_markdown
+from services.deliverables.adapters.importer.loader import read_edition
+from services.deliverables.domain.statuses import DeliverableStatus
 
 TRICKY = [
     "Status",

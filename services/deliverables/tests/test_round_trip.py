@@ -9,9 +9,9 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from services.deliverables.adapters.exporter.formats import ExportFormat, export_round
+from services.deliverables.adapters.importer.loader import import_edition
 from services.deliverables.events import EventContext
-from services.deliverables.exporter.formats import ExportFormat, export_round
-from services.deliverables.importer.loader import import_edition
 from services.deliverables.tests.conftest import MIGRATIONS
 from services.deliverables.tests.test_import_seed import _plan
 from shared.db import make_engine, upgrade_database

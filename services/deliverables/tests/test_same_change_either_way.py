@@ -12,16 +12,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from services.deliverables.app import create_app
-from services.deliverables.domain.transitions import Author
-from services.deliverables.events import EventContext
-from services.deliverables.importer.loader import import_edition
-from services.deliverables.models import (
+from services.deliverables.adapters.importer.loader import import_edition
+from services.deliverables.adapters.tables import (
     Deliverable,
     RoundReport,
     StatusChange,
     TimescaleRevision,
 )
+from services.deliverables.app import create_app
+from services.deliverables.domain.transitions import Author
+from services.deliverables.events import EventContext
 from services.deliverables.settings import DeliverablesSettings
 from services.deliverables.tests.conftest import COORDINATOR
 from services.deliverables.tests.plan_state import copy_engine

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from services.deliverables.models import Deliverable, StatusChange
+from services.deliverables.adapters.tables import Deliverable, StatusChange
 from services.deliverables.tests.conftest import COORDINATOR, POLICE_EDITOR, SG_EDITOR
 from shared.outbox import OutboxMessage
 

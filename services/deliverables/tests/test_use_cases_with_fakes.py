@@ -9,8 +9,8 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, select
 
-from services.deliverables.events import EventContext
-from services.deliverables.models import (
+from services.deliverables.adapters.plan_writes import partner_rows
+from services.deliverables.adapters.tables import (
     Aim,
     Deliverable,
     DeliverablesTable,
@@ -20,9 +20,9 @@ from services.deliverables.models import (
     RoundReport,
     StatusChange,
 )
-from services.deliverables.plan_writes import partner_rows
+from services.deliverables.domain.statuses import DeliverableStatus
+from services.deliverables.events import EventContext
 from services.deliverables.schemas_history import SubmitUpdateRequest
-from services.deliverables.statuses import DeliverableStatus
 from services.deliverables.use_cases.change_status import change_status
 from services.deliverables.use_cases.submit_update import submit_update
 from shared.errors import BadUserInput, Forbidden

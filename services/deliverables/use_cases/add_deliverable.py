@@ -5,19 +5,19 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from services.deliverables.adapters.plan_writes import open_round, set_partners
+from services.deliverables.adapters.queries import present
+from services.deliverables.adapters.search import refresh_search_documents
+from services.deliverables.adapters.tables import Deliverable, Organisation, PriorityAction
 from services.deliverables.domain import transitions
+from services.deliverables.domain.permissions import ensure_coordinator
+from services.deliverables.domain.statuses import DeliverableStatus
+from services.deliverables.domain.timescales import due_date_of
 from services.deliverables.events import EventContext
-from services.deliverables.models import Deliverable, Organisation, PriorityAction
-from services.deliverables.permissions import ensure_coordinator
-from services.deliverables.plan_writes import open_round, set_partners
-from services.deliverables.queries import present
-from services.deliverables.recording import record
 from services.deliverables.schemas import DeliverableOut
 from services.deliverables.schemas_history import NewDeliverableRequest
-from services.deliverables.search import refresh_search_documents
-from services.deliverables.statuses import DeliverableStatus
-from services.deliverables.timescales import due_date_of
 from services.deliverables.use_cases.common import author_of
+from services.deliverables.use_cases.recording import record
 from shared.errors import BadUserInput, Conflict
 from shared.identity import Identity
 from shared.unit_of_work import UnitOfWork

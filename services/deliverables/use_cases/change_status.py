@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import structlog
 
+from services.deliverables.adapters.plan_writes import open_round
+from services.deliverables.adapters.queries import get_deliverable, lead_slugs, present
+from services.deliverables.adapters.tables import Deliverable
 from services.deliverables.domain import reporting, transitions
+from services.deliverables.domain.permissions import ensure_may_change_deliverable
+from services.deliverables.domain.statuses import DeliverableStatus
 from services.deliverables.events import EventContext
-from services.deliverables.models import Deliverable
-from services.deliverables.permissions import ensure_may_change_deliverable
-from services.deliverables.plan_writes import open_round
-from services.deliverables.queries import get_deliverable, lead_slugs, present
-from services.deliverables.recording import record
 from services.deliverables.schemas import DeliverableOut
-from services.deliverables.statuses import DeliverableStatus
 from services.deliverables.use_cases.common import author_of, report_in, round_of
+from services.deliverables.use_cases.recording import record
 from shared.identity import Identity
 from shared.unit_of_work import UnitOfWork
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from services.deliverables.adapters.tables import ReportingRound, RoundReport
 from services.deliverables.domain.transitions import Author, InRound
-from services.deliverables.models import ReportingRound, RoundReport
 from shared.identity import Identity
 
 

@@ -6,15 +6,15 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from services.deliverables.adapters.history_queries import round_out
+from services.deliverables.adapters.plan_writes import open_round
+from services.deliverables.adapters.tables import ReportingRound, RoundState, utc_now
+from services.deliverables.domain.permissions import ensure_coordinator
 from services.deliverables.events import (
     EventContext,
     ReportingRoundPublished,
     stage_round_published,
 )
-from services.deliverables.history_queries import round_out
-from services.deliverables.models import ReportingRound, RoundState, utc_now
-from services.deliverables.permissions import ensure_coordinator
-from services.deliverables.plan_writes import open_round
 from services.deliverables.schemas_history import RoundOut
 from shared.errors import Conflict, NotFound
 from shared.identity import Identity

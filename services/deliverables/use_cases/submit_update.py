@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from services.deliverables.adapters.queries import get_deliverable, lead_slugs, present
+from services.deliverables.adapters.search import refresh_search_documents
+from services.deliverables.adapters.tables import Deliverable, TimescaleRevision
 from services.deliverables.domain import reporting, transitions
+from services.deliverables.domain.permissions import ensure_may_change_deliverable
+from services.deliverables.domain.statuses import DeliverableStatus
 from services.deliverables.domain.transitions import Recorded
 from services.deliverables.events import EventContext
-from services.deliverables.models import Deliverable, TimescaleRevision
-from services.deliverables.permissions import ensure_may_change_deliverable
-from services.deliverables.queries import get_deliverable, lead_slugs, present
-from services.deliverables.recording import record
 from services.deliverables.schemas import DeliverableOut
 from services.deliverables.schemas_history import SubmitUpdateRequest
-from services.deliverables.search import refresh_search_documents
-from services.deliverables.statuses import DeliverableStatus
 from services.deliverables.use_cases.common import author_of, report_in
+from services.deliverables.use_cases.recording import record
 from services.deliverables.use_cases.rounds import ensure_open, get_round
 from shared.errors import BadUserInput
 from shared.identity import Identity

@@ -12,13 +12,14 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from conftest import IdentityHeaders, fresh_postgres_database, postgres_admin_url
-from services.directory.app import create_app, prepare_database
+from services.directory.app import create_app
 from services.directory.settings import DirectorySettings
 from services.directory.tests.module_databases import (
     BACKENDS,
     module_database_url,
     skip_without_postgres,
 )
+from services.directory.wiring import prepare_database
 from shared.identity import Role
 from tests.identity_signing import SignsTestIdentities
 
@@ -68,7 +69,7 @@ def reader(
         if not postgres:
             shutil.copyfile(request.getfixturevalue("sqlite_template"), url.split(":///", 1)[1])
         settings = DirectorySettings(
-            database_url=url, run_outbox_relay=False, review_check_interval_seconds=0
+            database_url=url, relay_enabled=False, review_check_interval_seconds=0
         )
         with TestClient(create_app(settings)) as test_client:
             test_client.auth = SignsTestIdentities("directory")
@@ -78,7 +79,7 @@ def reader(
 @pytest.fixture
 def directory_settings(prepared_database_url: str) -> DirectorySettings:
     return DirectorySettings(
-        database_url=prepared_database_url, run_outbox_relay=False, review_check_interval_seconds=0
+        database_url=prepared_database_url, relay_enabled=False, review_check_interval_seconds=0
     )
 
 

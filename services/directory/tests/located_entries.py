@@ -9,8 +9,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from services.directory.geography.courts import COURT_COORDINATES
-from services.directory.geography.distance import miles_between
+from services.directory.adapters.geography.courts import COURT_COORDINATES
+from services.directory.adapters.geography.distance import miles_between
 
 # (name suffix, service type, area, latitude, longitude)
 PLACES = [

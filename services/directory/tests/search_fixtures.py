@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from services.directory.app import MIGRATIONS
-from services.directory.seed.load import add_entry, seed_reference_data
+from services.directory.adapters.seed.load import add_entry, seed_reference_data
 from services.directory.tests.module_databases import BACKENDS, module_database_url
+from services.directory.wiring import MIGRATIONS
 from shared.db import make_engine, transaction, upgrade_database
 
 WEEKDAYS = "MO,TU,WE,TH,FR"

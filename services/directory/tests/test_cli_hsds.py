@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, func, select
 
-from services.directory.cli import main
-from services.directory.tables import Service
+from services.directory.adapters.tables import Service
+from services.directory.entrypoints.cli import main
 from shared.db import make_engine
 from shared.outbox import OutboxMessage
 

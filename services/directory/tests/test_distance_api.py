@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from services.directory.geography.courts import COURT_COORDINATES
-from services.directory.geography.distance import miles_between
+from services.directory.adapters.geography.courts import COURT_COORDINATES
+from services.directory.adapters.geography.distance import miles_between
 
 KIRKCALDY_SAMPLE_OFFICE = (56.113, -3.158)
 

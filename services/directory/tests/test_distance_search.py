@@ -9,15 +9,15 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from services.directory.geography.courts import COURT_COORDINATES
-from services.directory.geography.distance import Near, miles_between
-from services.directory.geography.places import resolve_near
-from services.directory.geography.postcodes import PostcodeFileError, load_postcodes
-from services.directory.search.criteria import SearchCriteria
-from services.directory.search.run import search_services
-from services.directory.seed.areas import COURTS
+from services.directory.adapters.geography.courts import COURT_COORDINATES
+from services.directory.adapters.geography.distance import Near, miles_between
+from services.directory.adapters.geography.places import resolve_near
+from services.directory.adapters.geography.postcodes import PostcodeFileError, load_postcodes
+from services.directory.adapters.search.criteria import SearchCriteria
+from services.directory.adapters.search.run import search_services
+from services.directory.adapters.seed.areas import COURTS
+from services.directory.adapters.views import service_views
 from services.directory.tests.search_fixtures import ENTRIES, search_engine
-from services.directory.views import service_views
 from shared.errors import BadUserInput
 
 __all__ = ["search_engine"]

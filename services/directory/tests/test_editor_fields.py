@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
-from services.directory.tables import Location, Service
+from services.directory.adapters.tables import Location, Service
 from services.directory.tests.conftest import COORDINATOR, FIFE_EDITOR, GLASGOW_EDITOR, JUDICIARY
 from shared.outbox import OutboxMessage
 

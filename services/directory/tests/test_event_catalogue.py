@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from services.directory.event_catalogue import CATALOGUE_FILE, render_catalogue
+from services.directory.entrypoints.event_catalogue import CATALOGUE_FILE, render_catalogue
 from services.directory.tests.conftest import identity_headers
 from shared.event_catalogue import load_catalogue, published_messages
 from shared.identity import Role
@@ -19,7 +19,7 @@ from shared.outbox import OutboxMessage
 
 def test_committed_catalogue_is_current() -> None:
     assert CATALOGUE_FILE.read_text(encoding="utf-8") == render_catalogue(), (
-        "run: python -m services.directory.event_catalogue"
+        "run: python -m services.directory.entrypoints.event_catalogue"
     )
 
 

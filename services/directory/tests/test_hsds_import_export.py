@@ -6,11 +6,12 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from services.directory.app import MIGRATIONS, create_app
-from services.directory.seed.load import seed_reference_data
+from services.directory.adapters.seed.load import seed_reference_data
+from services.directory.app import create_app
 from services.directory.settings import DirectorySettings
 from services.directory.tests.conftest import COORDINATOR, FIFE_EDITOR
 from services.directory.tests.hsds_schemas import assert_valid
+from services.directory.wiring import MIGRATIONS
 from shared.db import make_engine, upgrade_database
 from tests.identity_signing import SignsTestIdentities
 
@@ -39,7 +40,7 @@ def test_export_validates_and_imports_into_an_empty_directory(
     upgrade_database(target_url, MIGRATIONS)
     seed_reference_data(make_engine(target_url))
     target = DirectorySettings(
-        database_url=target_url, seed_on_start=False, run_outbox_relay=False,
+        database_url=target_url, seed_on_start=False, relay_enabled=False,
         review_check_interval_seconds=0,
     )  # fmt: skip
     with TestClient(create_app(target)) as other:

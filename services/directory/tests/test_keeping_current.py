@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from services.directory.tables.base import utc_now
+from services.directory.adapters.tables.base import utc_now
 from services.directory.tests.conftest import COORDINATOR, FIFE_EDITOR, GLASGOW_EDITOR
 from services.directory.use_cases.review import request_due_reviews
 from shared.outbox import OutboxMessage

@@ -73,7 +73,7 @@ def running_directory(database_url: str, tmp_path: Path) -> Iterator[str]:
         **os.environ,
         "CJP_DIRECTORY_PORT": str(port),
         "CJP_DIRECTORY_DATABASE_URL": database_url,
-        "CJP_DIRECTORY_RUN_OUTBOX_RELAY": "false",
+        "CJP_DIRECTORY_RELAY_ENABLED": "false",
         "CJP_DIRECTORY_REVIEW_CHECK_INTERVAL_SECONDS": "0",
     }
     log = (tmp_path / "directory.log").open("w")

@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from services.directory.geography.postcodes import load_postcodes
+from services.directory.adapters.geography.postcodes import load_postcodes
 from services.directory.tests.hsds_schemas import assert_page, assert_valid
 
 

@@ -7,8 +7,8 @@ from collections.abc import Callable
 import pytest
 from fastapi.testclient import TestClient
 
+from services.directory.adapters.search.page_cache import PageCache, cache_key
 from services.directory.app import create_app
-from services.directory.search.page_cache import PageCache, cache_key
 from services.directory.settings import DirectorySettings
 from services.directory.tests.conftest import COORDINATOR
 from tests.identity_signing import SignsTestIdentities
@@ -76,7 +76,7 @@ def test_the_cache_is_bounded_and_answers_expire() -> None:
 
 def test_several_workers_on_sqlite_would_each_run_the_relay_so_are_refused() -> None:
     with pytest.raises(ValueError, match="needs PostgreSQL"):
-        DirectorySettings(workers=2, database_url="sqlite:///x.db", run_outbox_relay=True)
-    assert DirectorySettings(workers=2, database_url="sqlite:///x.db", run_outbox_relay=False)
+        DirectorySettings(workers=2, database_url="sqlite:///x.db", relay_enabled=True)
+    assert DirectorySettings(workers=2, database_url="sqlite:///x.db", relay_enabled=False)
     postgres = "postgresql+psycopg://postgres@127.0.0.1/cjp_directory"
     assert DirectorySettings(workers=2, database_url=postgres).workers == 2

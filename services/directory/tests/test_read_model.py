@@ -11,13 +11,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
-from services.directory.read_model import rebuild_missing_read_models, stored_views
-from services.directory.search.criteria import SearchCriteria
-from services.directory.search.run import search_services
-from services.directory.tables import Organization
+from services.directory.adapters.read_model import rebuild_missing_read_models, stored_views
+from services.directory.adapters.search.criteria import SearchCriteria
+from services.directory.adapters.search.run import search_services
+from services.directory.adapters.tables import Organization
+from services.directory.adapters.views import service_views
 from services.directory.tests.conftest import COORDINATOR
 from services.directory.tests.search_fixtures import search_engine  # noqa: F401 - fixture
-from services.directory.views import service_views
 
 FACET_FIELDS = {"local_authority": "local_authorities", "court": "court_slugs",
                 "service_type": "service_types", "client_group": "client_groups",

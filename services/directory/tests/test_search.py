@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from services.directory.search.criteria import SearchCriteria
-from services.directory.search.run import SearchResult, search_services
+from services.directory.adapters.search.criteria import SearchCriteria
+from services.directory.adapters.search.run import SearchResult, search_services
+from services.directory.adapters.views import service_views
 from services.directory.tests.search_fixtures import search_engine
-from services.directory.views import service_views
 
 __all__ = ["search_engine"]
 

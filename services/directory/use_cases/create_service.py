@@ -5,11 +5,11 @@ from __future__ import annotations
 import structlog
 from sqlmodel import Session, col, select
 
-from services.directory.access import ensure_may_place_in
+from services.directory.adapters.search.index import reindex_service
+from services.directory.adapters.tables import LocalAuthority, Organization, Service
+from services.directory.domain.permissions import ensure_may_place_in
 from services.directory.events import ServiceCreated, announce
 from services.directory.schemas import ServiceCreate, ServiceOut
-from services.directory.search.index import reindex_service
-from services.directory.tables import LocalAuthority, Organization, Service
 from services.directory.use_cases.fields import apply_fields
 from services.directory.use_cases.history import diff, record_changes, snapshot
 from shared.errors import BadUserInput

@@ -6,8 +6,7 @@ from typing import Any
 
 from sqlmodel import Session, col, delete, func, select
 
-from services.directory.incumbent import INCUMBENT_FIELDS
-from services.directory.tables import (
+from services.directory.adapters.tables import (
     Attribute,
     Court,
     LocalAuthority,
@@ -18,7 +17,12 @@ from services.directory.tables import (
     Taxonomy,
     TaxonomyTerm,
 )
-from services.directory.tables.taxonomy import CLIENT_GROUPS, REFERRAL_ROUTES, SERVICE_TYPES
+from services.directory.adapters.tables.taxonomy import (
+    CLIENT_GROUPS,
+    REFERRAL_ROUTES,
+    SERVICE_TYPES,
+)
+from services.directory.domain.incumbent import INCUMBENT_FIELDS
 from services.directory.use_cases.places import (
     replace_contacts,
     replace_locations,

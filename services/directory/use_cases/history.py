@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlmodel import Session
 
+from services.directory.adapters.tables import ServiceChange
+from services.directory.adapters.views import service_views
 from services.directory.schemas import EditableFields
-from services.directory.tables import ServiceChange
-from services.directory.views import service_views
 from shared.identity import Identity
 
 EDITABLE = tuple(EditableFields.model_fields)

@@ -6,7 +6,13 @@ from typing import Any
 
 from sqlmodel import Session, col, delete, select
 
-from services.directory.tables import Contact, Location, Schedule, Service, ServiceAtLocation
+from services.directory.adapters.tables import (
+    Contact,
+    Location,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+)
 
 
 def replace_schedules(session: Session, service_id: str, given: list[dict[str, Any]]) -> None:

@@ -7,9 +7,9 @@ import json
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from services.directory.adapters.tables import ServiceChange
+from services.directory.adapters.tables.base import as_utc
 from services.directory.schemas import ChangeOut
-from services.directory.tables import ServiceChange
-from services.directory.tables.base import as_utc
 from services.directory.use_cases.update_service import load_service
 
 

@@ -8,15 +8,15 @@ import structlog
 from sqlalchemy import Engine, or_
 from sqlmodel import Session, col, select
 
-from services.directory.access import ensure_may_edit
+from services.directory.adapters.tables import Partnership, Service, ServiceArea
+from services.directory.adapters.tables.base import as_utc, utc_now
+from services.directory.adapters.views import service_views
+from services.directory.domain.permissions import ensure_may_edit
+from services.directory.domain.review import DUE_SOON, stale_before
 from services.directory.events import ServiceReviewDue, announce, owner_details
-from services.directory.review import DUE_SOON, stale_before
 from services.directory.schemas import ServiceOut
-from services.directory.tables import Partnership, Service, ServiceArea
-from services.directory.tables.base import as_utc, utc_now
 from services.directory.use_cases.history import record_changes
 from services.directory.use_cases.update_service import areas_of, load_service
-from services.directory.views import service_views
 from shared.errors import Forbidden
 from shared.identity import Identity, Role
 from shared.unit_of_work import UnitOfWork

@@ -6,10 +6,10 @@ import structlog
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from services.directory.adapters.tables import LocalAuthority, Partnership, Suggestion
+from services.directory.adapters.tables.base import as_utc, utc_now
 from services.directory.events import ServiceCorrectionSuggested, announce, owner_details
 from services.directory.schemas import SuggestionCreate, SuggestionOut
-from services.directory.tables import LocalAuthority, Partnership, Suggestion
-from services.directory.tables.base import as_utc, utc_now
 from services.directory.use_cases.update_service import load_service
 from shared.errors import Forbidden, NotFound
 from shared.identity import Identity, Role

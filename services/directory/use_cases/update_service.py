@@ -5,15 +5,15 @@ from __future__ import annotations
 import structlog
 from sqlmodel import Session, col, select
 
-from services.directory.access import ensure_may_edit, ensure_may_place_in
+from services.directory.adapters.search.index import reindex_service
+from services.directory.adapters.tables import Service, ServiceArea
+from services.directory.adapters.tables.base import utc_now
+from services.directory.adapters.views import service_views
+from services.directory.domain.permissions import ensure_may_edit, ensure_may_place_in
 from services.directory.events import ServiceUpdated, announce, field_changes
 from services.directory.schemas import ServiceOut, ServicePatch
-from services.directory.search.index import reindex_service
-from services.directory.tables import Service, ServiceArea
-from services.directory.tables.base import utc_now
 from services.directory.use_cases.fields import apply_fields
 from services.directory.use_cases.history import diff, record_changes, snapshot
-from services.directory.views import service_views
 from shared.errors import NotFound
 from shared.identity import Identity
 from shared.unit_of_work import UnitOfWork

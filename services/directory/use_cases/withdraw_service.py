@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import structlog
 
-from services.directory.access import ensure_may_edit
+from services.directory.adapters.search.index import reindex_service
+from services.directory.adapters.tables.base import utc_now
+from services.directory.domain.permissions import ensure_may_edit
 from services.directory.events import ServiceWithdrawn, announce
 from services.directory.schemas import ServiceOut
-from services.directory.search.index import reindex_service
-from services.directory.tables.base import utc_now
 from services.directory.use_cases.history import diff, record_changes, snapshot
 from services.directory.use_cases.update_service import areas_of, load_service
 from shared.errors import Conflict

@@ -36,9 +36,7 @@ async def plan_service(folder: Path, *, seed_plan: bool = True) -> AsyncIterator
 @asynccontextmanager
 async def real_services(folder: Path) -> AsyncIterator[RealUrls]:
     """Both services, seeded, each with its own database."""
-    settings = DirectorySettings(
-        database_url=f"sqlite:///{folder / 's.db'}", run_outbox_relay=False
-    )
+    settings = DirectorySettings(database_url=f"sqlite:///{folder / 's.db'}", relay_enabled=False)
     async with plan_service(folder) as deliverables_url:
         directory = await Served(directory_app(settings)).start()
         try:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from services.gateway.accounts import DEMO_ACCOUNTS, authenticate, create_demo_accounts
-from services.gateway.app import MIGRATIONS
-from services.gateway.tables import Account
+from services.gateway.adapters.tables import Account
+from services.gateway.use_cases.accounts import DEMO_ACCOUNTS, authenticate, create_demo_accounts
+from services.gateway.wiring import MIGRATIONS
 from shared.db import make_engine, upgrade_database
 from shared.identity import Role
 

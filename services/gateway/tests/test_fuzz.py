@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import nodes
 
-from services.gateway.export_schema import schema_text
+from services.gateway.entrypoints.export_schema import schema_text
 from services.gateway.tests.conftest import GraphQLClient
 
 SCHEMA = schema_text()

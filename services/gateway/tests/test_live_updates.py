@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
-from services.gateway.live_feed import DELIVERABLE_TOPIC
+from services.gateway.entrypoints.live_feed import DELIVERABLE_TOPIC
 from services.gateway.tests.conftest import GatewayFactory
 from shared.events import new_event
 from shared.kafka import ensure_topics

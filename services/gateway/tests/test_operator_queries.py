@@ -22,9 +22,9 @@ from services.gateway.tests.conftest import (
     pick_port,
 )
 from services.gateway.tests.real_services import plan_service
+from services.notifications.adapters.tables import Delivery, DeliveryState, Subscriber
 from services.notifications.app import create_app as notifications_app
 from services.notifications.settings import NotificationsSettings
-from services.notifications.tables import Delivery, DeliveryState, Subscriber
 from shared.db import make_engine
 from shared.events import EventEnvelope
 from shared.outbox_rows import add_to_outbox, record_failure

@@ -7,8 +7,8 @@ import re
 import httpx
 from graphql import parse
 
-from services.gateway.api.query_cost import CostRules, query_cost
-from services.gateway.api.schema import build_schema
+from services.gateway.entrypoints.graphql.query_cost import CostRules, query_cost
+from services.gateway.entrypoints.graphql.schema import build_schema
 from services.gateway.settings import GatewaySettings
 from services.gateway.tests.conftest import FakeServices, GatewayFactory, GraphQLClient, error_codes
 

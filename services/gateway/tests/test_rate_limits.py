@@ -7,7 +7,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from services.gateway.client_budgets import TrustedProxies, client_address
+from services.gateway.entrypoints.http.client_budgets import TrustedProxies, client_address
 from services.gateway.tests.conftest import GatewayFactory
 
 ME = {"query": "query { me { email } }"}

@@ -21,9 +21,9 @@ from services.gateway.tests.conftest import (
     pick_port,
 )
 from services.gateway.tests.real_services import real_services
+from services.notifications.adapters.tokens import LinkTokens, Purpose
 from services.notifications.app import create_app as notifications_app
 from services.notifications.settings import NotificationsSettings
-from services.notifications.tokens import LinkTokens, Purpose
 from shared.settings import CommonSettings
 
 SECRET = "gateway-test-link-secret"

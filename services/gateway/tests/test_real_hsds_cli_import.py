@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from conftest import team_library_path
-from services.directory.cli import main as directory_cli
+from services.directory.entrypoints.cli import main as directory_cli
 from services.gateway.tests.conftest import GatewayFactory, GraphQLClient
 from services.gateway.tests.real_services import real_services
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.gateway.export_schema import SCHEMA_PATH, schema_text
+from services.gateway.entrypoints.export_schema import SCHEMA_PATH, schema_text
 
 CONTRACT_NAMES = (
     "me: User",
@@ -21,7 +21,8 @@ CONTRACT_NAMES = (
 
 def test_committed_schema_matches_the_code() -> None:
     assert SCHEMA_PATH.read_text(encoding="utf-8") == schema_text(), (
-        "schema.graphql is stale: run `python -m services.gateway.export_schema` and commit it"
+        "schema.graphql is stale: run "
+        "`python -m services.gateway.entrypoints.export_schema` and commit it"
     )
 
 

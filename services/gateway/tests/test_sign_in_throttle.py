@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 from structlog.testing import capture_logs
 
-from services.gateway.sign_in_throttle import ThrottlePolicy
+from services.gateway.adapters.sign_in_throttle import ThrottlePolicy
 from services.gateway.tests.conftest import DEMO_PASSWORD, GatewayFactory, error_codes
 
 SIGN_IN = "mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { token } }"

@@ -14,9 +14,14 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI
 from pydantic import ValidationError
 
+from services.gateway.adapters.tokens import (
+    LOCAL_AUDIENCE,
+    LOCAL_ISSUER,
+    TokenVerifier,
+    issue_token,
+)
 from services.gateway.settings import GatewaySettings
 from services.gateway.tests.conftest import GatewayFactory, GraphQLClient, Served, error_codes
-from services.gateway.tokens import LOCAL_AUDIENCE, LOCAL_ISSUER, TokenVerifier, issue_token
 from shared.errors import Unauthenticated
 from shared.identity import Identity, Role, generate_identity_keys
 

@@ -5,7 +5,7 @@ its operator routes have accepted)."""
 import shared.identity_replay
 import shared.inbox
 import shared.outbox  # noqa: F401  (registers outbox_message)
-from services.notifications.tables import NotificationsTable
+from services.notifications.adapters.tables import NotificationsTable
 from shared.migrations import run_service_migrations
 
 run_service_migrations(

@@ -14,10 +14,10 @@ import pytest
 import uvicorn
 from aiokafka import AIOKafkaProducer
 
+from services.notifications.adapters.topics import CONSUMED_TOPICS, DEAD_LETTER_TOPIC
 from services.notifications.app import create_app
 from services.notifications.settings import NotificationsSettings
 from services.notifications.tests.sinks import Broker, MailSink, free_port
-from services.notifications.topics import CONSUMED_TOPICS, DEAD_LETTER_TOPIC
 from services.notifications.wiring import Wiring
 from shared.events import EventEnvelope
 from shared.kafka import ensure_topics

@@ -5,16 +5,16 @@ from __future__ import annotations
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from services.notifications.composing import Composer
-from services.notifications.fanout import FanOutResult, record_event
-from services.notifications.incoming import parse_event
-from services.notifications.requests import SubscribeRequest
-from services.notifications.sender import Sender
+from services.notifications.adapters.tables import Delivery, DeliveryState, Subscription
+from services.notifications.adapters.tokens import LinkTokens, Purpose
+from services.notifications.entrypoints.incoming import parse_event
+from services.notifications.schemas import SubscribeRequest
 from services.notifications.settings import NotificationsSettings
-from services.notifications.subscribing import confirm, subscribe
-from services.notifications.tables import Delivery, DeliveryState, Subscription
 from services.notifications.tests.sinks import eventually
-from services.notifications.tokens import LinkTokens, Purpose
+from services.notifications.use_cases.composing import Composer
+from services.notifications.use_cases.fanout import FanOutResult, record_event
+from services.notifications.use_cases.sender import Sender
+from services.notifications.use_cases.subscribing import confirm, subscribe
 from services.notifications.wiring import MIGRATIONS
 from shared.db import make_engine, upgrade_database
 from shared.events import EventEnvelope

@@ -9,11 +9,11 @@ from __future__ import annotations
 import time
 
 from conftest import TansuBroker, free_port
+from services.notifications.adapters.topics import DELIVERABLE_TOPIC, SERVICE_TOPIC
 from services.notifications.tests.conftest import make_settings, run_service
 from services.notifications.tests.events import service_event, status_changed
 from services.notifications.tests.sinks import MailSink, eventually
 from services.notifications.tests.test_immediate_email import subscribe_and_confirm
-from services.notifications.topics import DELIVERABLE_TOPIC, SERVICE_TOPIC
 from shared.kafka import ensure_topics
 from shared.settings import CommonSettings
 

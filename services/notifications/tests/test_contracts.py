@@ -10,11 +10,11 @@ from typing import Any
 import jsonschema
 import pytest
 
-from services.notifications.consumed import REGISTRY
-from services.notifications.consumed.registry import ConsumedEvent, MalformedEvent, WebLinks
+from services.notifications.adapters.topics import CONSUMED_TOPICS
+from services.notifications.domain.consumed import REGISTRY
+from services.notifications.domain.consumed.registry import ConsumedEvent, MalformedEvent, WebLinks
 from services.notifications.tests.events import CATALOGUES
 from services.notifications.tests.schema_examples import example
-from services.notifications.topics import CONSUMED_TOPICS
 from shared.event_catalogue import load_catalogue, published_messages
 
 PUBLISHED: dict[tuple[str, str], dict[str, Any]] = {}

@@ -7,9 +7,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import col
 
-from services.notifications.digests import last_boundary, queue_due_digests
+from services.notifications.adapters.tables import DigestEntry
 from services.notifications.settings import NotificationsSettings
-from services.notifications.tables import DigestEntry
 from services.notifications.tests.database_setup import (
     confirmed,
     deliveries,
@@ -19,6 +18,7 @@ from services.notifications.tests.database_setup import (
 )
 from services.notifications.tests.events import deliverable_event, status_changed
 from services.notifications.tests.sinks import MailSink, body_text
+from services.notifications.use_cases.digests import last_boundary, queue_due_digests
 from shared.db import transaction
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from services.notifications.digests import queue_due_digests
+from services.notifications.adapters.tables import utc_now
 from services.notifications.settings import NotificationsSettings
-from services.notifications.tables import utc_now
 from services.notifications.tests.database_setup import confirmed, handle, migrated, sender_for
 from services.notifications.tests.events import status_changed
 from services.notifications.tests.sinks import MailSink, body_text
+from services.notifications.use_cases.digests import queue_due_digests
 
 PAGE = "https://justice.example.scot/plan/deliverables/40"
 

@@ -6,10 +6,9 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from services.notifications.requests import SubscribeRequest
+from services.notifications.adapters.tables import Delivery, DigestEntry
+from services.notifications.schemas import SubscribeRequest
 from services.notifications.settings import NotificationsSettings
-from services.notifications.subscribing import subscribe
-from services.notifications.tables import Delivery, DigestEntry
 from services.notifications.tests.database_setup import confirmed, deliveries, handle, migrated
 from services.notifications.tests.events import (
     deliverable_event,
@@ -17,6 +16,7 @@ from services.notifications.tests.events import (
     service_event,
     status_changed,
 )
+from services.notifications.use_cases.subscribing import subscribe
 from shared.db import transaction
 
 SETTINGS = NotificationsSettings()

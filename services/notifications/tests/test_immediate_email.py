@@ -8,7 +8,12 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer
 from sqlmodel import Session, select
 
-from services.notifications.tables import Delivery, DeliveryState, Subscription
+from services.notifications.adapters.tables import Delivery, DeliveryState, Subscription
+from services.notifications.adapters.topics import (
+    DEAD_LETTER_TOPIC,
+    DELIVERABLE_TOPIC,
+    SERVICE_TOPIC,
+)
 from services.notifications.tests.conftest import (
     RunningService,
     link_in,
@@ -18,7 +23,6 @@ from services.notifications.tests.conftest import (
 from services.notifications.tests.database_setup import all_mail_settled, confirmed
 from services.notifications.tests.events import service_event, status_changed
 from services.notifications.tests.sinks import Broker, MailSink, body_text, eventually
-from services.notifications.topics import DEAD_LETTER_TOPIC, DELIVERABLE_TOPIC, SERVICE_TOPIC
 
 
 async def subscribe_and_confirm(

@@ -7,11 +7,11 @@ import re
 import pytest
 from sqlmodel import Session, col, select
 
-from services.notifications.tables import Subscription
+from services.notifications.adapters.tables import Subscription
+from services.notifications.adapters.tokens import LinkTokens, Purpose
 from services.notifications.tests.conftest import make_settings, run_service
 from services.notifications.tests.database_setup import confirmed
 from services.notifications.tests.sinks import Broker, MailSink
-from services.notifications.tokens import LinkTokens, Purpose
 from shared.errors import BadUserInput
 
 

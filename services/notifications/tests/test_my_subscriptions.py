@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from services.notifications.requests import SubscribeRequest
-from services.notifications.subscribing import subscribe, unsubscribe
+from services.notifications.adapters.tokens import LinkTokens, Purpose
+from services.notifications.schemas import SubscribeRequest
 from services.notifications.tests.conftest import make_settings, run_service
 from services.notifications.tests.database_setup import confirmed, tokens_for
 from services.notifications.tests.sinks import Broker, MailSink
-from services.notifications.tokens import LinkTokens, Purpose
+from services.notifications.use_cases.subscribing import subscribe, unsubscribe
 
 
 async def test_a_manage_token_lists_only_its_holders_live_subscriptions(

@@ -12,13 +12,13 @@ from typing import Any
 import httpx
 import uvicorn
 
+from services.notifications.adapters.topics import DELIVERABLE_TOPIC
 from services.notifications.app import create_app
 from services.notifications.settings import NotificationsSettings
 from services.notifications.tests.conftest import make_settings, run_service
 from services.notifications.tests.database_setup import confirmed
 from services.notifications.tests.events import status_changed
 from services.notifications.tests.sinks import Broker, MailSink, free_port
-from services.notifications.topics import DELIVERABLE_TOPIC
 from shared.settings import CommonSettings
 
 

@@ -13,14 +13,14 @@ from sqlmodel import Session, select
 
 from conftest import IdentityHeaders
 from deploy import operator_cli
-from services.notifications.email_events import EMAIL_TOPIC
-from services.notifications.tables import Delivery, Subscriber
+from services.notifications.adapters.tables import Delivery, Subscriber
+from services.notifications.adapters.topics import DELIVERABLE_TOPIC
+from services.notifications.events import EMAIL_TOPIC
 from services.notifications.tests.conftest import make_settings, run_service
 from services.notifications.tests.database_setup import confirmed
 from services.notifications.tests.events import status_changed
 from services.notifications.tests.sinks import Broker, MailSink, eventually
 from services.notifications.tests.test_immediate_email import read_topic
-from services.notifications.topics import DELIVERABLE_TOPIC
 from shared.identity import Role
 
 CALLBACK_TOKEN = "provider-callback-token-for-tests-0123456789"

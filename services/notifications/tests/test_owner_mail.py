@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from services.notifications.adapters.topics import DEAD_LETTER_TOPIC, SERVICE_TOPIC
 from services.notifications.tests.conftest import make_settings, run_service
 from services.notifications.tests.database_setup import all_mail_settled
 from services.notifications.tests.events import service_event
 from services.notifications.tests.sinks import Broker, MailSink, body_text, eventually
 from services.notifications.tests.test_immediate_email import read_topic, subscribe_and_confirm
-from services.notifications.topics import DEAD_LETTER_TOPIC, SERVICE_TOPIC
 
 OWNER = "justice@fife.example"
 

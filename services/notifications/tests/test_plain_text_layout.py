@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.notifications.composing import TEMPLATES
+from services.notifications.use_cases.composing import TEMPLATES
 
 
 def _render(**values: object) -> str:

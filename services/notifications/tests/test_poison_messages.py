@@ -6,13 +6,17 @@ import json
 
 from aiokafka import AIOKafkaProducer
 
-from services.notifications.set_aside import set_aside_messages
+from services.notifications.adapters.set_aside import set_aside_messages
+from services.notifications.adapters.topics import (
+    DEAD_LETTER_TOPIC,
+    DELIVERABLE_TOPIC,
+    SERVICE_TOPIC,
+)
 from services.notifications.tests.conftest import make_settings, run_service
 from services.notifications.tests.database_setup import all_mail_settled, confirmed, deliveries
 from services.notifications.tests.events import service_event, status_changed
 from services.notifications.tests.sinks import Broker, MailSink, eventually
 from services.notifications.tests.test_immediate_email import read_topic
-from services.notifications.topics import DEAD_LETTER_TOPIC, DELIVERABLE_TOPIC, SERVICE_TOPIC
 
 
 def subjects(mail: MailSink) -> list[str]:

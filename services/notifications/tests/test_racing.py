@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import insert
 
+from services.notifications.adapters.tables import Subscriber, Subscription, utc_now
 from services.notifications.settings import NotificationsSettings
-from services.notifications.tables import Subscriber, Subscription, utc_now
 from services.notifications.tests.database_setup import deliveries, handle, migrated, sender_for
 from services.notifications.tests.events import status_changed
 from services.notifications.tests.sinks import MailSink

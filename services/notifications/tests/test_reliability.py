@@ -7,14 +7,14 @@ from datetime import timedelta
 from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
-from services.notifications.digests import queue_due_digests
-from services.notifications.tables import DigestEntry, utc_now
+from services.notifications.adapters.tables import DigestEntry, utc_now
+from services.notifications.adapters.topics import DEAD_LETTER_TOPIC, DELIVERABLE_TOPIC
 from services.notifications.tests.conftest import make_settings, run_service
 from services.notifications.tests.database_setup import confirmed
 from services.notifications.tests.events import status_changed
 from services.notifications.tests.sinks import Broker, MailSink, body_text, eventually
 from services.notifications.tests.test_immediate_email import read_topic
-from services.notifications.topics import DEAD_LETTER_TOPIC, DELIVERABLE_TOPIC
+from services.notifications.use_cases.digests import queue_due_digests
 
 
 def waiting_entries(engine: Engine) -> int:

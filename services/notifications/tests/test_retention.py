@@ -6,11 +6,10 @@ from datetime import timedelta
 
 from sqlmodel import Session, col, select
 
-from services.notifications.requests import SubscribeRequest
-from services.notifications.retention import apply_retention
+from services.notifications.adapters.tables import Subscriber, Subscription, utc_now
+from services.notifications.adapters.tokens import Purpose
+from services.notifications.schemas import SubscribeRequest
 from services.notifications.settings import NotificationsSettings
-from services.notifications.subscribing import subscribe, unsubscribe
-from services.notifications.tables import Subscriber, Subscription, utc_now
 from services.notifications.tests.database_setup import (
     confirmed,
     deliveries,
@@ -21,7 +20,8 @@ from services.notifications.tests.database_setup import (
 )
 from services.notifications.tests.events import status_changed
 from services.notifications.tests.sinks import MailSink
-from services.notifications.tokens import Purpose
+from services.notifications.use_cases.retention import apply_retention
+from services.notifications.use_cases.subscribing import subscribe, unsubscribe
 
 
 def emails(engine: object) -> list[str | None]:

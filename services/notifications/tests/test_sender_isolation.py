@@ -15,10 +15,10 @@ from datetime import timedelta
 from sqlalchemy import update
 from sqlmodel import col
 
-from services.notifications.leases import claim_due
-from services.notifications.rate_limit import take_tokens
+from services.notifications.adapters.leases import claim_due
+from services.notifications.adapters.rate_limit import take_tokens
+from services.notifications.adapters.tables import Delivery, DeliveryState, ReceivedEvent, utc_now
 from services.notifications.settings import NotificationsSettings
-from services.notifications.tables import Delivery, DeliveryState, ReceivedEvent, utc_now
 from services.notifications.tests.database_setup import (
     all_mail_settled,
     confirmed,

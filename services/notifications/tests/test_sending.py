@@ -6,8 +6,8 @@ import time
 
 from sqlmodel import Session, select
 
+from services.notifications.adapters.tables import DeliveryState, Subscriber
 from services.notifications.settings import NotificationsSettings
-from services.notifications.tables import DeliveryState, Subscriber
 from services.notifications.tests.database_setup import (
     confirmed,
     deliveries,

@@ -12,10 +12,10 @@ import pytest
 from fastapi.testclient import TestClient
 from graphql import GraphQLSchema, build_schema, parse, validate
 
-from services.web import directory_data, finding, planning, reporting, updating
 from services.web.app import create_app
-from services.web.routes import account, alerts, coordinator_imports, my_deliverables
+from services.web.entrypoints.http import account, alerts, coordinator_imports, my_deliverables
 from services.web.settings import WebSettings
+from services.web.use_cases import directory_data, finding, planning, reporting, updating
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "gateway" / "schema.graphql"
 DOCUMENTS = {

@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from services.web.app import create_app
-from services.web.pages import humanise, time_ago
-from services.web.routes.account import _safe_next
+from services.web.entrypoints.http.account import _safe_next
+from services.web.entrypoints.http.pages import humanise, time_ago
 from services.web.settings import STATIC_SRC_DIR, WebSettings
 
 UNREACHABLE_GATEWAY = "http://127.0.0.1:9/graphql"  # discard port: nothing answers

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from services.web.models import Deliverable
-from services.web.updating import RoundUpdate, validate_update
+from services.web.adapters.gateway_models import Deliverable
+from services.web.use_cases.updating import RoundUpdate, validate_update
 
 DELIVERABLE = Deliverable(
     number=40, title="A deliverable", aim=3, priority_action=9, timescale="June 2024",

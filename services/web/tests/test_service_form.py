@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.web.directory_data import Entry
-from services.web.directory_forms import (
+from services.web.entrypoints.http.directory_forms import (
     ALL_FIELDS,
     change_list,
     changed_input,
@@ -13,6 +12,7 @@ from services.web.directory_forms import (
     gateway_input,
     values_of_entry,
 )
+from services.web.use_cases.directory_data import Entry
 
 ENTRY = Entry.model_validate({
     "id": "s1", "name": "Hub", "localAuthorities": ["fife"], "serviceTypes": ["dtto"],

@@ -14,7 +14,7 @@ branch_labels = None
 depends_on = None
 
 # The courts' approximate coordinates as facts at the time of this migration (copied here so the
-# migration never changes with later code); services/directory/geography/courts.py keeps them too.
+# migration never changes with later code); services/directory/adapters/geography/courts.py keeps them too.
 _COURTS = {
     "aberdeen": (57.149, -2.094), "airdrie": (55.866, -3.981), "alloa": (56.115, -3.793),
     "ayr": (55.462, -4.629), "banff": (57.665, -2.523), "campbeltown": (55.425, -5.605),

@@ -1,6 +1,6 @@
 """The read model: each entry's assembled view (JSON) and its facet values, one row each.
 
-Rebuilt in the same transaction as every write (``services.directory.read_model``), so a search
+Rebuilt in the same transaction as every write (``services.directory.adapters.read_model``), so a search
 page is one query and facets are counted in one. Rows for entries written before this revision
 are filled in at start-up (``rebuild_missing_read_models``).
 

@@ -1,0 +1,257 @@
+"""The read model: each entry's assembled view (JSON) and its facet values, one row each.
+
+``service_views`` assembles a view from a dozen related tables; doing that for every search page
+cost most of a search. Instead the view is assembled once per write and stored here, in the same
+transaction as the write, so a page of results is one query on ``service_view`` and facets are one
+``GROUP BY`` on ``service_facet``.
+
+Every write reaches the rebuild: ``reindex_services`` (which every use case, the importer and the
+seed call) rebuilds it, and a session hook rebuilds entries whose rows a transaction changed
+through the ORM without reindexing (marking reviewed, say) just before it commits.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Engine,
+    Integer,
+    String,
+    bindparam,
+    column,
+    event,
+    inspect,
+    select,
+    table,
+    text,
+)
+from sqlalchemy.orm import Session as OrmSession
+from sqlmodel import Session, col
+
+from services.directory.adapters.tables import (
+    Attribute,
+    Contact,
+    LocalAuthority,
+    Location,
+    Organization,
+    Phone,
+    Schedule,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    ServiceCourt,
+    Taxonomy,
+    TaxonomyTerm,
+)
+from services.directory.adapters.tables.base import utc_now
+from services.directory.adapters.tables.taxonomy import (
+    CLIENT_GROUPS,
+    REFERRAL_ROUTES,
+    SERVICE_TYPES,
+)
+from services.directory.adapters.views import service_views
+from services.directory.domain.review import freshness
+from services.directory.schemas import ServiceOut
+
+SERVICE_FACET = table(
+    "service_facet",
+    column("service_id", String),
+    column("facet_value_id", Integer),
+    column("facet", String),
+)
+FACET_VALUE = table(
+    "facet_value",
+    column("id", Integer),
+    column("facet", String),
+    column("value", String),
+    column("label", String),
+)
+# Facet name -> the taxonomy whose terms it counts.
+TERM_FACETS = {
+    "service_type": SERVICE_TYPES,
+    "client_group": CLIENT_GROUPS,
+    "referral_route": REFERRAL_ROUTES,
+}
+_UPSERT_VIEW = text(
+    "INSERT INTO service_view (service_id, view) VALUES (:service_id, :view) "
+    "ON CONFLICT (service_id) DO UPDATE SET view = excluded.view"
+)
+_DELETE_FACETS = text("DELETE FROM service_facet WHERE service_id IN :ids").bindparams(
+    bindparam("ids", expanding=True)
+)
+_ADD_FACET_VALUE = text(
+    "INSERT INTO facet_value (facet, value, label) VALUES (:facet, :value, :label) "
+    "ON CONFLICT (facet, value) DO UPDATE SET label = excluded.label"
+)
+_FACET_VALUES = text("SELECT facet, value, id FROM facet_value")
+_ADD_FACET = text(
+    "INSERT INTO service_facet (service_id, facet_value_id, facet) "
+    "VALUES (:service_id, :facet_value_id, :facet)"
+)
+_READ_VIEWS = text("SELECT service_id, view FROM service_view WHERE service_id IN :ids").bindparams(
+    bindparam("ids", expanding=True)
+)
+_RAISE_VERSION = text("UPDATE read_model_version SET version = version + 1 WHERE id = 1")
+_MISSING = text(
+    "SELECT s.id FROM service AS s LEFT JOIN service_view AS v ON v.service_id = s.id "
+    "WHERE v.service_id IS NULL"
+)
+# Rows whose change alters an entry's view, and how to find the entry's id on each.
+_SERVICE_ID_OF: dict[type, str] = {
+    Service: "id", ServiceArea: "service_id", ServiceCourt: "service_id", Attribute: "link_id",
+    Phone: "service_id", Schedule: "service_id", Contact: "service_id",
+    ServiceAtLocation: "service_id",
+}  # fmt: skip
+# Rows shared by several entries: every entry linked to a changed one is rebuilt.
+_SHARED_BY: dict[type, Any] = {
+    Organization: col(Service.organization_id),
+    Location: col(ServiceAtLocation.location_id),
+}
+_TOUCHED = "directory_touched_services"
+_TOUCHED_SHARED = "directory_touched_shared"
+
+
+def store_views(session: Session, views: list[ServiceOut]) -> None:
+    """Write the views and facet values of ``views`` (same transaction as the write)."""
+    if not views:
+        return
+    session.execute(_RAISE_VERSION)  # answers kept by search/page_cache.py are out of date
+    session.execute(
+        _UPSERT_VIEW,
+        [{"service_id": v.id, "view": v.model_dump_json(exclude={"distance_miles"})}
+         for v in views],
+    )  # fmt: skip
+    session.execute(_DELETE_FACETS, {"ids": [v.id for v in views]})
+    rows = [row for view in views for row in _facet_rows(session, view)]
+    if rows:
+        values = {(r["facet"], r["value"]): r for r in rows}
+        session.execute(_ADD_FACET_VALUE, list(values.values()))
+        ids = {(facet, value): i for facet, value, i in session.execute(_FACET_VALUES)}
+        links = {(r["service_id"], ids[(r["facet"], r["value"])]): r["facet"] for r in rows}
+        session.execute(
+            _ADD_FACET,
+            [{"service_id": service_id, "facet_value_id": value_id, "facet": facet}
+             for (service_id, value_id), facet in links.items()],
+        )  # fmt: skip
+    session.info.setdefault(_TOUCHED, set()).difference_update(v.id for v in views)
+
+
+def _facet_rows(session: Session, view: ServiceOut) -> list[dict[str, str]]:
+    labels = _labels(session)
+    rows = [("local_authority", code, labels.get(("area", code), code))
+            for code in view.local_authorities]  # fmt: skip
+    rows += list(zip(["court"] * len(view.court_slugs), view.court_slugs, view.courts, strict=True))
+    for facet, taxonomy in TERM_FACETS.items():
+        codes: list[str] = getattr(view, facet + "s")
+        rows += [(facet, code, labels.get((taxonomy, code), code)) for code in codes]
+    return [{"service_id": view.id, "facet": f, "value": v, "label": label}
+            for f, v, label in rows]  # fmt: skip
+
+
+def _labels(session: Session) -> dict[tuple[str, str], str]:
+    """Names of areas and terms, read once per transaction."""
+    cached: dict[tuple[str, str], str] | None = session.info.get("directory_facet_labels")
+    if cached is None:
+        cached = {("area", code): name for code, name in session.execute(
+            select(col(LocalAuthority.code), col(LocalAuthority.name)))}  # fmt: skip
+        terms = session.execute(
+            select(col(Taxonomy.code), col(TaxonomyTerm.code), col(TaxonomyTerm.name)).join(
+                Taxonomy, col(Taxonomy.id) == col(TaxonomyTerm.taxonomy_id)
+            )
+        )
+        cached.update({(taxonomy, code): name for taxonomy, code, name in terms})
+        session.info["directory_facet_labels"] = cached
+    return cached
+
+
+def stored_views(session: Session, ids: list[str]) -> list[dict[str, Any]]:
+    """The views of ``ids`` as JSON-ready dicts, in order; unknown ids are left out.
+
+    Freshness depends on today, so it is worked out on reading. An entry without a stored view
+    (written before the read model existed and not yet filled in) is assembled the slow way.
+    """
+    if not ids:
+        return []
+    found = {row[0]: json.loads(row[1]) for row in session.execute(_READ_VIEWS, {"ids": ids})}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        found.update({v.id: v.model_dump(mode="json") for v in service_views(session, missing)})
+    now = utc_now()
+    views = [found[i] for i in ids if i in found]
+    for view in views:
+        if view.get("review_due_at"):
+            due = datetime.fromisoformat(view["review_due_at"])
+            view["is_stale"] = due < now
+            view["freshness"] = freshness(due, now)
+    return views
+
+
+def rebuild_missing_read_models(engine: Engine, batch: int = 500) -> int:
+    """Fill in the read model of entries that have none (after upgrading); how many were."""
+    with Session(engine) as session:
+        missing = [row[0] for row in session.execute(_MISSING)]
+    for first in range(0, len(missing), batch):
+        with Session(engine) as session, session.begin():
+            store_views(session, service_views(session, missing[first : first + batch]))
+    return len(missing)
+
+
+def _note_touched(session: OrmSession, _context: Any, _instances: Any) -> None:
+    touched: set[str] = session.info.setdefault(_TOUCHED, set())
+    shared: set[tuple[type, str]] = session.info.setdefault(_TOUCHED_SHARED, set())
+    for row in (*session.new, *session.dirty, *session.deleted):
+        attribute = _SERVICE_ID_OF.get(type(row))
+        if attribute is not None and getattr(row, attribute, None):
+            touched.add(str(getattr(row, attribute)))
+        elif type(row) in _SHARED_BY and session.is_modified(row) and row not in session.new:
+            shared.add((type(row), str(row.id)))
+
+
+def _rebuild_touched(session: OrmSession) -> None:
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # before_commit comes before the commit's own flush: note what it writes
+    if not session.info.get(_TOUCHED) and not session.info.get(_TOUCHED_SHARED):
+        return
+    touched: set[str] = session.info.pop(_TOUCHED, set())
+    for kind, shared_id in session.info.pop(_TOUCHED_SHARED, set()):
+        link = _SHARED_BY[kind]
+        holder = col(Service.id) if kind is Organization else col(ServiceAtLocation.service_id)
+        touched.update(str(i) for i in session.scalars(select(holder).where(link == shared_id)))
+    if touched and _has_read_model(session):
+        alive = list(session.scalars(select(col(Service.id)).where(col(Service.id).in_(touched))))
+        store_views(session, service_views(session, alive))  # type: ignore[arg-type]
+    session.info.pop(_TOUCHED, None)
+
+
+def _has_read_model(session: OrmSession) -> bool:
+    """False only on a database built without migrations (some unit tests): nothing to keep."""
+    bind = session.get_bind()
+    if id(bind) not in _READ_MODEL_BINDS:
+        if not inspect(bind).has_table("service_view"):
+            return False
+        _READ_MODEL_BINDS.add(id(bind))
+    return True
+
+
+_READ_MODEL_BINDS: set[int] = set()
+
+
+def _forget(session: OrmSession, *_args: Any) -> None:
+    session.info.pop(_TOUCHED, None)
+    session.info.pop(_TOUCHED_SHARED, None)
+    session.info.pop("directory_facet_labels", None)
+
+
+def install_rebuild_hook() -> None:
+    """Rebuild, before commit, the read model of entries changed through the ORM (idempotent)."""
+    if not event.contains(OrmSession, "before_flush", _note_touched):
+        event.listen(OrmSession, "before_flush", _note_touched)
+        event.listen(OrmSession, "before_commit", _rebuild_touched)
+        event.listen(OrmSession, "after_rollback", _forget)
+        event.listen(OrmSession, "after_commit", _forget)
+
+
+install_rebuild_hook()

@@ -1,0 +1,32 @@
+"""The one place where the service's parts are built and connected."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import structlog
+
+from services.directory.adapters.read_model import rebuild_missing_read_models
+from services.directory.adapters.seed.load import seed_reference_data, seed_sample_services
+from services.directory.settings import DirectorySettings
+from shared.db import make_engine, upgrade_database
+
+log = structlog.get_logger()
+
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def prepare_database(settings: DirectorySettings) -> None:
+    """Migrate, load facts and the sample into an empty database, fill in missing read models."""
+    upgrade_database(settings.database_url, MIGRATIONS)
+    engine = make_engine(settings.database_url)
+    try:
+        if settings.seed_on_start:
+            seed_reference_data(engine)
+            seed_sample_services(engine)
+        filled = rebuild_missing_read_models(engine)
+        if filled:
+            log.info("read_model_filled_in", entries=filled)
+    finally:
+        engine.dispose()

@@ -1,0 +1,56 @@
+"""Claiming due deliveries with a short lease, kept alive while they are being sent.
+
+A sender that dies stops renewing, so its deliveries are due again within one lease
+(``SENDER_LEASE_SECONDS``) and another sender (or the restarted one) takes them.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import Engine, or_, update
+from sqlmodel import Session, col, select
+
+from services.notifications.adapters.tables import Delivery, DeliveryState, utc_now
+from shared.db import transaction
+
+
+def claim_due(session: Session, *, token: str, batch_size: int, lease_seconds: float) -> None:
+    """Lease up to ``batch_size`` due deliveries, oldest first, under ``token``."""
+    now = utc_now()
+    due = (
+        col(Delivery.state).in_([DeliveryState.PENDING.value, DeliveryState.RETRYING.value]),
+        col(Delivery.next_attempt_at) <= now,
+        or_(col(Delivery.lease_until).is_(None), col(Delivery.lease_until) < now),
+    )
+    # Ids first, then the update: PostgreSQL may re-run an `IN (SELECT ... LIMIT)` subquery
+    # and lease more rows than asked. SKIP LOCKED lets a replica take the next rows.
+    batch = (
+        select(Delivery.id)
+        .where(*due)
+        .order_by(col(Delivery.id))
+        .limit(batch_size)
+        .with_for_update(skip_locked=True)
+    )
+    ids = list(session.exec(batch))
+    if ids:
+        session.execute(
+            update(Delivery)
+            .where(col(Delivery.id).in_(ids), *due)
+            .values(lease_token=token, lease_until=now + timedelta(seconds=lease_seconds))
+            .execution_options(synchronize_session=False)
+        )
+
+
+def renew_leases(engine: Engine, tokens: list[str], lease_seconds: float) -> int:
+    """Extend the leases still held under ``tokens`` (recorded deliveries hold none)."""
+    if not tokens:
+        return 0
+    with transaction(engine) as session:
+        result = session.execute(
+            update(Delivery)
+            .where(col(Delivery.lease_token).in_(tokens))
+            .values(lease_until=utc_now() + timedelta(seconds=lease_seconds))
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)

@@ -1,0 +1,156 @@
+"""SMTP delivery with aiosmtplib: builds the message, tells temporary from permanent failure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email.charset import QP, Charset
+from email.header import Header
+from email.mime.multipart import MIMEMultipart
+from email.mime.nonmultipart import MIMENonMultipart
+from email.utils import formatdate, parseaddr
+from enum import StrEnum
+
+import aiosmtplib
+
+from services.notifications.domain.plain_text import one_line
+from services.notifications.settings import NotificationsSettings
+from services.notifications.use_cases.composing import OutgoingEmail
+
+UTF8_QP = Charset("utf-8")
+UTF8_QP.body_encoding = QP  # readable in the raw message, unlike base64
+
+
+class Outcome(StrEnum):
+    SENT = "sent"
+    TEMPORARY = "temporary"  # 4xx, refused connection, timeout: try again later
+    PERMANENT = "permanent"  # 5xx, or a message that cannot be built: this will never go
+    UNAVAILABLE = "unavailable"  # the server cannot be reached: nothing was attempted
+
+
+class SmtpUnavailable(Exception):
+    """Connecting to the SMTP server failed: the server is away, not this email's fault."""
+
+
+@dataclass(frozen=True)
+class SendResult:
+    outcome: Outcome
+    reason: str | None = None
+
+
+def message_id(delivery_id: int, domain: str) -> str:
+    """The same Message-ID for every attempt of one delivery, so a resend is recognisable."""
+    return f"<delivery-{delivery_id}@{domain}>"
+
+
+def build_message(email: OutgoingEmail, *, mail_from: str, message_id: str) -> bytes:
+    """The MIME message as bytes: multipart/alternative with plain text first, then HTML.
+
+    Built with the compat32 classes: the modern ``EmailMessage`` API spends more time
+    folding headers than the whole SMTP exchange takes (see bench/notifications_fanout.py).
+    Every header value is made one line here, whatever the caller passed.
+    """
+    message = MIMEMultipart("alternative")
+    message["From"] = one_line(mail_from)
+    message["To"] = one_line(email.to)
+    message["Subject"] = _header(one_line(email.subject))
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = one_line(message_id)
+    if email.unsubscribe_url:
+        message["List-Unsubscribe"] = f"<{one_line(email.unsubscribe_url)}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message.attach(_text_part(email.text, "plain"))
+    message.attach(_text_part(email.html, "html"))
+    return message.as_bytes()
+
+
+def _text_part(body: str, subtype: str) -> MIMENonMultipart:
+    part = MIMENonMultipart("text", subtype)
+    part.set_payload(body, UTF8_QP)
+    return part
+
+
+def _header(value: str) -> str:
+    return value if value.isascii() else Header(value, "utf-8").encode()
+
+
+def classify(exc: BaseException) -> SendResult:
+    """Map an aiosmtplib or socket error to a retry decision, keeping the server's words."""
+    if isinstance(exc, SmtpUnavailable):
+        return SendResult(Outcome.UNAVAILABLE, str(exc)[:500])
+    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused) and exc.recipients:
+        refused = exc.recipients[0]
+        return _by_code(refused.code, f"{refused.code} {refused.message}")
+    if isinstance(exc, aiosmtplib.SMTPResponseException):
+        return _by_code(exc.code, f"{exc.code} {exc.message}")
+    return SendResult(Outcome.TEMPORARY, f"{type(exc).__name__}: {exc}"[:500])
+
+
+def _by_code(code: int, reason: str) -> SendResult:
+    outcome = Outcome.PERMANENT if 500 <= code < 600 else Outcome.TEMPORARY
+    return SendResult(outcome, reason[:500])
+
+
+class SmtpConnection:
+    """One reusable SMTP session; reconnects after any failure."""
+
+    def __init__(self, settings: NotificationsSettings) -> None:
+        self._settings = settings
+        self._client: aiosmtplib.SMTP | None = None
+        self._envelope_from = parseaddr(settings.mail_from)[1]
+
+    async def send(self, to: str, message: bytes) -> SendResult:
+        """Send pre-built bytes; failures are classified, never raised."""
+        try:
+            await self._send_on_live_session(to, message)
+        except (aiosmtplib.SMTPException, SmtpUnavailable, OSError, TimeoutError) as exc:
+            await self.close()  # a fresh session is simpler than recovering a half-sent one
+            return classify(exc)
+        return SendResult(Outcome.SENT)
+
+    async def _send_on_live_session(self, to: str, message: bytes) -> None:
+        """A kept-open session the server has since closed gets one fresh reconnect."""
+        reused = self._client is not None and self._client.is_connected
+        client = await self._connected()
+        try:
+            await client.sendmail(self._envelope_from, [to], message)
+        except (aiosmtplib.SMTPServerDisconnected, ConnectionError):
+            if not reused:
+                raise
+            await self.close()
+            await (await self._connected()).sendmail(self._envelope_from, [to], message)
+
+    async def _connected(self) -> aiosmtplib.SMTP:
+        if self._client is None or not self._client.is_connected:
+            settings = self._settings
+            client = aiosmtplib.SMTP(
+                hostname=settings.smtp_host,
+                port=settings.smtp_port,
+                username=settings.smtp_username,
+                password=settings.smtp_password,
+                use_tls=settings.smtp_use_tls,
+                start_tls=settings.smtp_start_tls,
+                timeout=settings.smtp_timeout_seconds,
+            )
+            try:
+                await client.connect()
+            except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+                client.close()
+                raise SmtpUnavailable(f"cannot reach the SMTP server: {exc}") from exc
+            self._client = client
+        return self._client
+
+    async def reachable(self) -> bool:
+        """Whether a session can be opened (used to probe a server that was away)."""
+        try:
+            await self._connected()
+        except SmtpUnavailable:
+            return False
+        return True
+
+    async def close(self) -> None:
+        client, self._client = self._client, None
+        if client is not None and client.is_connected:
+            try:
+                await client.quit()
+            except (aiosmtplib.SMTPException, OSError, TimeoutError):
+                client.close()

@@ -1,0 +1,1 @@
+"""Rules with no I/O: what may happen and what it means (plain functions and values)."""

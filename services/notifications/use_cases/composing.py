@@ -1,0 +1,178 @@
+"""Turn a delivery row into a ready email: recipient, subject, plain text and HTML, links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlmodel import Session, col, select
+
+from services.notifications.adapters.tables import (
+    Delivery,
+    DeliveryKind,
+    DigestEntry,
+    ReceivedEvent,
+    Subscriber,
+    Subscription,
+)
+from services.notifications.adapters.tokens import LinkTokens, Purpose
+from services.notifications.domain.consumed import REGISTRY
+from services.notifications.domain.consumed.registry import EventWords, WebLinks
+from services.notifications.domain.plain_text import one_line
+from services.notifications.domain.wording import describe_target
+
+TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).parents[1] / "templates"),
+    autoescape=select_autoescape(["html", "html.j2"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_OWNER_WHY = (
+    "You are getting this because your partnership is named as the owner of this directory "
+    "entry. Sheriffs and partners rely on it being right."
+)
+_OWNER_KINDS = {DeliveryKind.REVIEW_DUE, DeliveryKind.CORRECTION_SUGGESTED}
+FREQUENCY_WORDS = {"immediately": "as they happen", "daily": "once a day", "weekly": "once a week"}
+
+
+@dataclass(frozen=True)
+class OutgoingEmail:
+    to: str
+    subject: str
+    text: str
+    html: str
+    unsubscribe_url: str | None
+
+
+class Composer:
+    """Writes emails from templates; links are signed with ``LinkTokens``."""
+
+    def __init__(self, *, base_url: str, tokens: LinkTokens, web_base_url: str) -> None:
+        self._base_url = base_url.rstrip("/")
+        self._tokens = tokens
+        self._web = WebLinks(web_base_url)
+
+    def link(self, page: str, purpose: Purpose, subject_id: int) -> str:
+        return f"{self._base_url}/{page}?token={self._tokens.issue(purpose, subject_id)}"
+
+    def compose(self, session: Session, delivery: Delivery) -> OutgoingEmail | None:
+        """The email for a delivery, or None when there is nobody to send it to any more."""
+        if delivery.kind in _OWNER_KINDS:
+            return self._owner_mail(session, delivery)
+        subscriber = session.get(Subscriber, delivery.subscriber_id)
+        if subscriber is None or subscriber.email is None:
+            return None
+        if delivery.kind == DeliveryKind.DIGEST:
+            return self._digest(session, delivery, subscriber)
+        subscription = session.get(Subscription, delivery.subscription_id)
+        if subscription is None:
+            return None
+        if delivery.kind == DeliveryKind.CONFIRMATION:
+            return self._confirmation(subscriber, subscription)
+        event = session.get(ReceivedEvent, delivery.event_id)
+        if event is None:
+            return None
+        return self._event(subscriber, subscription, event)
+
+    def _confirmation(self, subscriber: Subscriber, subscription: Subscription) -> OutgoingEmail:
+        assert subscription.id is not None and subscriber.email is not None
+        target = _target_words(subscription)
+        context = {
+            "intro": f"Someone, hopefully you, asked for emails about {target}, "
+            f"sent {FREQUENCY_WORDS[subscription.frequency]}. Please confirm this by pressing "
+            "the button below. The link works for 7 days. If it was not you, ignore this "
+            "email and nothing will happen.",
+            "action": {
+                "label": "Yes, send me these emails",
+                "url": self.link("confirm", Purpose.CONFIRM, subscription.id),
+            },
+            "why": "You are getting this email because this address was entered on our "
+            "sign-up form.",
+            "unsubscribe_url": self.link("unsubscribe", Purpose.UNSUBSCRIBE, subscription.id),
+        }
+        return self._render(subscriber.email, f"Please confirm: emails about {target}", context)
+
+    def _event(
+        self, subscriber: Subscriber, subscription: Subscription, event: ReceivedEvent
+    ) -> OutgoingEmail:
+        assert subscription.id is not None and subscriber.id is not None and subscriber.email
+        words = self._words(event)
+        context = {
+            "intro": "There is news about something you follow:",
+            "items": [words],
+            "why": "You are getting this because you asked for emails about "
+            f"{_target_words(subscription)}.",
+            "manage_url": self.link("manage", Purpose.MANAGE, subscriber.id),
+            "unsubscribe_url": self.link("unsubscribe", Purpose.UNSUBSCRIBE, subscription.id),
+        }
+        return self._render(subscriber.email, words.headline, context)
+
+    def _digest(
+        self, session: Session, delivery: Delivery, subscriber: Subscriber
+    ) -> OutgoingEmail | None:
+        assert subscriber.id is not None and subscriber.email is not None
+        statement = (
+            select(ReceivedEvent)
+            .join(DigestEntry, col(DigestEntry.event_id) == col(ReceivedEvent.event_id))
+            .where(DigestEntry.delivery_id == delivery.id)
+            .order_by(col(ReceivedEvent.occurred_at))
+        )
+        items: list[EventWords] = [self._words(event) for event in session.exec(statement)]
+        if not items:
+            return None
+        period = (delivery.digest_period or "daily").split(":", 1)[0]
+        context = {
+            "intro": f"Here is your {period} summary: {len(items)} update(s) since the last one.",
+            "items": items,
+            "why": f"You are getting this because you asked for a {period} summary "
+            "of what you follow.",
+            "manage_url": self.link("manage", Purpose.MANAGE, subscriber.id),
+            "unsubscribe_url": self.link("unsubscribe", Purpose.UNSUBSCRIBE_ALL, subscriber.id),
+        }
+        return self._render(
+            subscriber.email, f"Your {period} summary: {len(items)} update(s)", context
+        )
+
+    def _owner_mail(self, session: Session, delivery: Delivery) -> OutgoingEmail | None:
+        """Mail to a directory entry's owning partnership (a review is due, or a correction)."""
+        event = session.get(ReceivedEvent, delivery.event_id)
+        if event is None or not delivery.recipient:
+            return None
+        typed = REGISTRY.read(event.event_type, event.data)
+        if typed.kind.owner_mail is None:
+            return None
+        words = typed.words(self._web)
+        context = {
+            "intro": typed.kind.owner_mail.intro,
+            "why": _OWNER_WHY,
+            "items": [words],
+            "steps": typed.owner_steps(),
+        }
+        return self._render(delivery.recipient, words.headline, context)
+
+    def _words(self, event: ReceivedEvent) -> EventWords:
+        """The event's words, from its facts read back with its registry entry's model."""
+        return REGISTRY.read(event.event_type, event.data).words(self._web)
+
+    def _render(self, to: str, subject: str, context: dict[str, Any]) -> OutgoingEmail:
+        context = {
+            "items": [],
+            "action": None,
+            "steps": [],
+            "manage_url": None,
+            "unsubscribe_url": None,
+            **context,
+        }
+        subject = one_line(subject)  # a name with a line break must not break the header
+        context["subject"] = subject
+        text = TEMPLATES.get_template("email.txt.j2").render(context)
+        html = TEMPLATES.get_template("email.html.j2").render(context)
+        return OutgoingEmail(to, subject, text, html, context["unsubscribe_url"])
+
+
+def _target_words(subscription: Subscription) -> str:
+    return describe_target(
+        subscription.target_kind, subscription.target_value, subscription.transition
+    )

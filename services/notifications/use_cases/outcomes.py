@@ -1,0 +1,199 @@
+"""Record what happened to each email: sent, retrying with backoff, failed, or address suspended."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+
+import structlog
+from sqlalchemy import Engine, update
+from sqlmodel import Session, col
+
+from services.notifications.adapters.mailer import Outcome, SendResult
+from services.notifications.adapters.tables import Delivery, DeliveryState, Subscriber, utc_now
+from services.notifications.events import stage_delivered, stage_failed
+from services.notifications.settings import NotificationsSettings
+from shared.unit_of_work import UnitOfWork
+
+log = structlog.get_logger()
+GATHER_SECONDS = 0.003
+
+
+@dataclass(frozen=True)
+class Attempt:
+    delivery_id: int
+    subscriber_id: int | None
+    result: SendResult
+    subject: str | None = None
+    body_text: str | None = None
+
+
+def retry_delay(attempts: int, settings: NotificationsSettings) -> float:
+    """Exponential backoff with jitter: half to all of base * 2^(attempts-1), capped."""
+    ceiling = min(
+        settings.retry_max_seconds, settings.retry_base_seconds * 2 ** max(0, attempts - 1)
+    )
+    return random.uniform(ceiling / 2, ceiling)
+
+
+def record_attempts(
+    engine: Engine, attempts: list[Attempt], settings: NotificationsSettings
+) -> None:
+    with UnitOfWork(engine) as uow:
+        session = uow.session
+        sent = [a for a in attempts if a.result.outcome == Outcome.SENT]
+        _record_sent(session, sent)
+        for attempt in attempts:
+            if attempt.result.outcome == Outcome.TEMPORARY:
+                _record_temporary(session, attempt, settings)
+            elif attempt.result.outcome == Outcome.PERMANENT:
+                _record_permanent(session, attempt, settings)
+            elif attempt.result.outcome == Outcome.UNAVAILABLE:
+                release_delivery(session, attempt.delivery_id, attempt.result.reason)
+        _stage_email_events(uow, attempts)
+
+
+def _stage_email_events(uow: UnitOfWork, attempts: list[Attempt]) -> None:
+    """EmailDelivered / EmailFailed, committed with the outcomes they report."""
+    stage_delivered(uow, [a.delivery_id for a in attempts if a.result.outcome == Outcome.SENT])
+    for attempt in attempts:
+        if attempt.result.outcome in (Outcome.TEMPORARY, Outcome.PERMANENT):
+            permanent = attempt.result.outcome == Outcome.PERMANENT
+            reason = attempt.result.reason or str(attempt.result.outcome)
+            stage_failed(uow, attempt.delivery_id, reason=reason, permanent=permanent)
+
+
+class OutcomeRecorder:
+    """Records each email's outcome as soon as it is known, before its session sends another.
+
+    Outcomes that arrive together (one per SMTP session) share one transaction. A failed write
+    is retried; the caller waits, so at most one accepted-but-unrecorded email per session can
+    be sent again after a crash (with the same Message-ID).
+    """
+
+    def __init__(self, engine: Engine, settings: NotificationsSettings) -> None:
+        self._engine = engine
+        self._settings = settings
+        self._waiting: list[tuple[Attempt, asyncio.Future[None]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def record(self, attempt: Attempt) -> None:
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.append((attempt, done))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_all())
+        await done
+
+    async def _write_all(self) -> None:
+        while self._waiting:
+            await asyncio.sleep(GATHER_SECONDS)  # let the other sessions' outcomes join this write
+            group, self._waiting = self._waiting, []
+            try:
+                await self._write_with_retries([attempt for attempt, _ in group])
+            except Exception as exc:
+                for _, done in group:
+                    if not done.done():
+                        done.set_exception(exc)
+                continue
+            for _, done in group:
+                if not done.done():
+                    done.set_result(None)
+
+    async def _write_with_retries(self, attempts: list[Attempt], tries: int = 5) -> None:
+        for attempt_number in range(1, tries + 1):
+            try:
+                await asyncio.to_thread(record_attempts, self._engine, attempts, self._settings)
+                return
+            except Exception as exc:  # the database may be restarting
+                if attempt_number == tries:
+                    raise
+                log.warning("outcome_recording_retrying", error=str(exc), count=len(attempts))
+                await asyncio.sleep(0.2 * 2**attempt_number)
+
+
+def _record_sent(session: Session, sent: list[Attempt]) -> None:
+    now = utc_now()
+    if sent:
+        rows = [
+            {
+                "id": attempt.delivery_id,
+                "state": DeliveryState.SENT.value,
+                "sent_at": now,
+                "subject": attempt.subject,
+                "body_text": attempt.body_text,
+                "last_error": None,
+                "lease_token": None,
+                "lease_until": None,
+            }
+            for attempt in sent
+        ]
+        session.execute(update(Delivery), rows)  # one executemany by primary key
+        ids = [attempt.delivery_id for attempt in sent]
+        session.execute(
+            update(Delivery)
+            .where(col(Delivery.id).in_(ids))
+            .values(attempts=col(Delivery.attempts) + 1)
+            .execution_options(synchronize_session=False)
+        )
+    subscriber_ids = {a.subscriber_id for a in sent if a.subscriber_id is not None}
+    if subscriber_ids:
+        session.execute(
+            update(Subscriber)
+            .where(col(Subscriber.id).in_(subscriber_ids), col(Subscriber.permanent_failures) > 0)
+            .values(permanent_failures=0)
+        )
+
+
+def _record_temporary(session: Session, attempt: Attempt, settings: NotificationsSettings) -> None:
+    delivery = session.get(Delivery, attempt.delivery_id)
+    if delivery is None:
+        return
+    delivery.attempts += 1
+    delivery.lease_token = None
+    delivery.lease_until = None
+    if delivery.attempts >= settings.max_send_attempts:
+        delivery.state = DeliveryState.FAILED
+        delivery.last_error = f"gave up after {delivery.attempts} attempts: {attempt.result.reason}"
+    else:
+        delivery.state = DeliveryState.RETRYING
+        delivery.last_error = attempt.result.reason
+        delivery.next_attempt_at = utc_now() + timedelta(
+            seconds=retry_delay(delivery.attempts, settings)
+        )
+    session.add(delivery)
+
+
+def _record_permanent(session: Session, attempt: Attempt, settings: NotificationsSettings) -> None:
+    fail_delivery(session, attempt.delivery_id, attempt.result.reason or "permanent failure")
+    subscriber = session.get(Subscriber, attempt.subscriber_id) if attempt.subscriber_id else None
+    if subscriber is None:
+        return
+    subscriber.permanent_failures += 1
+    if subscriber.permanent_failures >= settings.permanent_failures_before_suspension:
+        subscriber.suspended_at = subscriber.suspended_at or utc_now()
+    session.add(subscriber)
+
+
+def release_delivery(session: Session, delivery_id: int, reason: str | None) -> None:
+    """Give a claimed delivery back untried (the server was away): no attempt is counted."""
+    session.execute(
+        update(Delivery)
+        .where(col(Delivery.id) == delivery_id)
+        .values(lease_token=None, lease_until=None, last_error=(reason or "")[:500] or None)
+    )
+
+
+def fail_delivery(session: Session, delivery_id: int, reason: str) -> None:
+    session.execute(
+        update(Delivery)
+        .where(col(Delivery.id) == delivery_id)
+        .values(
+            state=DeliveryState.FAILED.value,
+            attempts=col(Delivery.attempts) + 1,
+            last_error=reason[:500],
+            lease_token=None,
+            lease_until=None,
+        )
+    )
