@@ -7,8 +7,12 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from services.deliverables.adapters.seed.facts import seed_if_empty
+from services.deliverables.events import TOPICS
 from services.deliverables.settings import DeliverablesSettings
 from shared.db import make_engine, upgrade_database
+from shared.outbox import OutboxRelay
+from shared.outbox_wiring import build_relay
+from shared.settings import CommonSettings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -20,3 +24,10 @@ def prepare_database(settings: DeliverablesSettings) -> Engine:
     if settings.seed_on_start:
         seed_if_empty(engine)
     return engine
+
+
+def outbox_relay(
+    engine: Engine, settings: DeliverablesSettings, common: CommonSettings
+) -> OutboxRelay | None:
+    """The relay publishing the events, or None with CJP_DELIVERABLES_RELAY_ENABLED off."""
+    return build_relay(engine, settings, common, TOPICS)

@@ -12,16 +12,15 @@ from fastapi import FastAPI
 from services.directory.adapters.open_data.delivery import OpenDataCors
 from services.directory.adapters.search.page_cache import PageCache
 from services.directory.entrypoints.http import keeping, open_api, open_lists, reference, services
-from services.directory.events import SERVICE_TOPIC
 from services.directory.settings import DirectorySettings, get_settings
 from services.directory.use_cases.review import request_due_reviews
-from services.directory.wiring import prepare_database
+from services.directory.wiring import outbox_relay, prepare_database
 from shared.db import make_engine
 from shared.health import database_check, engine_in_state, install_health
 from shared.http import api_docs, install_http_basics
 from shared.metrics import install_metrics, install_outbox_metrics
 from shared.operator_api import outbox_operator_router
-from shared.outbox import OutboxRelay
+from shared.outbox_wiring import relay_running
 from shared.settings import CommonSettings, get_common_settings
 from shared.tracing import instrument_app
 from shared.unit_of_work import UnitOfWork
@@ -49,23 +48,15 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(prepare_database, settings)
         app.state.engine = make_engine(settings.database_url)
+        app.state.relay = outbox_relay(app.state.engine, settings, common)
         tasks: list[asyncio.Task[None]] = []
-        relay = None
-        if settings.relay_enabled:
-            relay = OutboxRelay(
-                engine=app.state.engine, settings=common, topics=[SERVICE_TOPIC],
-                lock_key=settings.relay_lock_key,
-            )  # fmt: skip
-            app.state.relay = relay
-            tasks.append(asyncio.create_task(relay.run()))
         if settings.review_check_interval_seconds > 0:
             tasks.append(asyncio.create_task(_request_reviews_periodically(app, settings)))
         log.info("directory_ready", database=settings.database_url.split("@")[-1])
         try:
-            yield
+            async with relay_running(app.state.relay):
+                yield
         finally:
-            if relay is not None:
-                await relay.stop()
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)

@@ -5,11 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import structlog
+from sqlalchemy import Engine
 
 from services.directory.adapters.read_model import rebuild_missing_read_models
 from services.directory.adapters.seed.load import seed_reference_data, seed_sample_services
+from services.directory.events import SERVICE_TOPIC
 from services.directory.settings import DirectorySettings
 from shared.db import make_engine, upgrade_database
+from shared.outbox import OutboxRelay
+from shared.outbox_wiring import build_relay
+from shared.settings import CommonSettings
 
 log = structlog.get_logger()
 
@@ -30,3 +35,10 @@ def prepare_database(settings: DirectorySettings) -> None:
             log.info("read_model_filled_in", entries=filled)
     finally:
         engine.dispose()
+
+
+def outbox_relay(
+    engine: Engine, settings: DirectorySettings, common: CommonSettings
+) -> OutboxRelay | None:
+    """The relay publishing the directory's events, or None with CJP_DIRECTORY_RELAY_ENABLED off."""
+    return build_relay(engine, settings, common, [SERVICE_TOPIC])

@@ -45,6 +45,8 @@ class NotificationsSettings(BaseSettings):
     # Manage and unsubscribe links: every email carries fresh ones, so they need not live long.
     link_token_max_age_seconds: int = 90 * 24 * 3600
 
+    # Tests that need no broker switch the outbox relay off; events still wait in the outbox.
+    relay_enabled: bool = True
     # Advisory-lock key electing one outbox relay per PostgreSQL database.
     relay_lock_key: int = zlib.crc32(b"notifications-outbox-relay")
 

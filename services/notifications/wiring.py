@@ -9,10 +9,13 @@ from sqlalchemy import Engine
 
 from services.notifications.adapters.tokens import LinkTokens
 from services.notifications.entrypoints.consumer import EventConsumer
+from services.notifications.events import EMAIL_TOPIC
 from services.notifications.settings import NotificationsSettings
 from services.notifications.use_cases.composing import Composer
 from services.notifications.use_cases.sender import Sender
 from shared.db import make_engine, upgrade_database
+from shared.outbox import OutboxRelay
+from shared.outbox_wiring import build_relay
 from shared.settings import CommonSettings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -27,6 +30,7 @@ class Wiring:
     composer: Composer
     sender: Sender
     consumer: EventConsumer
+    relay: OutboxRelay | None  # EmailDelivered / EmailFailed
 
 
 def build_wiring(settings: NotificationsSettings, common: CommonSettings) -> Wiring:
@@ -45,4 +49,5 @@ def build_wiring(settings: NotificationsSettings, common: CommonSettings) -> Wir
     consumer = EventConsumer(
         engine=engine, settings=settings, common=common, on_new_mail=sender.wake
     )
-    return Wiring(engine, settings, common, tokens, composer, sender, consumer)
+    relay = build_relay(engine, settings, common, [EMAIL_TOPIC])
+    return Wiring(engine, settings, common, tokens, composer, sender, consumer, relay)

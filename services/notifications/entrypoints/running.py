@@ -10,13 +10,12 @@ import structlog
 
 from services.notifications.adapters.metrics import DIGEST_RUNS, DIGESTS_QUEUED
 from services.notifications.adapters.topics import CONSUMED_TOPICS, DEAD_LETTER_TOPIC
-from services.notifications.events import EMAIL_TOPIC
 from services.notifications.use_cases.digests import queue_due_digests
 from services.notifications.use_cases.retention import apply_retention
 from services.notifications.wiring import Wiring
 from shared.consumer_positions import rewind_positions_past_log_end
 from shared.kafka import ensure_topics
-from shared.outbox import OutboxRelay
+from shared.outbox_wiring import relay_running
 
 log = structlog.get_logger()
 
@@ -25,15 +24,8 @@ log = structlog.get_logger()
 async def running(wiring: Wiring) -> AsyncIterator[Wiring]:
     """Run every background loop while the block is open; stop them cleanly afterwards."""
     settings = wiring.settings
-    relay = OutboxRelay(
-        engine=wiring.engine,
-        settings=wiring.common,
-        topics=[EMAIL_TOPIC],
-        lock_key=wiring.settings.relay_lock_key,
-    )
     tasks = [
         asyncio.create_task(wiring.sender.run(), name="sender"),
-        asyncio.create_task(relay.run(), name="outbox-relay"),  # EmailDelivered / EmailFailed
         asyncio.create_task(_start_consumer(wiring), name="consumer-start"),
         asyncio.create_task(
             _every(settings.digest_check_interval_seconds, lambda: _digests(wiring)), name="digests"
@@ -52,11 +44,11 @@ async def running(wiring: Wiring) -> AsyncIterator[Wiring]:
         ),
     ]
     try:
-        yield wiring
+        async with relay_running(wiring.relay):
+            yield wiring
     finally:
         await wiring.sender.stop()
-        await relay.stop()
-        for task in tasks[2:]:
+        for task in tasks[1:]:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         with suppress(Exception):
