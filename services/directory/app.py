@@ -10,7 +10,6 @@ import structlog
 from fastapi import FastAPI
 
 from services.directory.adapters.open_data.delivery import OpenDataCors
-from services.directory.adapters.search.page_cache import PageCache
 from services.directory.entrypoints.http import keeping, open_api, open_lists, reference, services
 from services.directory.settings import DirectorySettings, get_settings
 from services.directory.use_cases.review import request_due_reviews
@@ -21,6 +20,7 @@ from shared.http import api_docs, install_http_basics
 from shared.metrics import install_metrics, install_outbox_metrics
 from shared.operator_api import outbox_operator_router
 from shared.outbox_wiring import relay_running
+from shared.page_cache import PageCache
 from shared.settings import CommonSettings, get_common_settings
 from shared.tracing import instrument_app
 from shared.unit_of_work import UnitOfWork

@@ -55,6 +55,7 @@ from services.directory.adapters.tables.taxonomy import (
 from services.directory.adapters.views import service_views
 from services.directory.domain.review import freshness
 from services.directory.schemas import ServiceOut
+from shared.page_cache import raise_version
 
 SERVICE_FACET = table(
     "service_facet",
@@ -94,7 +95,6 @@ _ADD_FACET = text(
 _READ_VIEWS = text("SELECT service_id, view FROM service_view WHERE service_id IN :ids").bindparams(
     bindparam("ids", expanding=True)
 )
-_RAISE_VERSION = text("UPDATE read_model_version SET version = version + 1 WHERE id = 1")
 _MISSING = text(
     "SELECT s.id FROM service AS s LEFT JOIN service_view AS v ON v.service_id = s.id "
     "WHERE v.service_id IS NULL"
@@ -118,7 +118,7 @@ def store_views(session: Session, views: list[ServiceOut]) -> None:
     """Write the views and facet values of ``views`` (same transaction as the write)."""
     if not views:
         return
-    session.execute(_RAISE_VERSION)  # answers kept by search/page_cache.py are out of date
+    raise_version(session)  # answers kept by shared/page_cache.py are out of date
     session.execute(
         _UPSERT_VIEW,
         [{"service_id": v.id, "view": v.model_dump_json(exclude={"distance_miles"})}

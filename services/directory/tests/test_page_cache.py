@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from fastapi.testclient import TestClient
 
-from services.directory.adapters.search.page_cache import PageCache, cache_key
 from services.directory.app import create_app
+from services.directory.entrypoints.http.services import NOT_KEPT
 from services.directory.settings import DirectorySettings
 from services.directory.tests.conftest import COORDINATOR
+from shared.page_cache import cache_key
 from tests.identity_signing import SignsTestIdentities
 
 SEARCH = {"q": "bail", "facets": "true", "limit": "50"}
@@ -32,46 +31,11 @@ def test_a_write_in_another_process_ends_the_kept_answer(
 
 
 def test_time_and_postcode_dependent_searches_are_never_kept() -> None:
-    assert cache_key([("open_now", "true"), ("q", "bail")]) is None
-    assert cache_key([("near_postcode", "KY12 7AA")]) is None
-    assert cache_key([("q", "bail"), ("open_now", "false")]) == "open_now=false&q=bail"
-
-
-class _AtVersion:
-    """Stands in for a session: the read model's version is always 7."""
-
-    def execute(self, _statement: object) -> _AtVersion:
-        return self
-
-    def scalar_one(self) -> int:
-        return 7
-
-
-def _ask(cache: PageCache, keys: str) -> list[str]:
-    """Ask ``cache`` for each key in turn; the keys it had to compute."""
-    computed: list[str] = []
-
-    def compute_for(key: str) -> Callable[[], bytes]:
-        def compute() -> bytes:
-            computed.append(key)
-            return key.encode()
-
-        return compute
-
-    for key in keys:
-        assert cache.answer(_AtVersion(), key, compute_for(key)) == key.encode()  # type: ignore[arg-type]
-    return computed
-
-
-def test_the_cache_is_bounded_and_answers_expire() -> None:
-    assert _ask(PageCache(max_answers=2, ttl=0.0), "aba") == ["a", "b", "a"]  # nothing reused
-    assert _ask(PageCache(max_answers=2, ttl=60.0), "abab") == ["a", "b"]  # reused
-    assert _ask(PageCache(max_answers=2, ttl=60.0), "abca") == [
-        "a",
-        "b",
-        "c",
-        "a",
-    ]  # "a" pushed out
+    assert cache_key([("open_now", "true"), ("q", "bail")], uncacheable=NOT_KEPT) is None
+    assert cache_key([("near_postcode", "KY12 7AA")], uncacheable=NOT_KEPT) is None
+    assert cache_key([("q", "bail"), ("open_now", "false")], uncacheable=NOT_KEPT) == (
+        "open_now=false&q=bail"
+    )
 
 
 def test_several_workers_on_sqlite_would_each_run_the_relay_so_are_refused() -> None:

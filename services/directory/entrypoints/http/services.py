@@ -14,7 +14,6 @@ from services.directory.adapters.geography.distance import MAX_WITHIN_MILES, Nea
 from services.directory.adapters.geography.places import resolve_near
 from services.directory.adapters.read_model import stored_views
 from services.directory.adapters.search.criteria import SearchCriteria
-from services.directory.adapters.search.page_cache import cache_key
 from services.directory.adapters.search.run import search_services
 from services.directory.entrypoints.http.dependencies import (
     correlation_id,
@@ -34,10 +33,14 @@ from services.directory.use_cases.withdraw_service import withdraw_service
 from shared.errors import BadUserInput
 from shared.http import require_identity
 from shared.identity import Identity
+from shared.page_cache import cache_key
 from shared.unit_of_work import UnitOfWork
 
 router = APIRouter(tags=["services"])
 MAX_BATCH = 500
+# Searches that depend on the time of day, or on the postcode table (loaded outside the read
+# model), are never kept by the page cache.
+NOT_KEPT = ("open_now", "near_postcode")
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,7 @@ def get_services(
             )  # fmt: skip
             return _search_page(session, criteria)
 
-        key = cache_key(list(request.query_params.multi_items()))
+        key = cache_key(list(request.query_params.multi_items()), uncacheable=NOT_KEPT)
         body = request.app.state.page_cache.answer(session, key, compute)
     return Response(body, media_type="application/json")
 

@@ -1,13 +1,13 @@
 """A version number for the read model, raised in the same transaction as every rebuild.
 
 Each process may keep answers to repeated searches while the number stays the same, so a write in
-any process (or replica) makes every other process recompute (``search/page_cache.py``).
+any process (or replica) makes every other process recompute (``shared/page_cache.py``).
 
 Revision ID: 0007_read_model_version
 Revises: 0006
 """
 
-from alembic import op
+from shared.read_model_migration import create_version_table, drop_version_table
 
 revision = "0007_read_model_version"
 down_revision = "0006"
@@ -16,11 +16,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.execute(
-        "CREATE TABLE read_model_version (id INTEGER PRIMARY KEY, version BIGINT NOT NULL)"
-    )
-    op.execute("INSERT INTO read_model_version (id, version) VALUES (1, 0)")
+    create_version_table()
 
 
 def downgrade() -> None:
-    op.execute("DROP TABLE read_model_version")
+    drop_version_table()
