@@ -18,12 +18,13 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Collection
 
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 TTL_SECONDS = 30.0
 MAX_ANSWERS = 1024
-_VERSION = text("SELECT version FROM read_model_version WHERE id = 1")
+VERSION_SQL = "SELECT version FROM read_model_version WHERE id = 1"
+_VERSION = text(VERSION_SQL)
 _RAISE_VERSION = text("UPDATE read_model_version SET version = version + 1 WHERE id = 1")
 
 
@@ -45,17 +46,39 @@ class PageCache:
         if key is None:
             return compute()
         version = int(session.execute(_VERSION).scalar_one())
+        body = self.kept(key, version)
+        if body is None:
+            body = compute()
+            self.keep(key, version, body)
+        return body
+
+    def kept(self, key: str, version: int) -> bytes | None:
+        """The answer kept for ``key`` if it was computed at ``version`` and has not expired."""
         kept = self._answers.get(key)
-        now = time.monotonic()
-        if kept is not None and kept[0] == version and kept[1] > now:
-            self._answers.move_to_end(key)
-            return kept[2]
-        body = compute()
-        self._answers[key] = (version, now + self._ttl, body)
+        if kept is None or kept[0] != version or kept[1] <= time.monotonic():
+            return None
+        self._answers.move_to_end(key)
+        return kept[2]
+
+    def keep(self, key: str, version: int, body: bytes) -> None:
+        self._answers[key] = (version, time.monotonic() + self._ttl, body)
         self._answers.move_to_end(key)
         while len(self._answers) > self._max:
             self._answers.popitem(last=False)
-        return body
+
+
+def read_version(engine: Engine) -> int:
+    """The version on a pooled DBAPI connection: no ORM session, nothing compiled (hot path)."""
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute(VERSION_SQL)
+        row = cursor.fetchone()
+        cursor.close()
+        connection.rollback()  # end the read's transaction before the connection goes back
+    finally:
+        connection.close()
+    return int(row[0]) if row else 0
 
 
 def cache_key(

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 import structlog
 from fastapi import FastAPI
 
 from services.directory.adapters.open_data.delivery import OpenDataCors
 from services.directory.entrypoints.http import keeping, open_api, open_lists, reference, services
+from services.directory.entrypoints.http.cached_searches import CachedSearches
 from services.directory.settings import DirectorySettings, get_settings
 from services.directory.use_cases.review import request_due_reviews
 from services.directory.wiring import outbox_relay, prepare_database
@@ -38,11 +39,10 @@ async def _request_reviews_periodically(app: FastAPI, settings: DirectorySetting
         await asyncio.sleep(settings.review_check_interval_seconds)
 
 
-def create_app(
-    settings: DirectorySettings | None = None, common: CommonSettings | None = None
-) -> FastAPI:
-    settings = settings or get_settings()
-    common = common or get_common_settings()
+def _lifespan(
+    settings: DirectorySettings, common: CommonSettings
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """Start-up and shut-down: migrate, open the engine, run the relay and the review checks."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -62,18 +62,30 @@ def create_app(
             await asyncio.gather(*tasks, return_exceptions=True)
             app.state.engine.dispose()
 
-    app = FastAPI(title="CJP directory", version="1.0.0", lifespan=lifespan, **api_docs(common))
+    return lifespan
+
+
+def create_app(
+    settings: DirectorySettings | None = None, common: CommonSettings | None = None
+) -> FastAPI:
+    settings = settings or get_settings()
+    common = common or get_common_settings()
+    app = FastAPI(
+        title="CJP directory", version="1.0.0", lifespan=_lifespan(settings, common),
+        **api_docs(common),
+    )  # fmt: skip
     app.state.page_cache = PageCache()  # answers to repeated searches, per process
+    # Added first, so innermost: logging, metrics and CORS still wrap a kept answer.
+    app.add_middleware(
+        CachedSearches, cache=app.state.page_cache, path="/services", uncacheable=services.NOT_KEPT
+    )
     install_http_basics(app, identity_audience="directory")
     install_metrics(app, service="directory")
     instrument_app(app)  # traces, when OTEL_* turns them on
     app.include_router(outbox_operator_router(lambda request: request.app.state.engine))
     install_outbox_metrics(app, service="directory")
     install_health(app, {"database": database_check(engine_in_state)})
-    app.include_router(reference.router)
-    app.include_router(services.router)
-    app.include_router(keeping.router)
-    app.include_router(open_api.router)
-    app.include_router(open_lists.router)
+    for routes in (reference, services, keeping, open_api, open_lists):
+        app.include_router(routes.router)
     app.add_middleware(OpenDataCors)
     return app
