@@ -8,10 +8,10 @@ id; no address is carried, only the subscriber's id.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
 from pydantic import BaseModel
-from sqlmodel import Session, col, select
 
 from services.notifications.adapters.tables import Delivery, DeliveryState, utc_now
 from shared.events import new_event
@@ -39,14 +39,24 @@ class EmailFailed(BaseModel):
     failed_at: datetime
 
 
-def stage_delivered(uow: UnitOfWork, delivery_ids: list[int]) -> None:
-    for delivery in _deliveries(uow.session, delivery_ids):
+@dataclass(frozen=True)
+class Delivered:
+    """What the sender already knows of a delivery it sent (no need to read the row back)."""
+
+    delivery_id: int
+    kind: str
+    subscriber_id: int | None
+    about_event_id: uuid.UUID | None
+
+
+def stage_delivered(uow: UnitOfWork, delivered: list[Delivered], sent_at: datetime) -> None:
+    for one in delivered:
         payload = EmailDelivered(
-            delivery_id=delivery.id or 0,
-            kind=delivery.kind,
-            subscriber_id=delivery.subscriber_id,
-            about_event_id=delivery.event_id,
-            sent_at=delivery.sent_at or utc_now(),
+            delivery_id=one.delivery_id,
+            kind=one.kind,
+            subscriber_id=one.subscriber_id,
+            about_event_id=one.about_event_id,
+            sent_at=sent_at,
         )
         _publish(uow, "EmailDelivered", payload)
 
@@ -66,13 +76,6 @@ def stage_failed(uow: UnitOfWork, delivery_id: int, *, reason: str, permanent: b
         failed_at=utc_now(),
     )
     _publish(uow, "EmailFailed", payload)
-
-
-def _deliveries(session: Session, ids: list[int]) -> list[Delivery]:
-    if not ids:
-        return []
-    statement = select(Delivery).where(col(Delivery.id).in_(ids)).order_by(col(Delivery.id))
-    return list(session.exec(statement.execution_options(populate_existing=True)))
 
 
 def _publish(uow: UnitOfWork, event_type: str, payload: BaseModel) -> None:

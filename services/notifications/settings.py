@@ -61,7 +61,7 @@ class NotificationsSettings(BaseSettings):
 
     sender_poll_interval_seconds: float = 0.5
     sender_batch_size: int = 200
-    sender_concurrency: int = 4
+    sender_concurrency: int = 8
     # Shared by every replica (a token bucket in the database); 0 = unlimited. It delays mail,
     # never drops it.
     send_rate_per_minute: int = 1200

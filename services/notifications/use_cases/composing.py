@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import escape
 from sqlmodel import Session, col, select
 
 from services.notifications.adapters.tables import (
@@ -34,6 +36,10 @@ _OWNER_WHY = (
     "entry. Sheriffs and partners rely on it being right."
 )
 _OWNER_KINDS = {DeliveryKind.REVIEW_DUE, DeliveryKind.CORRECTION_SUGGESTED}
+RENDERED_KEPT = 64
+# Stand-ins for a recipient's own links while an event's email is rendered once for them all.
+MANAGE_SLOT = "cjp-slot-manage-url"
+UNSUBSCRIBE_SLOT = "cjp-slot-unsubscribe-url"
 FREQUENCY_WORDS = {"immediately": "as they happen", "daily": "once a day", "weekly": "once a week"}
 
 
@@ -53,6 +59,8 @@ class Composer:
         self._base_url = base_url.rstrip("/")
         self._tokens = tokens
         self._web = WebLinks(web_base_url)
+        # An event's email for one kind of target, with slots for each recipient's links.
+        self._rendered: dict[tuple[uuid.UUID, str], OutgoingEmail] = {}
 
     def link(self, page: str, purpose: Purpose, subject_id: int) -> str:
         return f"{self._base_url}/{page}?token={self._tokens.issue(purpose, subject_id)}"
@@ -97,17 +105,35 @@ class Composer:
     def _event(
         self, subscriber: Subscriber, subscription: Subscription, event: ReceivedEvent
     ) -> OutgoingEmail:
+        """Rendered once per event and target; each recipient's own links are put in after."""
         assert subscription.id is not None and subscriber.id is not None and subscriber.email
+        target = _target_words(subscription)
+        shared = self._rendered.get((event.event_id, target))
+        if shared is None:
+            shared = self._render_event(event, target)
+            if len(self._rendered) >= RENDERED_KEPT:
+                self._rendered.pop(next(iter(self._rendered)))  # the oldest
+            self._rendered[(event.event_id, target)] = shared
+        manage = self.link("manage", Purpose.MANAGE, subscriber.id)
+        unsubscribe = self.link("unsubscribe", Purpose.UNSUBSCRIBE, subscription.id)
+        return OutgoingEmail(
+            subscriber.email,
+            shared.subject,
+            _with_links(shared.text, manage, unsubscribe),
+            _with_links(shared.html, str(escape(manage)), str(escape(unsubscribe))),
+            unsubscribe,
+        )
+
+    def _render_event(self, event: ReceivedEvent, target: str) -> OutgoingEmail:
         words = self._words(event)
         context = {
             "intro": "There is news about something you follow:",
             "items": [words],
-            "why": "You are getting this because you asked for emails about "
-            f"{_target_words(subscription)}.",
-            "manage_url": self.link("manage", Purpose.MANAGE, subscriber.id),
-            "unsubscribe_url": self.link("unsubscribe", Purpose.UNSUBSCRIBE, subscription.id),
+            "why": f"You are getting this because you asked for emails about {target}.",
+            "manage_url": MANAGE_SLOT,
+            "unsubscribe_url": UNSUBSCRIBE_SLOT,
         }
-        return self._render(subscriber.email, words.headline, context)
+        return self._render("", words.headline, context)
 
     def _digest(
         self, session: Session, delivery: Delivery, subscriber: Subscriber
@@ -170,6 +196,10 @@ class Composer:
         text = TEMPLATES.get_template("email.txt.j2").render(context)
         html = TEMPLATES.get_template("email.html.j2").render(context)
         return OutgoingEmail(to, subject, text, html, context["unsubscribe_url"])
+
+
+def _with_links(body: str, manage: str, unsubscribe: str) -> str:
+    return body.replace(MANAGE_SLOT, manage).replace(UNSUBSCRIBE_SLOT, unsubscribe)
 
 
 def _target_words(subscription: Subscription) -> str:

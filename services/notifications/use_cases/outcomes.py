@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import random
+import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import structlog
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, bindparam, update
 from sqlmodel import Session, col
 
 from services.notifications.adapters.mailer import Outcome, SendResult
 from services.notifications.adapters.tables import Delivery, DeliveryState, Subscriber, utc_now
-from services.notifications.events import stage_delivered, stage_failed
+from services.notifications.events import Delivered, stage_delivered, stage_failed
 from services.notifications.settings import NotificationsSettings
 from shared.unit_of_work import UnitOfWork
 
@@ -28,6 +29,8 @@ class Attempt:
     result: SendResult
     subject: str | None = None
     body_text: str | None = None
+    kind: str = ""
+    event_id: uuid.UUID | None = None
 
 
 def retry_delay(attempts: int, settings: NotificationsSettings) -> float:
@@ -44,7 +47,8 @@ def record_attempts(
     with UnitOfWork(engine) as uow:
         session = uow.session
         sent = [a for a in attempts if a.result.outcome == Outcome.SENT]
-        _record_sent(session, sent)
+        sent_at = utc_now()
+        _record_sent(session, sent, sent_at)
         for attempt in attempts:
             if attempt.result.outcome == Outcome.TEMPORARY:
                 _record_temporary(session, attempt, settings)
@@ -52,12 +56,15 @@ def record_attempts(
                 _record_permanent(session, attempt, settings)
             elif attempt.result.outcome == Outcome.UNAVAILABLE:
                 release_delivery(session, attempt.delivery_id, attempt.result.reason)
-        _stage_email_events(uow, attempts)
+        _stage_email_events(uow, attempts, sent, sent_at)
 
 
-def _stage_email_events(uow: UnitOfWork, attempts: list[Attempt]) -> None:
+def _stage_email_events(
+    uow: UnitOfWork, attempts: list[Attempt], sent: list[Attempt], sent_at: datetime
+) -> None:
     """EmailDelivered / EmailFailed, committed with the outcomes they report."""
-    stage_delivered(uow, [a.delivery_id for a in attempts if a.result.outcome == Outcome.SENT])
+    delivered = [Delivered(a.delivery_id, a.kind, a.subscriber_id, a.event_id) for a in sent]
+    stage_delivered(uow, delivered, sent_at)
     for attempt in attempts:
         if attempt.result.outcome in (Outcome.TEMPORARY, Outcome.PERMANENT):
             permanent = attempt.result.outcome == Outcome.PERMANENT
@@ -113,30 +120,32 @@ class OutcomeRecorder:
                 await asyncio.sleep(0.2 * 2**attempt_number)
 
 
-def _record_sent(session: Session, sent: list[Attempt]) -> None:
-    now = utc_now()
+_DELIVERY = Delivery.__table__  # type: ignore[attr-defined]
+_MARK_SENT = (
+    update(_DELIVERY)
+    .where(_DELIVERY.c.id == bindparam("delivery"))
+    .values(
+        state=DeliveryState.SENT.value,
+        sent_at=bindparam("sent"),
+        subject=bindparam("mail_subject"),
+        body_text=bindparam("mail_text"),
+        attempts=_DELIVERY.c.attempts + 1,
+        last_error=None,
+        lease_token=None,
+        lease_until=None,
+    )
+)
+
+
+def _record_sent(session: Session, sent: list[Attempt], now: datetime) -> None:
+    """Every sent email of the group in one statement (executemany by primary key)."""
     if sent:
         rows = [
-            {
-                "id": attempt.delivery_id,
-                "state": DeliveryState.SENT.value,
-                "sent_at": now,
-                "subject": attempt.subject,
-                "body_text": attempt.body_text,
-                "last_error": None,
-                "lease_token": None,
-                "lease_until": None,
-            }
-            for attempt in sent
-        ]
-        session.execute(update(Delivery), rows)  # one executemany by primary key
-        ids = [attempt.delivery_id for attempt in sent]
-        session.execute(
-            update(Delivery)
-            .where(col(Delivery.id).in_(ids))
-            .values(attempts=col(Delivery.attempts) + 1)
-            .execution_options(synchronize_session=False)
-        )
+            {"delivery": a.delivery_id, "sent": now, "mail_subject": a.subject,
+             "mail_text": a.body_text}
+            for a in sent
+        ]  # fmt: skip
+        session.connection().execute(_MARK_SENT, rows)
     subscriber_ids = {a.subscriber_id for a in sent if a.subscriber_id is not None}
     if subscriber_ids:
         session.execute(

@@ -51,6 +51,7 @@ class Job:
     subject: str
     text: str
     event_id: uuid.UUID | None = None  # whose trace the send joins
+    kind: str = ""
 
 
 def preload(session: Session, claimed: list[Delivery]) -> None:
@@ -268,8 +269,11 @@ class Sender:
             email.subject,
             email.text,
             delivery.event_id,
+            delivery.kind,
         )
 
 
 def _attempt(job: Job, result: SendResult) -> Attempt:
-    return Attempt(job.delivery_id, job.subscriber_id, result, job.subject, job.text)
+    return Attempt(
+        job.delivery_id, job.subscriber_id, result, job.subject, job.text, job.kind, job.event_id
+    )
