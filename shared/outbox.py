@@ -19,12 +19,14 @@ from datetime import UTC, datetime, timedelta
 
 import structlog
 from aiokafka import AIOKafkaProducer, errors
+from aiokafka.structs import RecordMetadata
 from sqlalchemy import Engine
 
 from shared.event_headers import publishing
 from shared.kafka import ensure_topics, make_producer
 from shared.leadership import AdvisoryLeadership
 from shared.outbox_broker import high_water_marks, is_transient
+from shared.outbox_readback import Placed, read_back
 from shared.outbox_rows import (
     OutboxMessage,
     OutboxState,
@@ -38,9 +40,11 @@ from shared.outbox_rows import (
     pending_count,
     prune_published,
     published_partitions,
+    recently_published,
     record_failure,
     record_published,
     requeue_forgotten,
+    requeue_placed,
     retry_failed,
 )
 from shared.settings import CommonSettings
@@ -59,6 +63,8 @@ __all__ = [
 ]
 
 log = structlog.get_logger()
+# Immediate resends per batch of rows a broker refused for an offset it already holds (Tansu).
+RESENDS_PER_BATCH = 1000
 # The relays running in this process, by the engine whose outbox they publish.
 _relays: weakref.WeakKeyDictionary[Engine, set[OutboxRelay]] = weakref.WeakKeyDictionary()
 
@@ -85,6 +91,9 @@ class OutboxRelay:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._next_check = 0.0
         self._next_prune = 0.0
+        self._resends_left = RESENDS_PER_BATCH
+        # Rows read back from the broker as sent: (row id, partition, offset).
+        self._confirmed: set[tuple[int, int, int]] = set()
         self.replayed = 0  # rows published again because the broker had lost them
 
     def wake(self) -> None:
@@ -153,10 +162,37 @@ class OutboxRelay:
         if replayed:
             self.replayed += replayed
             log.warning("outbox_broker_forgot_events", replayed=replayed)
+        replayed += await self._read_back()
         self._next_check = time.monotonic() + self._settings.outbox_verify_interval_seconds
         if time.monotonic() >= self._next_prune:
             await asyncio.to_thread(self._prune)
         return replayed
+
+    async def _read_back(self) -> int:
+        """Read back the rows published lately and not yet confirmed; queue again the missing.
+
+        The broker may acknowledge a record and never serve it (see ``shared.outbox_readback``):
+        its offsets and high-water marks then look right, so only reading the record shows it.
+        """
+        window = timedelta(seconds=self._settings.outbox_readback_window_seconds)
+        placed = await asyncio.to_thread(
+            recently_published, self._engine, since=datetime.now(UTC) - window
+        )
+        where = {row.row_id: (row.row_id, row.partition, row.offset) for row in placed}
+        self._confirmed &= set(where.values())  # forget rows requeued, moved or out of the window
+        unconfirmed = [row for row in placed if where[row.row_id] not in self._confirmed]
+        found = await read_back(self._settings, unconfirmed)
+        self._confirmed |= {where[row_id] for row_id in found.confirmed}
+        missing = [row for row in unconfirmed if row.row_id in found.missing]
+        if not missing:
+            return 0
+        requeued = await asyncio.to_thread(requeue_placed, self._engine, missing)
+        self.replayed += requeued
+        log.warning(
+            "outbox_broker_withholds_events", replayed=requeued, partitions=_partitions(missing),
+            served_to={f"{topic}/{part}": mark for (topic, part), mark in found.served_to.items()},
+        )  # fmt: skip
+        return requeued
 
     def _prune(self) -> None:
         keep = timedelta(hours=self._settings.outbox_retention_hours)
@@ -177,18 +213,13 @@ class OutboxRelay:
         )
         acknowledged: list[Published] = []
         stopped: set[tuple[str, str]] = set()
+        self._resends_left = RESENDS_PER_BATCH
         try:
             for row in rows:
                 if (row.topic, row.key) in stopped:
                     continue
                 try:
-                    with publishing(row.topic, row.payload) as headers:
-                        stored = await producer.send_and_wait(
-                            row.topic,
-                            value=row.payload.encode(),
-                            key=row.key.encode(),
-                            headers=headers,
-                        )
+                    stored = await self._send(producer, row)
                 except Exception as exc:
                     stopped.add((row.topic, row.key))
                     await self._refused(row, exc)
@@ -199,6 +230,26 @@ class OutboxRelay:
             if acknowledged:
                 await self._record(acknowledged)
         return len(acknowledged)
+
+    async def _send(self, producer: AIOKafkaProducer, row: OutboxMessage) -> RecordMetadata:
+        """Send one row; at once again while the broker refuses it for an offset it holds.
+
+        Tansu answers UnknownError when it tries to store a record at an offset where it already
+        holds one (its high-water mark was set back under stored records, see
+        ``shared.outbox_readback``); each such refusal moves the mark on by one, so sending
+        again soon reaches a free offset. The number of such retries is bounded per batch.
+        """
+        while True:
+            try:
+                with publishing(row.topic, row.payload) as headers:
+                    return await producer.send_and_wait(
+                        row.topic, value=row.payload.encode(), key=row.key.encode(),
+                        headers=headers,
+                    )  # fmt: skip
+            except errors.UnknownError:
+                if self._resends_left <= 0:
+                    raise
+                self._resends_left -= 1
 
     async def _record(self, acknowledged: list[Published]) -> None:
         replayed = await asyncio.to_thread(record_published, self._engine, acknowledged)
@@ -262,3 +313,11 @@ class OutboxRelay:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout=seconds)
         self._wake.clear()
+
+
+def _partitions(rows: list[Placed]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for row in rows:
+        name = f"{row.topic}/{row.partition}"
+        counts[name] = counts.get(name, 0) + 1
+    return counts

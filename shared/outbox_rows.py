@@ -19,6 +19,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Field, Session, SQLModel, col, delete, select
 
 from shared.events import EventEnvelope
+from shared.outbox_readback import Placed
 
 
 class OutboxState(StrEnum):
@@ -209,6 +210,49 @@ def requeue_forgotten(engine: Engine, high_water: dict[tuple[str, int], int]) ->
         )
         session.commit()
     return replayed
+
+
+def recently_published(engine: Engine, *, since: datetime) -> list[Placed]:
+    """Rows published since ``since``, with where the broker said it stored them."""
+    with Session(engine) as session:
+        rows = session.exec(
+            select(OutboxMessage).where(
+                _in_state(OutboxState.PUBLISHED),
+                col(OutboxMessage.published_at) >= since,
+                col(OutboxMessage.kafka_offset).is_not(None),
+            )
+        ).all()
+        return [_placed(row) for row in rows]
+
+
+def _placed(row: OutboxMessage) -> Placed:
+    assert row.id is not None and row.kafka_partition is not None and row.kafka_offset is not None
+    return Placed(row.id, row.topic, row.kafka_partition, row.kafka_offset, row.payload.encode())
+
+
+def requeue_placed(engine: Engine, placed: list[Placed]) -> int:
+    """Queue again rows the broker acknowledged but does not serve, if still where it put them."""
+    with Session(engine) as session:
+        requeued = 0
+        for row in placed:
+            result = session.exec(
+                update(OutboxMessage)
+                .where(
+                    col(OutboxMessage.id) == row.row_id,
+                    _in_state(OutboxState.PUBLISHED),
+                    col(OutboxMessage.kafka_partition) == row.partition,
+                    col(OutboxMessage.kafka_offset) == row.offset,
+                )
+                .values(
+                    state=OutboxState.PENDING.value,
+                    published_at=None,
+                    kafka_partition=None,
+                    kafka_offset=None,
+                )
+            )
+            requeued += int(result.rowcount)
+        session.commit()
+    return requeued
 
 
 def published_partitions(engine: Engine) -> set[tuple[str, int]]:

@@ -52,6 +52,9 @@ class CommonSettings(BaseSettings):
     outbox_max_attempts: int = 3
     # How often the relay re-asserts its topics and checks the broker still holds what it took.
     outbox_verify_interval_seconds: float = 2.0
+    # Rows published this recently are read back from the broker until found as sent (a broker
+    # can acknowledge a record and not serve it); those missing are published again.
+    outbox_readback_window_seconds: float = 600.0
     # Published rows are kept this long (to replay them if the broker loses them), then pruned.
     outbox_retention_hours: float = 72.0
     # How often a replica that is not the relay leader tries to take over.

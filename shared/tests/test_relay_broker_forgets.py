@@ -11,6 +11,7 @@ import time
 import uuid
 
 from aiokafka import AIOKafkaConsumer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from pydantic import BaseModel
 from sqlalchemy import Engine
 from sqlmodel import SQLModel
@@ -114,3 +115,91 @@ async def test_events_the_broker_lost_in_a_crash_are_published_again(
     )
     assert lost == set()
     assert relay.replayed >= len(before) - len(consumed)
+
+
+async def test_events_the_broker_acknowledged_but_does_not_serve_are_published_again(
+    sqlite_database_url: str, kafka_broker: TansuBroker
+) -> None:
+    """Rows sent to a topic Tansu no longer has are acknowledged, then hidden when it is created.
+
+    The topic is deleted under the relay's producer (as a restart empties the broker), five rows
+    are published into it, and the topic is created again: Tansu then serves none of them while
+    ListOffsets still counts them (``bench/tansu_produce_before_create.py``). The relay's read-back
+    finds them missing and publishes them again; a new consumer group reads all five.
+    """
+    topic = f"test.withheld.{uuid.uuid4().hex[:8]}"
+    engine = _engine(sqlite_database_url)
+    settings = CommonSettings(
+        kafka_bootstrap_servers=kafka_broker.bootstrap, outbox_verify_interval_seconds=3600.0
+    )
+    relay = OutboxRelay(engine=engine, settings=settings, topics=[topic], lock_key=7203)
+    try:
+        await _publish(relay, engine, topic, 2)  # the producer now knows the topic
+        await _admin(kafka_broker.bootstrap, delete=topic)
+        withheld = await _publish(relay, engine, topic, 5)
+        await _admin(
+            kafka_broker.bootstrap, create=topic, partitions=settings.kafka_topic_partitions
+        )
+        assert await _read_all(kafka_broker.bootstrap, topic, wait=1.0) == set()  # Tansu's fault
+        started = time.monotonic()
+        replayed = await relay.check_broker()
+        await relay.publish_pending()
+        repaired_in = time.monotonic() - started
+        found = await _read_all(kafka_broker.bootstrap, topic, wait=3.0)
+    finally:
+        await relay.stop()
+    print(
+        f"\n5 rows acknowledged and not served; read back and published again: {replayed}; "
+        f"check and publish took {repaired_in:.1f} s; a new group reads "
+        f"{len(set(withheld) & found)} of 5"
+    )
+    assert replayed >= 5
+    assert set(withheld) <= found
+
+
+async def _publish(relay: OutboxRelay, engine: Engine, topic: str, count: int) -> list[uuid.UUID]:
+    ids = []
+    for sequence in range(count):
+        with UnitOfWork(engine) as uow:
+            envelope = new_event(
+                event_type="Changed", source="test", aggregate_id=str(sequence),
+                data=_Changed(sequence=sequence),
+            )  # fmt: skip
+            uow.publish(envelope, topic=topic)
+            ids.append(envelope.event_id)
+    assert await relay.publish_pending() == count
+    return ids
+
+
+async def _admin(
+    bootstrap: str, *, create: str | None = None, delete: str | None = None, partitions: int = 4
+) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        if delete:
+            await admin.delete_topics([delete])
+        if create:
+            await admin.create_topics([NewTopic(create, partitions, replication_factor=1)])
+    finally:
+        await admin.close()
+
+
+async def _read_all(bootstrap: str, topic: str, *, wait: float) -> set[uuid.UUID]:
+    """What a brand-new consumer group reads from the start within ``wait`` seconds of silence."""
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap, group_id=f"audit-{uuid.uuid4().hex[:8]}",
+        auto_offset_reset="earliest", enable_auto_commit=False,
+    )  # fmt: skip
+    await consumer.start()
+    found: set[uuid.UUID] = set()
+    try:
+        quiet_since = time.monotonic()
+        while time.monotonic() - quiet_since < wait:
+            batch = await consumer.getmany(timeout_ms=200)
+            for messages in batch.values():
+                found |= {EventEnvelope.from_bytes(m.value).event_id for m in messages}
+                quiet_since = time.monotonic()
+    finally:
+        await consumer.stop()
+    return found
