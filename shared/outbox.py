@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import time
 import weakref
 from datetime import UTC, datetime, timedelta
@@ -91,6 +92,7 @@ class OutboxRelay:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._next_check = 0.0
         self._next_prune = 0.0
+        self._next_read_back = math.inf
         self._resends_left = RESENDS_PER_BATCH
         # Rows read back from the broker as sent: (row id, partition, offset).
         self._confirmed: set[tuple[int, int, int]] = set()
@@ -149,9 +151,15 @@ class OutboxRelay:
         await self._ensure_producer()
         if time.monotonic() >= self._next_check:
             await self.check_broker()
+        elif time.monotonic() >= self._next_read_back:
+            self._next_read_back = math.inf
+            await self._read_back()
         published = await self.publish_pending()
         if published == 0:
             await self._sleep(self._settings.outbox_poll_interval_seconds)
+        else:  # what was just sent is read back soon: a broker may have taken it and hidden it
+            soon = time.monotonic() + self._settings.outbox_readback_delay_seconds
+            self._next_read_back = min(self._next_read_back, soon)
 
     async def check_broker(self) -> int:
         """Re-assert topics; queue again the rows the broker no longer holds; prune old rows."""
@@ -162,6 +170,7 @@ class OutboxRelay:
         if replayed:
             self.replayed += replayed
             log.warning("outbox_broker_forgot_events", replayed=replayed)
+        self._next_read_back = math.inf
         replayed += await self._read_back()
         self._next_check = time.monotonic() + self._settings.outbox_verify_interval_seconds
         if time.monotonic() >= self._next_prune:
@@ -175,12 +184,12 @@ class OutboxRelay:
         its offsets and high-water marks then look right, so only reading the record shows it.
         """
         window = timedelta(seconds=self._settings.outbox_readback_window_seconds)
-        placed = await asyncio.to_thread(
-            recently_published, self._engine, since=datetime.now(UTC) - window
-        )
-        where = {row.row_id: (row.row_id, row.partition, row.offset) for row in placed}
-        self._confirmed &= set(where.values())  # forget rows requeued, moved or out of the window
-        unconfirmed = [row for row in placed if where[row.row_id] not in self._confirmed]
+        unconfirmed, published = await asyncio.to_thread(
+            recently_published, self._engine, since=datetime.now(UTC) - window,
+            leaving_out=self._confirmed,
+        )  # fmt: skip
+        self._confirmed &= published  # forget rows requeued, moved or out of the window
+        where = {row.row_id: (row.row_id, row.partition, row.offset) for row in unconfirmed}
         found = await read_back(self._settings, unconfirmed)
         self._confirmed |= {where[row_id] for row_id in found.confirmed}
         missing = [row for row in unconfirmed if row.row_id in found.missing]

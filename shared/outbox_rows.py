@@ -212,17 +212,36 @@ def requeue_forgotten(engine: Engine, high_water: dict[tuple[str, int], int]) ->
     return replayed
 
 
-def recently_published(engine: Engine, *, since: datetime) -> list[Placed]:
-    """Rows published since ``since``, with where the broker said it stored them."""
+def recently_published(
+    engine: Engine, *, since: datetime, leaving_out: set[tuple[int, int, int]]
+) -> tuple[list[Placed], set[tuple[int, int, int]]]:
+    """Rows published since ``since`` with where the broker put them, but for ``leaving_out``.
+
+    ``leaving_out`` holds (row id, partition, offset) of rows already read back as sent; only the
+    others' payloads are loaded. Also returns every published row's (id, partition, offset).
+    """
     with Session(engine) as session:
-        rows = session.exec(
-            select(OutboxMessage).where(
+        where = session.exec(
+            select(
+                OutboxMessage.id, OutboxMessage.kafka_partition, OutboxMessage.kafka_offset
+            ).where(
                 _in_state(OutboxState.PUBLISHED),
                 col(OutboxMessage.published_at) >= since,
                 col(OutboxMessage.kafka_offset).is_not(None),
             )
         ).all()
-        return [_placed(row) for row in rows]
+        current = {
+            (row_id, part, off)
+            for row_id, part, off in where
+            if row_id is not None and part is not None and off is not None
+        }
+        wanted = [row[0] for row in current - leaving_out]
+        rows: list[OutboxMessage] = []
+        for first in range(0, len(wanted), 500):
+            rows += session.exec(
+                select(OutboxMessage).where(col(OutboxMessage.id).in_(wanted[first : first + 500]))
+            ).all()
+    return [_placed(row) for row in rows if row.kafka_offset is not None], current
 
 
 def _placed(row: OutboxMessage) -> Placed:

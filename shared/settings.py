@@ -40,7 +40,7 @@ class CommonSettings(BaseSettings):
     kafka_topic_check_interval_seconds: float = 5.0
     # Consumers check this often that no partition is positioned beyond the end of its log (a
     # broker that restarted empty answers such fetches with nothing), and seek back if so.
-    kafka_position_check_interval_seconds: float = 1.0
+    kafka_position_check_interval_seconds: float = 0.5
 
     # Verifies the one-request identity the gateway forwards (the gateway alone holds the
     # private half: CJP_GATEWAY_IDENTITY_PRIVATE_KEY).
@@ -55,6 +55,8 @@ class CommonSettings(BaseSettings):
     # Rows published this recently are read back from the broker until found as sent (a broker
     # can acknowledge a record and not serve it); those missing are published again.
     outbox_readback_window_seconds: float = 600.0
+    # Rows just published are read back this soon (and with every verify above).
+    outbox_readback_delay_seconds: float = 0.5
     # Published rows are kept this long (to replay them if the broker loses them), then pruned.
     outbox_retention_hours: float = 72.0
     # How often a replica that is not the relay leader tries to take over.

@@ -55,7 +55,9 @@ class NotificationsSettings(BaseSettings):
     consumer_retry_base_seconds: float = 0.2
     # Kafka's smallest accepted session; the group forms sooner after a start (Tansu: ~half).
     consumer_session_timeout_ms: int = 6_000
-    consumer_heartbeat_interval_ms: int = 2_000
+    # Replicas learn of a rebalance at their next heartbeat: after a broker restart the group
+    # re-forms (Tansu forgets it) in a few of these.
+    consumer_heartbeat_interval_ms: int = 500
     # How long a fetch may wait for new records; low keeps an immediate email immediate.
     consumer_fetch_max_wait_ms: int = 100
 
