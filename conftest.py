@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -14,6 +15,9 @@ from sqlalchemy.engine import make_url
 
 from shared.identity import IDENTITY_HEADER, Identity, Role
 from tests.identity_signing import identity_marker
+
+if TYPE_CHECKING:
+    from tests.private_postgres import PrivatePostgres
 
 POSTGRES_URL_ENV = "CJP_TEST_POSTGRES_URL"
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -74,6 +78,17 @@ def fresh_postgres_database(
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def private_postgres_cluster() -> Iterator[PrivatePostgres]:
+    """A PostgreSQL cluster of the module's own (``tests.private_postgres``), for tests that stop,
+    restart or crash it: never the shared one. Skipped without initdb/pg_ctl (failed in CI)."""
+    from tests.private_postgres import private_postgres, require_private_postgres
+
+    require_private_postgres()
+    with private_postgres() as cluster:
+        yield cluster
 
 
 @pytest.fixture

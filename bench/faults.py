@@ -3,13 +3,13 @@
     make faults                                   # or: .venv/bin/python bench/faults.py
     .venv/bin/python bench/faults.py --changes 200 --skip-postgres-restart
 
-The whole system runs as real processes on PostgreSQL (127.0.0.1:5432, or CJP_TEST_POSTGRES_URL)
+The whole system runs as real processes on a private PostgreSQL cluster that it starts itself
+(``tests/private_postgres.py``: initdb into a temporary folder, a free port, deleted at the end)
 with two replicas each of deliverables, directory, notifications and gateway
 (``tests/faults/system.py``); each scenario injects one fault (``tests/faults/scenarios.py``).
-
-WARNING: the PostgreSQL restart scenario restarts the machine's cluster
-(``pg_ctlcluster --skip-systemctl-redirect 15 main restart``), which every other user of that
-PostgreSQL notices. Skip it with ``--skip-postgres-restart`` on a shared machine.
+The PostgreSQL restarts (``pg_ctl stop -m fast`` and ``-m immediate``, a crash) hit that private
+cluster only, never the machine's shared one. Without initdb/pg_ctl the system runs on the shared
+PostgreSQL (CJP_TEST_POSTGRES_URL) and the restarts are reported as not run.
 """
 
 from __future__ import annotations
@@ -20,15 +20,17 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 
+from tests import private_postgres  # noqa: E402
 from tests.e2e.gateway import Gateway  # noqa: E402
 from tests.faults import scenarios  # noqa: E402
-from tests.faults.system import fault_system  # noqa: E402
+from tests.faults.system import FaultSystem, fault_system  # noqa: E402
 
 
 def arguments() -> argparse.Namespace:
@@ -38,6 +40,13 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--smtp-outage", type=float, default=60.0, help="seconds SMTP is down")
     parser.add_argument("--fanout", type=int, default=2000, help="subscribers (replica kills)")
     parser.add_argument("--skip-postgres-restart", action="store_true")
+    parser.add_argument("--postgres-changes", type=int, default=120,
+                        help="status changes acknowledged per PostgreSQL restart")  # fmt: skip
+    parser.add_argument("--postgres-modes", default="fast,immediate",
+                        help="pg_ctl stop modes to restart PostgreSQL with")  # fmt: skip
+    parser.add_argument("--keep", type=Path, help="keep data and logs in this folder")
+    parser.add_argument("--postgres-down", type=float, default=3.0,
+                        help="seconds PostgreSQL stays down")  # fmt: skip
     parser.add_argument("--only", help="run one scenario: poison, line break, smtp, replicas, "
                         "broker, next email, fan-out, postgres")  # fmt: skip
     return parser.parse_args()
@@ -70,10 +79,7 @@ async def run(args: argparse.Namespace, folder: Path) -> list[scenarios.Figure]:
             if args.only:
                 steps = [(name, step) for name, step in steps if name == args.only]
             if not args.skip_postgres_restart and args.only in {None, "postgres"}:
-                print("WARNING: restarting the machine's PostgreSQL cluster", flush=True)
-                steps.append(
-                    ("postgres", lambda: scenarios.postgres_restart(system, first, changes=100))
-                )
+                steps += _postgres_steps(args, system, first)
             for name, step in steps:
                 print(f"... {name}", flush=True)
                 try:
@@ -84,10 +90,34 @@ async def run(args: argparse.Namespace, folder: Path) -> list[scenarios.Figure]:
     return figures
 
 
+def _postgres_steps(args: argparse.Namespace, system: FaultSystem, gateway: Gateway) -> list[Any]:
+    if system.postgres is None:
+        reason = private_postgres.unavailable_reason()
+
+        async def not_run() -> list[scenarios.Figure]:
+            return [scenarios.Figure("PostgreSQL restarted mid-run", f"not run: {reason}",
+                                     False, "0 lost, no service restarted")]  # fmt: skip
+
+        return [("postgres", not_run)]
+    return [
+        (
+            "postgres",
+            lambda mode=mode: scenarios.postgres_restart(
+                system, gateway, args.postgres_changes, mode=mode, down=args.postgres_down
+            ),
+        )
+        for mode in args.postgres_modes.split(",")
+    ]
+
+
 def main() -> int:
     args = arguments()
-    with tempfile.TemporaryDirectory(prefix="cjp-faults-") as folder:
-        figures = asyncio.run(run(args, Path(folder)))
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        figures = asyncio.run(run(args, args.keep))
+    else:
+        with tempfile.TemporaryDirectory(prefix="cjp-faults-") as folder:
+            figures = asyncio.run(run(args, Path(folder)))
     print("\n| scenario | measured | holds | bound |\n| --- | --- | --- | --- |")
     for figure in figures:
         print(figure.row())

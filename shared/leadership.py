@@ -62,9 +62,14 @@ class AdvisoryLeadership:
         except Exception as exc:
             log.warning("leadership_unavailable", name=self._name, error=str(exc))
             return False
-        got = connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": self._key})
-        taken = bool(got.scalar())
-        connection.commit()
+        try:
+            got = connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": self._key})
+            taken = bool(got.scalar())
+            connection.commit()
+        except Exception as exc:  # the database went away between connecting and asking
+            log.warning("leadership_unavailable", name=self._name, error=str(exc))
+            connection.invalidate()
+            return False
         if not taken:
             connection.close()
             return False

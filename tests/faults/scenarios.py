@@ -7,6 +7,7 @@ Every wait is bounded; a figure that misses its bound is reported, never hidden.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import subprocess
 import sys
@@ -25,7 +26,8 @@ from deploy.local.maildir import read_emails
 from services.notifications.adapters.tables import Subscriber, Subscription, utc_now
 from tests.e2e.flows import STATUS_LABELS, new_address, subscribe_and_confirm
 from tests.e2e.gateway import Gateway
-from tests.faults.system import FaultSystem, distinct, duplicates
+from tests.faults.system import SERVICES, FaultSystem, distinct, duplicates
+from tests.private_postgres import StopMode
 
 COORDINATOR = "coordinator@cjp.test"
 DELIVERABLE_TOPIC = "deliverables.deliverable.v1"
@@ -53,6 +55,7 @@ class Plan:
         self.gateway = gateway
         self.current: dict[int, str] = {}
         self.acknowledged = 0
+        self.refused = 0
 
     async def load(self) -> None:
         data = await self.gateway.data("{ deliverables(first: 100) { nodes { number status } } }")
@@ -91,6 +94,40 @@ class Plan:
                 position += 1
 
         await asyncio.gather(*(lane(index) for index in range(lanes)))
+
+    async def until(
+        self, acknowledged: int, *, on_half: Any, lanes: int = 2, patience: float = 180
+    ) -> None:
+        """Changes until ``acknowledged`` are; ``on_half()`` starts beside them at the half.
+
+        A refused change is retried after a pause, as a client would; its deliverable's status
+        is read again first (a change can commit even though its answer was lost).
+        """
+        numbers, deadline = sorted(self.current), time.monotonic() + patience
+        fault: asyncio.Task[Any] | None = None
+
+        async def lane(index: int) -> None:
+            nonlocal fault
+            mine, position = [n for n in numbers if n % lanes == index], 0
+            while self.acknowledged < acknowledged and time.monotonic() < deadline:
+                if fault is None and self.acknowledged >= acknowledged // 2:
+                    fault = asyncio.create_task(on_half())
+                number = mine[position % len(mine)]
+                position += 1
+                if not await self.change(number):
+                    self.refused += 1
+                    await asyncio.sleep(0.2)
+                    await self.refresh(number)
+
+        await asyncio.gather(*(lane(index) for index in range(lanes)))
+        if fault is not None:
+            await fault
+
+    async def refresh(self, number: int) -> None:
+        query = "query($n: Int!) { deliverable(number: $n) { status } }"
+        with contextlib.suppress(Exception):
+            data = await self.gateway.data(query, {"n": number})
+            self.current[number] = data["deliverable"]["status"]
 
 
 async def _subscriber(system: FaultSystem, gateway: Gateway, kind: str, value: str | None) -> str:
@@ -265,24 +302,107 @@ def _cjp(system: FaultSystem, *args: str) -> str:
     return f"{len(lines)} lines (exit {done.returncode})"
 
 
-async def postgres_restart(system: FaultSystem, gateway: Gateway, changes: int) -> list[Figure]:
-    """PostgreSQL restarted mid-run (shared with everyone on this machine: bench only)."""
+async def postgres_restart(
+    system: FaultSystem, gateway: Gateway, changes: int, *, mode: StopMode, down: float = 3.0
+) -> list[Figure]:
+    """PostgreSQL (the system's private cluster) stopped with ``mode`` halfway, down ``down`` s.
+
+    Changes go on through the outage (those refused are not acknowledged) until ``changes``
+    are acknowledged. Every service's readiness is watched throughout: it must say not-ready
+    while the database is down and ready again after, and no service process may restart.
+    """
+    cluster = system.postgres
+    assert cluster is not None, "runs on the system's private PostgreSQL cluster only"
     address = await _subscriber(system, gateway, "ALL_DELIVERABLES", None)
     plan = Plan(gateway)
     await plan.load()
+    processes = {name: process.pid for name, process in system.supervisor.processes.items()}
+    window: list[float] = []
 
-    async def restart() -> None:
-        command = ["pg_ctlcluster", "--skip-systemctl-redirect", "15", "main", "restart"]
-        await asyncio.to_thread(subprocess.run, command, check=False, timeout=60)
+    def restart() -> None:
+        cluster.stop(mode)
+        window.append(time.monotonic())
+        time.sleep(down)
+        cluster.start()
+        window.append(time.monotonic())
 
-    await plan.run(changes, lanes=2, on={changes // 2: restart})
-    emails, _took = await system.wait_for(address, plan.acknowledged + 1, timeout=120)
-    got = len(distinct(emails)) - 1
+    async with httpx.AsyncClient(timeout=3) as http:
+        watch = ReadinessWatch(system, http)
+        watching = asyncio.create_task(watch.run())
+        began = time.monotonic()
+        await plan.until(changes, on_half=lambda: asyncio.to_thread(restart))
+        emails, _ = await system.wait_for(address, plan.acknowledged + 1, timeout=120)
+        took = time.monotonic() - began
+        await asyncio.sleep(1.0)  # a last look at readiness once everything is through
+        watching.cancel()
+    got = len(distinct(emails)) - 1  # less the confirmation
+    lost, dup = max(plan.acknowledged - got, 0), duplicates(emails)
+    restarted = [name for name, process in system.supervisor.processes.items()
+                 if processes.get(name) != process.pid or process.poll() is not None]  # fmt: skip
+    lied, silent, recovered, last = watch.verdict(window[0], window[1])
     measured = (
-        f"{plan.acknowledged}/{changes} acknowledged, {got} emailed, {duplicates(emails)} dup"
+        f"{plan.acknowledged} acknowledged ({plan.refused} refused while down), {got} emailed, "
+        f"{lost} lost, {dup} duplicates (by Message-ID); all ready {recovered:.1f} s after "
+        f"PostgreSQL was back (last: {last}); ready while down: {lied or 'none'}; "
+        f"restarted: {restarted or 'none'}; last email after {took:.0f} s"
     )
-    return [Figure("PostgreSQL restarted mid-run", measured,
-                   got == plan.acknowledged, "0 lost, no service restarted")]  # fmt: skip
+    scenario = f"PostgreSQL stopped -m {mode}, down {down:.0f} s, mid-run ({changes} changes)"
+    return [
+        Figure(scenario, measured, lost == 0 and dup == 0, "0 lost, 0 duplicates"),
+        Figure(scenario, measured, not restarted, "no service restarted"),
+        Figure(scenario, measured, not lied and not silent and recovered <= 30,
+               "not ready while down; ready again within 30 s"),
+    ]  # fmt: skip
+
+
+class ReadinessWatch:
+    """Polls every service replica's ``/health/ready`` and keeps what each answered, and when."""
+
+    def __init__(self, system: FaultSystem, http: httpx.AsyncClient) -> None:
+        self.urls = {
+            f"{service}-{replica}": f"{system.url(service, replica)}/health/ready"
+            for service in SERVICES
+            for replica in (1, 2)
+        }
+        self.http = http
+        self.answers: list[tuple[str, float, float, int, str]] = []  # part, asked, answered, ..
+
+    async def run(self, every: float = 0.25) -> None:
+        while True:
+            await asyncio.gather(*(self._ask(part, url) for part, url in self.urls.items()))
+            await asyncio.sleep(every)
+
+    async def _ask(self, part: str, url: str) -> None:
+        asked = time.monotonic()
+        try:
+            response = await self.http.get(url)
+            status, said = response.status_code, response.text[:200]
+        except httpx.HTTPError as error:
+            status, said = 0, type(error).__name__
+        self.answers.append((part, asked, time.monotonic(), status, said))
+
+    def verdict(
+        self, down_from: float, down_until: float
+    ) -> tuple[list[str], list[str], float, str]:
+        """Parts ready while down; parts never seen not-ready while down; seconds until all were
+        ready for good; and the last not-ready answer after the database was back."""
+        lied, silent, recovered, last = set(), set(), 0.0, "none"
+        for part in self.urls:
+            mine = [a for a in self.answers if a[0] == part]
+            down = [a for a in mine if a[1] >= down_from and a[2] <= down_until]
+            lied |= {part for a in down if a[3] == 200}
+            if not any(a[3] not in (0, 200) for a in down):
+                silent.add(part)
+            # Not ready is an answer (503); no answer at all (0: a timeout on a loaded machine)
+            # says nothing either way.
+            answered = [a for a in mine if a[3] != 0]
+            failing = [a for a in answered if a[1] >= down_until and a[3] != 200]
+            if not failing:
+                continue
+            ended = failing[-1][2] if answered[-1][3] == 200 else float("inf")
+            if ended - down_until >= recovered:
+                recovered, last = ended - down_until, f"{part} {failing[-1][3]} {failing[-1][4]}"
+        return sorted(lied), sorted(silent), recovered, last
 
 
 async def _a_service(gateway: Gateway) -> str:

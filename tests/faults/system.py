@@ -4,6 +4,11 @@ Broker (Tansu, memory storage) and SMTP sink, then replica 1 of deliverables, di
 notifications, gateway 1, then replica 2 of each (gateway 2 talks to the services' replica 2).
 Both replicas of a service share its PostgreSQL database. Every part can be SIGKILLed and
 started again by name; mail lands in a maildir and is counted by Message-ID.
+
+The databases live on a private PostgreSQL cluster the system starts itself
+(``tests.private_postgres``), so that PostgreSQL can be restarted or crashed mid-run without
+touching the machine's shared one. Where no private cluster can be started (no ``initdb``), the
+system runs on the shared PostgreSQL and ``FaultSystem.postgres`` is None: no restart then.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from conftest import postgres_admin_url
 from deploy.local.maildir import StoredEmail, read_emails
 from deploy.local.processes import Ports, ProcessSpec, build_process_specs
 from deploy.local.supervisor import Supervisor
+from tests import private_postgres as private
 from tests.e2e.system import free_ports, isolated_environment
 
 SERVICES = ("deliverables", "directory", "notifications", "gateway")
@@ -46,10 +52,11 @@ def _free_port() -> int:
 
 
 @contextmanager
-def postgres_databases(prefix: str) -> Iterator[dict[str, str]]:
-    """One fresh PostgreSQL database per service, dropped afterwards."""
-    admin_url = make_url(postgres_admin_url())
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+def postgres_databases(prefix: str, cluster_url: str | None = None) -> Iterator[dict[str, str]]:
+    """One fresh PostgreSQL database per service (on ``cluster_url``), dropped afterwards."""
+    admin_url = make_url(cluster_url or postgres_admin_url())
+    # Pre-ping: the cluster may have been restarted since (the PostgreSQL restart scenario).
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     names = {service: f"{prefix}_{service}_{int(time.time())}" for service in SERVICES}
     with admin.connect() as connection:
         for name in names.values():
@@ -75,6 +82,7 @@ class FaultSystem:
     data_dir: Path
     supervisor: Supervisor
     database_urls: dict[str, str]
+    postgres: private.PrivatePostgres | None = None  # None: on the shared cluster, no restarts
     seen_message_ids: Counter[str] = field(default_factory=Counter)
 
     def url(self, service: str, replica: int = 1) -> str:
@@ -143,10 +151,17 @@ def _replica_specs(
 
 
 @contextmanager
-def fault_system(data_dir: Path) -> Iterator[FaultSystem]:
-    """Start everything (about a minute on a busy machine); stop and drop it all afterwards."""
+def fault_system(data_dir: Path, *, private_cluster: bool = True) -> Iterator[FaultSystem]:
+    """Start everything (about a minute on a busy machine); stop and drop it all afterwards.
+
+    ``private_cluster``: on a PostgreSQL cluster of its own when one can be started here.
+    """
     with ExitStack() as stack:
-        urls = stack.enter_context(postgres_databases("cjp_faults"))
+        cluster = None
+        if private_cluster and private.unavailable_reason() is None:
+            cluster = stack.enter_context(private.private_postgres())
+        admin = cluster.admin_url if cluster else None
+        urls = stack.enter_context(postgres_databases("cjp_faults", admin))
         ports, second = free_ports(), {service: _free_port() for service in SERVICES}
         (data_dir / "mail").mkdir(parents=True, exist_ok=True)
         (data_dir / "logs").mkdir(exist_ok=True)
@@ -157,4 +172,4 @@ def fault_system(data_dir: Path) -> Iterator[FaultSystem]:
         supervisor = Supervisor(specs, log_dir=data_dir / "logs", ready_timeout=180.0)
         stack.callback(supervisor.stop_all)
         supervisor.start_all()
-        yield FaultSystem(ports, second, data_dir, supervisor, urls)
+        yield FaultSystem(ports, second, data_dir, supervisor, urls, cluster)

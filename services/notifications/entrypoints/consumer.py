@@ -24,6 +24,8 @@ from services.notifications.adapters.tracing import remember_event_trace
 from services.notifications.entrypoints.incoming import MalformedEvent, parse_envelope, parse_event
 from services.notifications.settings import NotificationsSettings
 from services.notifications.use_cases.fanout import ReusedEventId, record_event
+from shared.db import database_answers
+from shared.db_errors import is_database_unavailable
 from shared.logging import FASTSTREAM_LOGGER
 from shared.settings import CommonSettings
 from shared.tracing import tracing_active
@@ -116,6 +118,8 @@ class EventConsumer:
                 await self._dead_letter(message, position, str(exc))
                 return
             except Exception as exc:
+                if is_database_unavailable(exc):
+                    await self._after_database_away(exc)
                 await self._after_failure(message, position, exc)
                 return
             self._failures.pop(position, None)
@@ -129,6 +133,18 @@ class EventConsumer:
             )
             if result.emails:
                 self._on_new_mail()
+
+    async def _after_database_away(self, exc: Exception) -> None:
+        """The database is away (restarting, say): not the message's fault, so no attempt is
+        counted. Wait until the database answers again, then nack: the message comes again."""
+        HANDLING_FAILURES.inc()
+        log.warning("event_handling_waits_for_database", error=str(exc)[:300])
+        delay = 0.1
+        while not await asyncio.to_thread(database_answers, self._engine):
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 2.0)
+        log.info("database_answers_again")
+        raise exc  # not acked: FastStream seeks back and the message comes again
 
     async def _after_failure(
         self, message: KafkaMessage, position: Position, exc: Exception

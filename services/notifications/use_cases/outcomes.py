@@ -16,6 +16,7 @@ from services.notifications.adapters.mailer import Outcome, SendResult
 from services.notifications.adapters.tables import Delivery, DeliveryState, Subscriber, utc_now
 from services.notifications.events import Delivered, stage_delivered, stage_failed
 from services.notifications.settings import NotificationsSettings
+from shared.db_errors import is_database_unavailable
 from shared.unit_of_work import UnitOfWork
 
 log = structlog.get_logger()
@@ -109,15 +110,26 @@ class OutcomeRecorder:
                     done.set_result(None)
 
     async def _write_with_retries(self, attempts: list[Attempt], tries: int = 5) -> None:
-        for attempt_number in range(1, tries + 1):
+        """Write, retrying a failed write; while the database is away, wait for it without limit.
+
+        The emails were accepted by the SMTP server: giving up on their record would send them
+        again once their leases lapse, so a restarting database is waited out (the lease keeper
+        renews their leases as soon as it answers again).
+        """
+        failures, delay = 0, 0.2
+        while True:
             try:
                 await asyncio.to_thread(record_attempts, self._engine, attempts, self._settings)
                 return
-            except Exception as exc:  # the database may be restarting
-                if attempt_number == tries:
+            except Exception as exc:
+                away = is_database_unavailable(exc)
+                failures += not away
+                if failures >= tries:
                     raise
-                log.warning("outcome_recording_retrying", error=str(exc), count=len(attempts))
-                await asyncio.sleep(0.2 * 2**attempt_number)
+                log.warning("outcome_recording_retrying", error=str(exc)[:300],
+                            count=len(attempts), database_away=away)  # fmt: skip
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 0.5)  # soon after it is back: before the leases lapse
 
 
 _DELIVERY = Delivery.__table__  # type: ignore[attr-defined]
