@@ -56,7 +56,8 @@ lock: $(STAMP)
 	  --quiet -o requirements.lock
 
 # The full fault-injection suite (PostgreSQL, two replicas each): prints issue 11's table.
-# It restarts the machine's PostgreSQL cluster unless FAULTS_ARGS=--skip-postgres-restart.
+# Its PostgreSQL restarts hit a private cluster it starts itself (FAULTS_ARGS=--skip-postgres-restart
+# leaves them out).
 faults: $(STAMP)
 	$(BIN)/python bench/faults.py $(FAULTS_ARGS)
 

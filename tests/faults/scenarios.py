@@ -343,7 +343,7 @@ async def postgres_restart(
     measured = (
         f"{plan.acknowledged} acknowledged ({plan.refused} refused while down), {got} emailed, "
         f"{lost} lost, {dup} duplicates (by Message-ID); all ready {recovered:.1f} s after "
-        f"PostgreSQL was back (last: {last}); ready while down: {lied or 'none'}; "
+        f"PostgreSQL was back (last not ready: {last}); ready while down: {lied or 'none'}; "
         f"restarted: {restarted or 'none'}; last email after {took:.0f} s"
     )
     scenario = f"PostgreSQL stopped -m {mode}, down {down:.0f} s, mid-run ({changes} changes)"
@@ -384,8 +384,9 @@ class ReadinessWatch:
     def verdict(
         self, down_from: float, down_until: float
     ) -> tuple[list[str], list[str], float, str]:
-        """Parts ready while down; parts never seen not-ready while down; seconds until all were
-        ready for good; and the last not-ready answer after the database was back."""
+        """Parts ready while down; parts never seen not-ready while down; seconds from the
+        database's return until every part answered ready for good; the last not-ready answer
+        after the database was back."""
         lied, silent, recovered, last = set(), set(), 0.0, "none"
         for part in self.urls:
             mine = [a for a in self.answers if a[0] == part]
@@ -396,12 +397,13 @@ class ReadinessWatch:
             # Not ready is an answer (503); no answer at all (0: a timeout on a loaded machine)
             # says nothing either way.
             answered = [a for a in mine if a[3] != 0]
-            failing = [a for a in answered if a[1] >= down_until and a[3] != 200]
-            if not failing:
-                continue
-            ended = failing[-1][2] if answered[-1][3] == 200 else float("inf")
-            if ended - down_until >= recovered:
-                recovered, last = ended - down_until, f"{part} {failing[-1][3]} {failing[-1][4]}"
+            after = [a for a in answered if a[1] >= down_until]
+            failing = [i for i, a in enumerate(after) if a[3] != 200]
+            ready = after[failing[-1] + 1 :] if failing else after
+            ended = ready[0][2] if ready else float("inf")
+            if failing and ended - down_until >= recovered:
+                last = f"{part} {after[failing[-1]][3]} {after[failing[-1]][4]}"
+            recovered = max(recovered, ended - down_until)
         return sorted(lied), sorted(silent), recovered, last
 
 
