@@ -19,7 +19,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
+import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -27,6 +30,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +38,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import aiosmtplib  # noqa: E402
+import httpx  # noqa: E402
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer  # noqa: E402
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import create_engine, insert, make_url, text  # noqa: E402
 
+from bench.machine import machine, write_result  # noqa: E402
 from services.notifications.adapters.mailer import build_message  # noqa: E402
 from services.notifications.adapters.tables import Subscriber, Subscription, utc_now  # noqa: E402
 from services.notifications.adapters.topics import CONSUMED_TOPICS, DEAD_LETTER_TOPIC  # noqa: E402
@@ -44,14 +50,15 @@ from services.notifications.entrypoints.running import running  # noqa: E402
 from services.notifications.settings import NotificationsSettings  # noqa: E402
 from services.notifications.tests.sinks import Broker, free_port  # noqa: E402
 from services.notifications.use_cases.composing import OutgoingEmail  # noqa: E402
-from services.notifications.wiring import build_wiring  # noqa: E402
-from shared.db import transaction  # noqa: E402
+from services.notifications.wiring import MIGRATIONS, build_wiring  # noqa: E402
+from shared.db import make_engine, transaction, upgrade_database  # noqa: E402
 from shared.events import EventEnvelope  # noqa: E402
 from shared.kafka import ensure_topics  # noqa: E402
 from shared.logging import configure_logging  # noqa: E402
 from shared.settings import CommonSettings  # noqa: E402
 
 TIME_LIMIT_SECONDS = 600
+SENDING_RATE = "fanout_emails_per_s_while_sending"  # first email to last
 
 
 SINK_PROGRAM = """
@@ -77,6 +84,7 @@ class SinkProcess:
     """An aiosmtpd sink in its own process (as a real one would be) that reports each arrival."""
 
     def __init__(self, port: int) -> None:
+        self.port = port
         self.arrivals: list[tuple[float, str]] = []
         self._lock = threading.Lock()
         self._process = subprocess.Popen(
@@ -165,8 +173,8 @@ async def kafka_consume_rate(bootstrap: str, messages: int) -> float:
     return messages / (time.time() - started)
 
 
-async def smtp_send_rate(port: int, messages: int, sessions: int) -> float:
-    """Emails per second with plain aiosmtplib (pre-built message bytes) over reused sessions."""
+def raw_sample_message() -> bytes:
+    """An email of the service's usual size, built once (raw SMTP sends these bytes)."""
     sample = OutgoingEmail(
         to="raw@bench.test",
         subject="Deliverable 40 (Benchmark deliverable) is now Complete",
@@ -174,7 +182,12 @@ async def smtp_send_rate(port: int, messages: int, sessions: int) -> float:
         html="<p>HTML body of a typical length.</p>" * 40,
         unsubscribe_url="http://127.0.0.1:8003/unsubscribe?token=" + "x" * 80,
     )
-    data = build_message(sample, mail_from="bench@cjp.test", message_id="<bench@cjp.test>")
+    return build_message(sample, mail_from="bench@cjp.test", message_id="<bench@cjp.test>")
+
+
+async def smtp_send_rate(port: int, messages: int, sessions: int) -> float:
+    """Emails per second with plain aiosmtplib (pre-built message bytes) over reused sessions."""
+    data = raw_sample_message()
     remaining = list(range(messages))
 
     async def worker() -> None:
@@ -290,6 +303,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         async with running(wiring):
             await asyncio.wait_for(wiring.consumer.started.wait(), 60)
             results.update(await fan_out(producer, handler, args.subscribers))
+            share = results[SENDING_RATE] / results["raw_smtp_send_per_s"]
+            results["fanout_share_of_raw_smtp_while_sending"] = round(share, 2)
             results.update(await delays(producer, handler, args.events))
         await producer.stop()
     finally:
@@ -336,6 +351,111 @@ async def delays(producer: AIOKafkaProducer, handler: SinkProcess, events: int) 
     }
 
 
+def service_process(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+    """``python -m services.notifications`` as deployed, in its own process group."""
+    env = {**os.environ, **env, "CJP_NOTIFICATIONS_PORT": str(port)}
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "services.notifications"], env=env, cwd=ROOT,
+            stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+
+
+async def wait_ready(http: httpx.AsyncClient, port: int, limit: float = 120) -> None:
+    deadline = time.time() + limit
+    while time.time() < deadline:
+        with contextlib.suppress(httpx.HTTPError):
+            if (await http.get(f"http://127.0.0.1:{port}/health/ready")).status_code == 200:
+                return
+        await asyncio.sleep(0.3)
+    raise TimeoutError(f"notifications on {port} not ready in {limit} s")
+
+
+async def fan_out_with_processes(
+    args: argparse.Namespace, broker: Broker, handler: SinkProcess, processes: int
+) -> dict[str, Any]:
+    """The same fan-out sent by ``processes`` notifications processes sharing one database."""
+    workdir = Path(tempfile.mkdtemp(prefix="cjp-bench-procs-"))
+    with postgres_database(args.postgres_url, f"fanout{processes}") as url:
+        engine = make_engine(url)
+        upgrade_database(url, MIGRATIONS)
+        add_subscribers(NotificationsSettings(database_url=url), args.subscribers, engine)
+        engine.dispose()
+        env = {
+            "CJP_NOTIFICATIONS_DATABASE_URL": url,
+            "CJP_NOTIFICATIONS_SMTP_PORT": str(handler.port),
+            "CJP_KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap,
+            "CJP_NOTIFICATIONS_SEND_RATE_PER_MINUTE": "0",
+            "CJP_NOTIFICATIONS_CONSUMER_GROUP": f"bench-{uuid.uuid4().hex[:6]}",
+            "CJP_ENVIRONMENT": "test",
+            "CJP_LOG_LEVEL": "WARNING",
+        }
+        ports = [free_port() for _ in range(processes)]
+        running_processes = [
+            service_process(env, port, workdir / f"n{i}.log") for i, port in enumerate(ports)
+        ]
+        try:
+            async with httpx.AsyncClient(timeout=5) as http:
+                for port in ports:
+                    await wait_ready(http, port)
+            handler.clear()
+            producer = AIOKafkaProducer(bootstrap_servers=broker.bootstrap)
+            await producer.start()
+            try:
+                figures = await fan_out(producer, handler, args.subscribers)
+            finally:
+                await producer.stop()
+        finally:
+            for process in running_processes:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGTERM)
+            for process in running_processes:
+                process.wait(timeout=30)
+    return {f"{key}_{processes}p": value for key, value in figures.items()}
+
+
+@contextlib.contextmanager
+def postgres_database(admin_url: str, name: str) -> Iterator[str]:
+    """A fresh database on the shared PostgreSQL, dropped afterwards."""
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    database = f"bench_{name}_{uuid.uuid4().hex[:6]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{database}"'))
+    try:
+        yield make_url(admin_url).set(database=database).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        admin.dispose()
+
+
+async def compare_processes(args: argparse.Namespace) -> dict[str, Any]:
+    """One, then two notifications processes on PostgreSQL, beside raw SMTP, in one run."""
+    configure_logging("bench", level="WARNING")
+    broker = Broker()
+    handler = SinkProcess(free_port())
+    sessions = NotificationsSettings().sender_concurrency
+    results: dict[str, Any] = {"subscribers": args.subscribers, "database": "postgresql"}
+    try:
+        common = CommonSettings(kafka_bootstrap_servers=broker.bootstrap, environment="test")
+        await ensure_topics(common, [*CONSUMED_TOPICS, DEAD_LETTER_TOPIC])
+        for processes in (1, 2):
+            results["raw_smtp_send_per_s"] = round(
+                await smtp_send_rate(handler.port, args.smtp_messages, sessions * processes)
+            ) if processes == 1 else results["raw_smtp_send_per_s"]  # fmt: skip
+            await wait_for_count(handler, args.smtp_messages, 60)
+            results.update(await fan_out_with_processes(args, broker, handler, processes))
+        raw = results["raw_smtp_send_per_s"]
+        for label, rate in (("whole", "fanout_emails_per_s"), ("sending", SENDING_RATE)):
+            one, two = results[f"{rate}_1p"], results[f"{rate}_2p"]
+            results[f"two_over_one_{label}"] = round(two / max(one, 1), 2)
+            results[f"one_share_of_raw_smtp_{label}"] = round(one / raw, 2)
+    finally:
+        handler.stop()
+        broker.stop()
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--subscribers", type=int, default=10_000)
@@ -345,12 +465,21 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=NotificationsSettings().sender_concurrency)
     parser.add_argument("--batch-size", type=int, default=NotificationsSettings().sender_batch_size)
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
+    parser.add_argument(
+        "--processes", action="store_true",
+        help="one, then two notifications processes (python -m services.notifications) on "
+        "PostgreSQL (--postgres-url, a server where databases may be created)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--postgres-url", default="postgresql+psycopg://postgres@127.0.0.1/postgres"
+    )
     args = parser.parse_args()
-    results = asyncio.run(run(args))
+    results = asyncio.run(compare_processes(args) if args.processes else run(args))
     width = max(len(key) for key in results)
     for key, value in results.items():
         print(f"{key.ljust(width)}  {value}")
     print(json.dumps(results))
+    write_result("notifications_fanout", {"machine": machine(), **results, "args": vars(args)})
 
 
 if __name__ == "__main__":

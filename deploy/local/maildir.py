@@ -37,19 +37,26 @@ class StoredEmail:
         return str(self.message.get(name, ""))
 
 
-def read_emails(directory: Path) -> list[StoredEmail]:
-    """Every stored email, oldest first; an absent folder holds none."""
+def read_emails(directory: Path, known: dict[str, StoredEmail] | None = None) -> list[StoredEmail]:
+    """Every stored email, oldest first; an absent folder holds none.
+
+    With ``known`` (key -> email, filled in by the call), only emails not read before are parsed:
+    a caller polling a folder of thousands reads each one once.
+    """
     if not (directory / "new").is_dir():
         return []
     box = mailbox.Maildir(directory, factory=None, create=False)
+    seen = known if known is not None else {}
     emails: list[StoredEmail] = []
     for key in box.iterkeys():
-        try:
-            stored = box.get_message(key)
-        except (FileNotFoundError, KeyError):
-            continue  # moved or removed while we were reading
-        parsed = message_from_bytes(stored.as_bytes(), policy=policy.default)
-        assert isinstance(parsed, EmailMessage)
-        delivered = datetime.fromtimestamp(stored.get_date(), tz=UTC)
-        emails.append(StoredEmail(key=key, delivered_at=delivered, message=parsed))
+        if key not in seen:
+            try:
+                stored = box.get_message(key)
+            except (FileNotFoundError, KeyError):
+                continue  # moved or removed while we were reading
+            parsed = message_from_bytes(stored.as_bytes(), policy=policy.default)
+            assert isinstance(parsed, EmailMessage)
+            delivered = datetime.fromtimestamp(stored.get_date(), tz=UTC)
+            seen[key] = StoredEmail(key=key, delivered_at=delivered, message=parsed)
+        emails.append(seen[key])
     return sorted(emails, key=lambda email: (email.delivered_at, email.key))

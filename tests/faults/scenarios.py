@@ -223,15 +223,18 @@ async def smtp_outage(
     await plan.run(changes, lanes=2)
     await asyncio.sleep(outage)
     await asyncio.to_thread(system.start, "mailsink")
-    first, first_after = await system.wait_for(address, 2, timeout=60, poll=0.1)
-    emails, rest = await system.wait_for(address, plan.acknowledged + 1, timeout=120)
+    returned_at = time.time()
+    emails, _ = await system.wait_for(address, plan.acknowledged + 1, timeout=120)
     got = len(distinct(emails)) - 1
+    # When the sink stored them, from its return (not when this loop happened to read them).
+    after = sorted(e.delivered_at.timestamp() - returned_at for e in emails[1:]) or [999.0]
     measured = (
-        f"{got}/{plan.acknowledged} delivered; mail flowed {first_after:.1f} s after the server "
-        f"returned, the last {first_after + rest:.1f} s after"
+        f"{got}/{plan.acknowledged} delivered; mail flowed {after[0]:.1f} s after the server "
+        f"returned, the last {after[-1]:.1f} s after"
     )
-    holds = got == plan.acknowledged and len(distinct(first)) >= 2 and first_after <= 10
-    return [Figure(f"SMTP down {outage:.0f} s", measured, holds, "all; flowing within 10 s")]
+    holds = got == plan.acknowledged and after[0] <= 10 and after[-1] <= 10
+    bound = "all; first and last within 10 s of its return"
+    return [Figure(f"SMTP down {outage:.0f} s", measured, holds, bound)]
 
 
 async def line_break_in_a_name(system: FaultSystem, gateway: Gateway, waiting: int) -> list[Figure]:
@@ -428,27 +431,29 @@ async def fanout_with_notification_kills(
     plan = Plan(gateway)
     await plan.load()
     assert await plan.change(33)
-    last_restart = time.monotonic()
+    last_restart, restarted_at = time.monotonic(), time.time()
     for _ in range(kills):
         await asyncio.sleep(2.0)
         system.kill("notifications")
         await asyncio.sleep(1.0)
         await asyncio.to_thread(system.start, "notifications")
-        last_restart = time.monotonic()
+        last_restart, restarted_at = time.monotonic(), time.time()
     received: list[Any] = []
+    known: dict[str, Any] = {}  # each stored email is parsed once, however often we look
     while time.monotonic() - last_restart < 120:
         received = [
-            e for e in read_emails(system.data_dir / "mail") if set(e.recipients) & addresses
+            e for e in read_emails(system.data_dir / "mail", known) if set(e.recipients) & addresses
         ]
         if len({r for e in received for r in e.recipients} & addresses) >= subscribers:
             break
         await asyncio.sleep(0.5)
-    took = time.monotonic() - last_restart
+    # When the sink stored the last one (reading 2,000 stored emails takes a while itself).
+    took = max((e.delivered_at.timestamp() for e in received), default=time.time()) - restarted_at
     reached = len({r for e in received for r in e.recipients} & addresses)
     dup = duplicates(received)
     measured = (
         f"{reached}/{subscribers} emailed, {subscribers - reached} lost, {dup} duplicates "
-        f"(by Message-ID), last {took:.0f} s after the last restart"
+        f"(by Message-ID), last {took:.1f} s after the last restart"
     )
     holds = reached == subscribers and took <= 30
     scenario = f"notifications replica 1 SIGKILLed {kills}x in a {subscribers}-subscriber fan-out"

@@ -84,6 +84,7 @@ class FaultSystem:
     database_urls: dict[str, str]
     postgres: private.PrivatePostgres | None = None  # None: on the shared cluster, no restarts
     seen_message_ids: Counter[str] = field(default_factory=Counter)
+    read_mail: dict[str, StoredEmail] = field(default_factory=dict)  # each parsed once
 
     def url(self, service: str, replica: int = 1) -> str:
         port = getattr(self.ports, service) if replica == 1 else self.second[service]
@@ -104,7 +105,8 @@ class FaultSystem:
         self.supervisor.start(name)
 
     def emails_to(self, address: str) -> list[StoredEmail]:
-        return [e for e in read_emails(self.data_dir / "mail") if address in e.recipients]
+        stored = read_emails(self.data_dir / "mail", self.read_mail)
+        return [e for e in stored if address in e.recipients]
 
     async def wait_for_emails(self, address: str, count: int = 1) -> list[StoredEmail]:
         """As ``tests.e2e.system.RunningSystem`` (so ``tests.e2e.flows`` works on this system)."""

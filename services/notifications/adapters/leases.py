@@ -47,9 +47,14 @@ def renew_leases(engine: Engine, tokens: list[str], lease_seconds: float) -> int
     if not tokens:
         return 0
     with transaction(engine) as session:
+        # Rows are locked in id order, as the sender records outcomes, so the two never deadlock.
+        held = select(Delivery.id).where(col(Delivery.lease_token).in_(tokens))
+        ids = list(session.exec(held.order_by(col(Delivery.id)).with_for_update()))
+        if not ids:
+            return 0
         result = session.execute(
             update(Delivery)
-            .where(col(Delivery.lease_token).in_(tokens))
+            .where(col(Delivery.id).in_(ids), col(Delivery.lease_token).in_(tokens))
             .values(lease_until=utc_now() + timedelta(seconds=lease_seconds))
             .execution_options(synchronize_session=False)
         )

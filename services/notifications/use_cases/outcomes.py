@@ -150,12 +150,19 @@ _MARK_SENT = (
 
 
 def _record_sent(session: Session, sent: list[Attempt], now: datetime) -> None:
-    """Every sent email of the group in one statement (executemany by primary key)."""
+    """Every sent email of the group in one statement (executemany by primary key).
+
+    Rows are updated in id order, the order lease renewal locks them in: the two never deadlock.
+    """
     if sent:
         rows = [
-            {"delivery": a.delivery_id, "sent": now, "mail_subject": a.subject,
-             "mail_text": a.body_text}
-            for a in sent
+            {
+                "delivery": a.delivery_id,
+                "sent": now,
+                "mail_subject": a.subject,
+                "mail_text": a.body_text,
+            }
+            for a in sorted(sent, key=lambda a: a.delivery_id)
         ]  # fmt: skip
         session.connection().execute(_MARK_SENT, rows)
     subscriber_ids = {a.subscriber_id for a in sent if a.subscriber_id is not None}
