@@ -80,10 +80,11 @@ def fresh_postgres_database(
         admin.dispose()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def private_postgres_cluster() -> Iterator[PrivatePostgres]:
-    """A PostgreSQL cluster of the module's own (``tests.private_postgres``), for tests that stop,
-    restart or crash it: never the shared one. Skipped without initdb/pg_ctl (failed in CI)."""
+    """A PostgreSQL cluster of the test run's own (``tests.private_postgres``), for tests that
+    stop, restart or crash it: never the shared one. A test that stops it starts it again (each
+    uses a database of its own). Skipped without initdb/pg_ctl (failed in CI)."""
     from tests.private_postgres import private_postgres, require_private_postgres
 
     require_private_postgres()

@@ -43,7 +43,7 @@ async def test_events_that_arrive_while_postgres_is_down_are_emailed_once_it_is_
                 str(m["Subject"]) for m in mail.handler.messages if "Deliverable" in m["Subject"]
             )
 
-        emailed = await eventually(lambda: len(subjects()) >= 2 and subjects(), timeout=30)
+        emailed = await eventually(lambda: len(subjects()) >= 2 and subjects(), timeout=60)
         assert len(emailed) == 2, emailed
         await service.publish(DEAD_LETTER_TOPIC, b"marker", key="40")
         letters = await read_topic(broker.bootstrap, DEAD_LETTER_TOPIC, 1)
