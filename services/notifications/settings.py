@@ -60,6 +60,9 @@ class NotificationsSettings(BaseSettings):
     consumer_heartbeat_interval_ms: int = 500
     # How long a fetch may wait for new records; low keeps an immediate email immediate.
     consumer_fetch_max_wait_ms: int = 100
+    # An event's deliveries are recorded and committed this many matching subscriptions at a
+    # time, so the sender starts on the first chunk while the rest are still being matched.
+    matching_chunk_size: int = Field(default=5_000, ge=1)
 
     sender_poll_interval_seconds: float = 0.5
     sender_batch_size: int = 200

@@ -69,7 +69,15 @@ class Subscription(NotificationsTable, table=True):
     __tablename__ = "subscription"
     __table_args__ = (
         UniqueConstraint("subscriber_id", "target_kind", "target_value", "transition"),
-        Index("ix_subscription_target", "target_kind", "target_value", "status"),
+        # Matching: one range scan per target, in subscriber order (see adapters/matching.py).
+        Index(
+            "ix_subscription_match",
+            "target_kind",
+            "target_value",
+            "status",
+            "subscriber_id",
+            postgresql_include=["transition", "frequency"],
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -85,7 +93,8 @@ class Subscription(NotificationsTable, table=True):
 
 
 class ReceivedEvent(NotificationsTable, table=True):
-    """The facts of one event that mail is written from (kept once, not per recipient)."""
+    """The facts of one event that mail is written from (kept once, not per recipient), and how far
+    recording its deliveries has got."""
 
     __tablename__ = "received_event"
 
@@ -95,6 +104,10 @@ class ReceivedEvent(NotificationsTable, table=True):
     occurred_at: datetime
     data: str = Field(sa_column=Column(Text, nullable=False))
     received_at: datetime = Field(default_factory=utc_now)
+    # Deliveries are recorded in chunks of subscribers: every subscriber id up to
+    # ``matching_after`` is done; ``matched_at`` is set when the last chunk is.
+    matching_after: int = 0
+    matched_at: datetime | None = None
 
 
 class Delivery(NotificationsTable, table=True):

@@ -21,11 +21,13 @@ from services.notifications.adapters.metrics import EVENTS, HANDLING_FAILURES
 from services.notifications.adapters.set_aside import set_aside
 from services.notifications.adapters.topics import CONSUMED_TOPICS, DEAD_LETTER_TOPIC
 from services.notifications.adapters.tracing import remember_event_trace
+from services.notifications.domain.consumed.registry import TypedEvent
 from services.notifications.entrypoints.incoming import MalformedEvent, parse_envelope, parse_event
 from services.notifications.settings import NotificationsSettings
 from services.notifications.use_cases.fanout import ReusedEventId, record_event
 from shared.db import database_answers
 from shared.db_errors import is_database_unavailable
+from shared.events import EventEnvelope
 from shared.logging import FASTSTREAM_LOGGER
 from shared.settings import CommonSettings
 from shared.tracing import tracing_active
@@ -91,9 +93,8 @@ class EventConsumer:
         record = message.raw_message
         assert not isinstance(record, tuple)
         position: Position = (record.topic, record.partition, record.offset)
-        raw = message.body
         try:
-            envelope = parse_envelope(raw)
+            envelope = parse_envelope(message.body)
             event = parse_event(envelope)
         except MalformedEvent as exc:
             await self._dead_letter(message, position, str(exc))
@@ -102,18 +103,8 @@ class EventConsumer:
         with structlog.contextvars.bound_contextvars(
             event_id=str(envelope.event_id), correlation_id=envelope.correlation_id
         ):
-            if event is None:
-                EVENTS.labels("ignored").inc()
-                log.info("event_ignored", event_type=envelope.event_type)
-                return
             try:
-                result = await asyncio.to_thread(
-                    record_event,
-                    self._engine,
-                    consumer=self._settings.consumer_group,
-                    envelope=envelope,
-                    event=event,
-                )
+                await self._record(envelope, event)
             except ReusedEventId as exc:
                 await self._dead_letter(message, position, str(exc))
                 return
@@ -123,16 +114,33 @@ class EventConsumer:
                 await self._after_failure(message, position, exc)
                 return
             self._failures.pop(position, None)
-            EVENTS.labels("duplicate" if result.duplicate else "handled").inc()
-            log.info(
-                "event_handled",
-                event_type=envelope.event_type,
-                duplicate=result.duplicate,
-                emails=result.emails,
-                digest_entries=result.digest_entries,
-            )
-            if result.emails:
-                self._on_new_mail()
+
+    async def _record(self, envelope: EventEnvelope, event: TypedEvent[Any] | None) -> None:
+        """The use case, in a worker thread; the sender is woken as each chunk commits."""
+        if event is None:
+            EVENTS.labels("ignored").inc()
+            log.info("event_ignored", event_type=envelope.event_type)
+            return
+        loop = asyncio.get_running_loop()
+        result = await asyncio.to_thread(
+            record_event,
+            self._engine,
+            consumer=self._settings.consumer_group,
+            envelope=envelope,
+            event=event,
+            chunk_size=self._settings.matching_chunk_size,
+            after_chunk=lambda: loop.call_soon_threadsafe(self._on_new_mail),
+        )
+        EVENTS.labels("duplicate" if result.duplicate else "handled").inc()
+        log.info(
+            "event_handled",
+            event_type=envelope.event_type,
+            duplicate=result.duplicate,
+            emails=result.emails,
+            digest_entries=result.digest_entries,
+        )
+        if result.emails:
+            self._on_new_mail()
 
     async def _after_database_away(self, exc: Exception) -> None:
         """The database is away (restarting, say): not the message's fault, so no attempt is

@@ -1,33 +1,27 @@
-"""Record what an event means for subscribers: one email or digest line per subscriber, once."""
+"""Record what an event means for subscribers: one email or digest line per subscriber, once.
+
+Recorded in chunks of subscribers, set-based in the database (``adapters/matching.py``).
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, and_, insert, or_
-from sqlmodel import Session, col, select
+from sqlalchemy import Engine
+from sqlmodel import Session, select
 
-from services.notifications.adapters.tables import (
-    Delivery,
-    DeliveryKind,
-    DeliveryState,
-    DigestEntry,
-    Frequency,
-    ReceivedEvent,
-    Subscriber,
-    Subscription,
-    SubscriptionStatus,
-    utc_now,
-)
+from services.notifications.adapters.matching import Chunk, chunk_end, record_chunk
+from services.notifications.adapters.tables import Delivery, ReceivedEvent, utc_now
 from services.notifications.domain.consumed.registry import MalformedEvent, TypedEvent
 from services.notifications.domain.targets import Audience
 from shared.events import EventEnvelope
 from shared.inbox import claim_event
 from shared.unit_of_work import UnitOfWork
 
-_SPEED = {Frequency.IMMEDIATELY: 0, Frequency.DAILY: 1, Frequency.WEEKLY: 2}
+DEFAULT_CHUNK_SIZE = 5_000
 
 
 @dataclass(frozen=True)
@@ -38,20 +32,81 @@ class FanOutResult:
 
 
 def record_event(
-    engine: Engine, *, consumer: str, envelope: EventEnvelope, event: TypedEvent[Any]
+    engine: Engine,
+    *,
+    consumer: str,
+    envelope: EventEnvelope,
+    event: TypedEvent[Any],
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    after_chunk: Callable[[], object] | None = None,
 ) -> FanOutResult:
-    """Claim the event and create its deliveries in one transaction; a second call does nothing."""
+    """Claim the event, then record its deliveries chunk by chunk, once per subscriber.
+
+    The claim's transaction also records the first chunk (a small audience: all of it). Every
+    chunk commits with the keyset position it reached on the event's row, so the sender can
+    start on it (``after_chunk`` is called after each commit), a redelivery after a crash
+    resumes where the last commit ended, and one after the end records nothing.
+    """
+    audience = event.audience()
     with UnitOfWork(engine) as uow:
-        session = uow.session
-        if not claim_event(session, consumer=consumer, envelope=envelope):
-            _ensure_same_event(session, envelope)
+        owner_mail = _claim(uow.session, consumer, envelope, event)
+        if owner_mail is None:
             return FanOutResult(duplicate=True)
+        done, emails, entries = _record_next_chunk(uow.session, envelope, audience, chunk_size)
+    while not done:
+        if after_chunk is not None:
+            after_chunk()
+        with UnitOfWork(engine) as uow:
+            done, more, more_entries = _record_next_chunk(
+                uow.session, envelope, audience, chunk_size
+            )
+        emails, entries = emails + more, entries + more_entries
+    return FanOutResult(duplicate=False, emails=emails + owner_mail, digest_entries=entries)
+
+
+def _claim(
+    session: Session, consumer: str, envelope: EventEnvelope, event: TypedEvent[Any]
+) -> int | None:
+    """Claim a new event (owner mail included: how many); 0 to resume one left part-recorded;
+    None if it was recorded in full already."""
+    if claim_event(session, consumer=consumer, envelope=envelope):
         session.add(_received(envelope))
         session.flush()
-        owner_mail = _add_owner_mail(session, envelope, event)
-        chosen = _choose_per_subscriber(_matching(session, event.audience()))
-        emails, entries = _insert_rows(session, envelope, chosen)
-        return FanOutResult(duplicate=False, emails=emails + owner_mail, digest_entries=entries)
+        return _add_owner_mail(session, envelope, event)
+    _ensure_same_event(session, envelope)
+    stored = _locked_progress(session, envelope)
+    return 0 if stored is not None and stored.matched_at is None else None
+
+
+def _locked_progress(session: Session, envelope: EventEnvelope) -> ReceivedEvent | None:
+    """The event's row, locked (FOR UPDATE) so that two resumptions take turns."""
+    statement = (
+        select(ReceivedEvent)
+        .where(ReceivedEvent.event_id == envelope.event_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return session.exec(statement).first()
+
+
+def _record_next_chunk(
+    session: Session, envelope: EventEnvelope, audience: Audience, chunk_size: int
+) -> tuple[bool, int, int]:
+    """Record the next chunk and move the event's position past it: (done, emails, entries)."""
+    progress = _locked_progress(session, envelope)
+    if progress is None or progress.matched_at is not None:
+        return True, 0, 0
+    upto = chunk_end(session, audience, progress.matching_after, chunk_size)
+    now = utc_now()
+    emails, entries = record_chunk(
+        session, audience, Chunk(progress.matching_after, upto), envelope.event_id, now
+    )
+    if upto is None:
+        progress.matched_at = now
+    else:
+        progress.matching_after = upto
+    session.add(progress)
+    return upto is None, emails, entries
 
 
 class ReusedEventId(MalformedEvent):
@@ -93,74 +148,3 @@ def _add_owner_mail(session: Session, envelope: EventEnvelope, event: TypedEvent
     kind = event.kind.owner_mail.kind
     session.add(Delivery(kind=kind, event_id=envelope.event_id, recipient=recipient))
     return 1
-
-
-def _matching(session: Session, audience: Audience) -> list[tuple[int, int, str]]:
-    """(subscription id, subscriber id, frequency) of every live subscription the event concerns."""
-    if not audience.targets:
-        return []
-    target_clauses = [
-        col(Subscription.target_kind) == kind
-        if value is None
-        else and_(col(Subscription.target_kind) == kind, col(Subscription.target_value) == value)
-        for kind, value in audience.targets
-    ]
-    statement = (
-        select(Subscription.id, Subscription.subscriber_id, Subscription.frequency)
-        .join(Subscriber, col(Subscriber.id) == col(Subscription.subscriber_id))
-        .where(col(Subscription.status) == SubscriptionStatus.CONFIRMED)
-        .where(col(Subscription.transition).in_([str(t) for t in audience.transitions]))
-        .where(or_(*target_clauses))
-        .where(col(Subscriber.suspended_at).is_(None), col(Subscriber.email).is_not(None))
-        .order_by(col(Subscription.id))
-    )
-    return [
-        (int(sid or 0), subscriber, frequency)
-        for sid, subscriber, frequency in session.exec(statement)
-    ]
-
-
-def _choose_per_subscriber(rows: list[tuple[int, int, str]]) -> dict[int, tuple[int, str]]:
-    """Several matching subscriptions still make one message: the most immediate one wins."""
-    chosen: dict[int, tuple[int, str]] = {}
-    for subscription_id, subscriber_id, frequency in rows:
-        current = chosen.get(subscriber_id)
-        if current is None or _SPEED[Frequency(frequency)] < _SPEED[Frequency(current[1])]:
-            chosen[subscriber_id] = (subscription_id, frequency)
-    return chosen
-
-
-def _insert_rows(
-    session: Session, envelope: EventEnvelope, chosen: dict[int, tuple[int, str]]
-) -> tuple[int, int]:
-    now = utc_now()
-    emails = [
-        {
-            "kind": DeliveryKind.EVENT.value,
-            "subscriber_id": subscriber_id,
-            "subscription_id": subscription_id,
-            "event_id": envelope.event_id,
-            "state": DeliveryState.PENDING.value,
-            "attempts": 0,
-            "next_attempt_at": now,
-            "created_at": now,
-        }
-        for subscriber_id, (subscription_id, frequency) in chosen.items()
-        if frequency == Frequency.IMMEDIATELY
-    ]
-    entries = [
-        {
-            "subscriber_id": subscriber_id,
-            "subscription_id": subscription_id,
-            "event_id": envelope.event_id,
-            "frequency": frequency,
-            "received_at": now,
-        }
-        for subscriber_id, (subscription_id, frequency) in chosen.items()
-        if frequency != Frequency.IMMEDIATELY
-    ]
-    if emails:
-        session.execute(insert(Delivery), emails)
-    if entries:
-        session.execute(insert(DigestEntry), entries)
-    return len(emails), len(entries)
