@@ -90,6 +90,11 @@ class GatewaySettings(BaseSettings):
     subscribe_per_minute_per_subscriber: float = 0.1
     rate_limit_per_minute: int = 600
     rate_limit_burst: int = 100
+    # Client budgets are decided in memory and synced to the database in batches (every this many
+    # seconds, or once a budget has this many unsynced requests): with R replicas a client gets at
+    # most (R - 1) * rate_limit_sync_requests beyond its budget (adapters/rate_batches.py).
+    rate_limit_sync_seconds: float = Field(default=0.2, gt=0, le=5)
+    rate_limit_sync_requests: int = Field(default=20, ge=1, le=1000)
     # Suggested corrections need no account: each client address may send this many at once,
     # then one more per minute (anything beyond is refused with RATE_LIMITED).
     suggestions_burst: int = 5
@@ -100,8 +105,12 @@ class GatewaySettings(BaseSettings):
     introspection_enabled: bool | None = None
     cors_origins: list[str] = Field(default_factory=list)
 
-    # Live updates (GraphQL subscriptions fed from Kafka).
+    # Live updates (GraphQL subscriptions fed from Kafka); the same consumer ends cached answers.
     live_updates_enabled: bool = True
+    # Answers to anonymous queries are shared until an event of the services says something
+    # changed, and never longer than this (0 turns the cache off); entries are bounded.
+    public_cache_seconds: float = Field(default=5.0, ge=0, le=300)
+    public_cache_entries: int = Field(default=1000, ge=1, le=100_000)
 
     @model_validator(mode="after")
     def _refuse_development_secrets_in_production(self) -> GatewaySettings:

@@ -1,4 +1,5 @@
-"""The one place the gateway's parts are built: DB engine, pooled clients, the live feed."""
+"""The one place the gateway's parts are built: DB engine, pooled clients, the live feed, the
+cache of public answers."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import Engine
 
+from services.gateway.adapters.public_cache import PublicCache
 from services.gateway.adapters.rate_limits import Limit, SharedRateLimiter
 from services.gateway.adapters.tokens import TokenVerifier
 from services.gateway.adapters.upstream import make_clients
@@ -30,6 +32,7 @@ class GatewayRuntime:
     clients: dict[str, httpx.AsyncClient]
     verifier: TokenVerifier
     feed: DeliverableStatusFeed
+    public_cache: PublicCache | None = None  # None: switched off
 
     @cached_property
     def rate_limiter(self) -> SharedRateLimiter:
@@ -70,13 +73,25 @@ async def start_runtime(
         clients=make_clients(settings, transport),
         verifier=TokenVerifier(settings),
         feed=DeliverableStatusFeed(),
+        public_cache=make_public_cache(settings),
+    )
+
+
+def make_public_cache(settings: GatewaySettings) -> PublicCache | None:
+    if settings.public_cache_seconds <= 0:
+        return None
+    return PublicCache(
+        ttl_seconds=settings.public_cache_seconds, max_entries=settings.public_cache_entries
     )
 
 
 def start_live_feed(runtime: GatewayRuntime) -> asyncio.Task[None] | None:
     if not runtime.settings.live_updates_enabled:
         return None
+    cache = runtime.public_cache
     return asyncio.create_task(
-        consume_status_changes(runtime.feed, settings=runtime.common),
+        consume_status_changes(
+            runtime.feed, settings=runtime.common, on_change=cache.clear if cache else lambda: None
+        ),
         name="live-feed",
     )

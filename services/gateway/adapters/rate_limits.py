@@ -5,6 +5,10 @@ algorithm: a token bucket in one number). A request is one upsert that, from the
 decides and records: it goes ahead if ``max(tat, now) + interval - now <= burst * interval``,
 and then ``tat`` moves on by one interval. The database serialises concurrent upserts on the
 row, so N replicas allow the limit once, not N times. Idle rows are pruned now and then.
+
+``SharedRateLimiter`` decides every request in the database: exact, one write per request, for
+rare budgets (suggested corrections). The per-request client budgets use the same rows through
+``rate_batches.BatchedRateLimiter``, which decides in memory and syncs in batches.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import structlog
 from sqlalchemy import Engine, case, delete, literal
@@ -37,6 +42,12 @@ class Limit:
     @property
     def interval(self) -> float:
         return 60.0 / self.per_minute if self.per_minute > 0 else 3600.0
+
+
+class RateLimiter(Protocol):
+    async def wait_for(self, limits: list[Limit]) -> float:
+        """Spend one request of every limit: 0 if it may go ahead, else the seconds to wait."""
+        ...
 
 
 def spend(engine: Engine, limit: Limit, *, now: float) -> float:

@@ -1,10 +1,11 @@
-"""Deliverable status changes from Kafka, fanned out to GraphQL subscribers in this process."""
+"""The services' events from Kafka: status changes fanned out to GraphQL subscribers in this
+process, and every event ends this process's cached public answers."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,6 +19,8 @@ from shared.settings import CommonSettings
 
 log = structlog.get_logger()
 DELIVERABLE_TOPIC = "deliverables.deliverable.v1"
+# Everything the services publish about data the gateway serves (their events.py name them).
+CHANGE_TOPICS = (DELIVERABLE_TOPIC, "deliverables.reporting-round.v1", "directory.service.v1")
 _STATUS_CHANGED = "DeliverableStatusChanged"
 _QUEUE_SIZE = 100
 
@@ -78,27 +81,35 @@ class DeliverableStatusFeed:
 
 
 async def consume_status_changes(
-    feed: DeliverableStatusFeed, *, settings: CommonSettings, retry_seconds: float = 2.0
+    feed: DeliverableStatusFeed,
+    *,
+    settings: CommonSettings,
+    on_change: Callable[[], None] = lambda: None,
+    retry_seconds: float = 2.0,
 ) -> None:
-    """Read the deliverable topic from its end, without a consumer group, for ever.
+    """Read the services' topics from their end, without a consumer group, for ever.
 
     Without a group every gateway instance sees every change, and no offsets are committed:
-    live updates are for what happens while a client is watching.
+    live updates are for what happens while a client is watching. ``on_change`` runs for every
+    event, and whenever reading (re)starts, since events may have been missed meanwhile.
     """
     while True:
         consumer = AIOKafkaConsumer(
-            DELIVERABLE_TOPIC,
+            *CHANGE_TOPICS,
             bootstrap_servers=settings.kafka_bootstrap_servers,
             group_id=None,
             auto_offset_reset="latest",
             metadata_max_age_ms=5_000,
         )
         try:
-            await ensure_topics(settings, [DELIVERABLE_TOPIC])  # it reads it: it creates it too
+            await ensure_topics(settings, list(CHANGE_TOPICS))  # it reads them: it creates them
             await consumer.start()
-            log.info("live_feed_started", topic=DELIVERABLE_TOPIC)
+            on_change()
+            log.info("live_feed_started", topics=CHANGE_TOPICS)
             async for message in consumer:
-                _publish_message(feed, message.value)
+                on_change()
+                if message.topic == DELIVERABLE_TOPIC:
+                    _publish_message(feed, message.value)
         except asyncio.CancelledError:
             raise
         except Exception as exc:

@@ -104,6 +104,8 @@ async def start_gateway(
             "directory_url": fakes.urls["directory"],
             "notifications_url": fakes.urls["notifications"],
             "live_updates_enabled": False,
+            # The fakes' data changes under the tests' hands: the cache has its own tests.
+            "public_cache_seconds": 0,
             "rate_limit_per_minute": 100_000,
             "rate_limit_burst": 10_000,
             # Shared test gateways see many wrong passwords (the fuzz test); throttling has its

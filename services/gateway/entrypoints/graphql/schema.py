@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from functools import partial
 
 import strawberry
@@ -13,6 +14,7 @@ from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
     ValidationCache,
@@ -56,6 +58,22 @@ class GatewaySchema(strawberry.Schema):
                 log.info("graphql_error", code=code, message=error.message, path=error.path)
 
 
+class CachedParsing(ParserCache):
+    """Reuses the parsed document of a query text seen before (keyed with the token limit).
+
+    A query that does not parse is left to strawberry, which parses it again and reports the
+    syntax error the usual way (BAD_USER_INPUT), rather than failing inside this extension.
+    """
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        with contextlib.suppress(GraphQLError):
+            context.graphql_document = self.cached_parse_document(
+                context.query, **context.parse_options
+            )
+        yield
+
+
 def _budgets(settings: GatewaySettings) -> QueryBudgets:
     return QueryBudgets(
         anonymous=settings.max_query_cost_anonymous,
@@ -67,11 +85,14 @@ def _budgets(settings: GatewaySettings) -> QueryBudgets:
 
 def build_schema(settings: GatewaySettings) -> strawberry.Schema:
     # Factories: strawberry builds fresh extension instances for every operation. The
-    # validation rules are built once, so ValidationCache can reuse the result for a query.
+    # validation rules are built once, so ValidationCache can reuse the result for a query;
+    # ParserCache likewise reuses the parsed document of a query text seen before.
     rules = _validation_rules(settings)
     extensions: list[Callable[[], SchemaExtension]] = [
         ErrorCodes,
         partial(MaxTokensLimiter, max_token_count=settings.max_query_tokens),
+        # Keyed by the query and its parse options, so the token limit still applies.
+        partial(CachedParsing, maxsize=_CACHE_SIZE),
         partial(AddValidationRules, rules),
         partial(ValidationCache, maxsize=_CACHE_SIZE),
         partial(QueryGuard, _budgets(settings)),  # after ValidationCache: costs valid queries

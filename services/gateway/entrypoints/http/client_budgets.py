@@ -1,4 +1,4 @@
-"""Who a request comes from, and the rate budgets it spends (kept in the gateway database).
+"""Who a request comes from, and the rate budgets it spends (shared through the gateway database).
 
 The client is the peer's address, unless the peer is a configured trusted proxy: then it is the
 *last* entry of ``X-Forwarded-For``, the one that proxy added. Entries before it are whatever the
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from starlette.types import Scope
 
-from services.gateway.adapters.rate_limits import Limit, SharedRateLimiter
+from services.gateway.adapters.rate_limits import Limit, RateLimiter
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -68,7 +68,7 @@ class ClientBudgets:
 
     def __init__(
         self,
-        limiter: SharedRateLimiter,
+        limiter: RateLimiter,
         *,
         per_minute: int,
         burst: int,

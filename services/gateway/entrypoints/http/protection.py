@@ -74,11 +74,11 @@ class ProtectionMiddleware:
         if limit is None:
             await self._refuse_size(send)
             return
-        body = await _read_body(receive, limit)
+        body = await read_body(receive, limit)
         if body is None:
             await self._refuse_size(send)
             return
-        await self.app(scope, _replay(body, receive), _with_security_headers(send))
+        await self.app(scope, replay_body(body, receive), _with_security_headers(send))
 
     async def _body_limit(self, scope: Scope) -> int | None:
         """The bytes this request may send, or None if its declared length is already too big.
@@ -109,7 +109,7 @@ class ProtectionMiddleware:
         )
 
 
-async def _read_body(receive: Receive, limit: int) -> bytes | None:
+async def read_body(receive: Receive, limit: int) -> bytes | None:
     """The whole request body (small by design), or None once it passes ``limit``."""
     chunks: list[bytes] = []
     size = 0
@@ -126,7 +126,7 @@ async def _read_body(receive: Receive, limit: int) -> bytes | None:
             return b"".join(chunks)
 
 
-def _replay(body: bytes, receive: Receive) -> Receive:
+def replay_body(body: bytes, receive: Receive) -> Receive:
     """Hand the buffered body to the app once, then pass through (e.g. disconnects)."""
     sent = False
 

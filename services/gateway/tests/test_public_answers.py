@@ -1,0 +1,130 @@
+"""Anonymous queries share answers until a change; signed-in callers never share them."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import httpx
+from aiokafka import AIOKafkaProducer
+
+from services.gateway.adapters.public_cache import PublicCache
+from services.gateway.app import create_app
+from services.gateway.entrypoints.live_feed import CHANGE_TOPICS
+from services.gateway.settings import GatewaySettings
+from services.gateway.tests.conftest import FakeServices, GatewayFactory, GraphQLClient, Served
+from shared.kafka import ensure_topics
+from shared.settings import CommonSettings
+
+SEARCH = {"query": "query { services(first: 2) { nodes { id name } } }"}
+WRONG_SIGN_IN = {"query": 'mutation { signIn(email: "nobody@cjp.test", password: "x") { token } }'}
+
+
+async def test_anonymous_repeats_reach_the_service_once_and_signed_in_callers_every_time(
+    start_gateway: GatewayFactory, fakes: FakeServices
+) -> None:
+    url = await start_gateway(public_cache_seconds=60)
+    async with httpx.AsyncClient(timeout=10) as http:
+        anonymous = [await http.post(f"{url}/graphql", json=SEARCH) for _ in range(4)]
+        after_anonymous = fakes.directory.count("/services")
+        token = await GraphQLClient(http, url).token_for("coordinator@cjp.test")
+        signed_in = [
+            await http.post(
+                f"{url}/graphql", json=SEARCH, headers={"Authorization": f"Bearer {token}"}
+            )
+            for _ in range(3)
+        ]
+    assert after_anonymous == 1
+    assert fakes.directory.count("/services") == 1 + 3, "signed-in answers are never shared"
+    assert {a.content for a in anonymous} == {anonymous[0].content}
+    assert anonymous[0].json()["data"]["services"]["nodes"]
+    assert all(a.status_code == 200 for a in anonymous + signed_in)
+    # a kept answer still goes out through protection and correlation, per request
+    ids = {a.headers["x-correlation-id"] for a in anonymous}
+    assert len(ids) == 4
+    assert anonymous[-1].headers["x-content-type-options"] == "nosniff"
+
+
+async def test_errors_are_never_kept(fakes: FakeServices, tmp_path: Path) -> None:
+    settings = GatewaySettings(
+        database_url=f"sqlite:///{tmp_path / 'gateway.db'}",
+        deliverables_url=fakes.urls["deliverables"],
+        directory_url=fakes.urls["directory"],
+        notifications_url=fakes.urls["notifications"],
+        live_updates_enabled=False,
+        public_cache_seconds=60,
+    )
+    app = create_app(settings, CommonSettings())
+    server = await Served(app).start()
+    unauthenticated = {"query": "query { exportPlan(round: 9, format: CSV) }"}
+    try:
+        async with httpx.AsyncClient(timeout=10) as http:
+            refused = await http.post(f"{server.url}/graphql", json=unauthenticated)
+            kept_before = len(app.state.runtime.public_cache)
+            await http.post(f"{server.url}/graphql", json=SEARCH)
+    finally:
+        await server.stop()
+    assert "errors" in refused.json()
+    assert kept_before == 0 and len(app.state.runtime.public_cache) == 1
+
+
+async def test_a_mutation_through_the_gateway_ends_kept_answers(
+    start_gateway: GatewayFactory, fakes: FakeServices
+) -> None:
+    url = await start_gateway(public_cache_seconds=60)
+    async with httpx.AsyncClient(timeout=10) as http:
+        for _ in range(2):
+            await http.post(f"{url}/graphql", json=SEARCH)
+        assert fakes.directory.count("/services") == 1
+        await http.post(f"{url}/graphql", json=WRONG_SIGN_IN)
+        await http.post(f"{url}/graphql", json=SEARCH)
+    assert fakes.directory.count("/services") == 2
+
+
+async def test_an_event_from_the_services_ends_kept_answers(
+    start_gateway: GatewayFactory, fakes: FakeServices, kafka_broker: Any
+) -> None:
+    """A change made elsewhere (another replica, a service's own job) arrives as an event."""
+    common = CommonSettings(kafka_bootstrap_servers=kafka_broker.bootstrap)
+    await ensure_topics(common, list(CHANGE_TOPICS))
+    url = await start_gateway(common, live_updates_enabled=True, public_cache_seconds=60)
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_broker.bootstrap)
+    await producer.start()
+    try:
+        async with httpx.AsyncClient(timeout=10) as http:
+            ended = False
+            for _ in range(20):  # the feed reads from the topics' end once it has started
+                await http.post(f"{url}/graphql", json=SEARCH)
+                before = fakes.directory.count("/services")
+                await http.post(f"{url}/graphql", json=SEARCH)
+                assert fakes.directory.count("/services") == before, "kept until a change"
+                await producer.send_and_wait("directory.service.v1", b"{}", key=b"1")
+                for _ in range(25):  # a loaded broker may take a while to deliver it
+                    await asyncio.sleep(0.2)
+                    await http.post(f"{url}/graphql", json=SEARCH)
+                    if fakes.directory.count("/services") > before:
+                        ended = True
+                        break
+                if ended:
+                    break
+    finally:
+        await producer.stop()
+    assert ended, "no event ended the kept answer"
+
+
+def test_answers_expire_and_a_clear_during_a_request_keeps_its_answer_out() -> None:
+    now = [0.0]
+    cache = PublicCache(ttl_seconds=5, max_entries=2, clock=lambda: now[0])
+    cache.put(b"a", [], b"A", generation=cache.generation)
+    now[0] = 4.9
+    assert cache.get(b"a") is not None
+    now[0] = 5.0
+    assert cache.get(b"a") is None
+    started = cache.generation
+    cache.clear()  # a change lands while a request is being answered from older data
+    cache.put(b"b", [], b"B", generation=started)
+    assert cache.get(b"b") is None
+    for key in (b"c", b"d", b"e"):
+        cache.put(key, [], key, generation=cache.generation)
+    assert len(cache) == 2 and cache.get(b"c") is None
