@@ -13,6 +13,8 @@ Installed by ``shared.http.install_http_basics`` for every service.
 
 from __future__ import annotations
 
+import sqlite3
+
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -48,6 +50,9 @@ def is_database_unavailable(error: BaseException) -> bool:
     ``OperationalError`` (psycopg's AdminShutdown, CannotConnectNow, ...); a connection found
     dead mid-statement is a ``DBAPIError`` with ``connection_invalidated``.
     """
+    if isinstance(error, OperationalError) and isinstance(error.orig, sqlite3.Error):
+        # SQLite's OperationalError also means "no such table": only a busy file waits.
+        return any(word in str(error.orig) for word in ("locked", "busy"))
     if isinstance(error, OperationalError | InterfaceError | PoolTimeout):
         return True
     return isinstance(error, DBAPIError) and error.connection_invalidated

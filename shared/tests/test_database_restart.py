@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, create_engine, text
 
 from shared.db import database_answers, make_engine
 from shared.db_errors import is_database_unavailable
@@ -19,8 +20,6 @@ from shared.health import database_check, engine_in_state, install_health
 from shared.http import install_http_basics
 from shared.leadership import AdvisoryLeadership
 from tests.private_postgres import PrivatePostgres
-
-pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
@@ -45,6 +44,7 @@ def _app(engine: Engine) -> FastAPI:
     return app
 
 
+@pytest.mark.postgres
 @pytest.mark.parametrize("mode", ["fast", "immediate"])
 def test_requests_while_postgres_is_down_get_503_and_succeed_again_once_it_is_back(
     private_postgres_cluster: PrivatePostgres, engine: Engine, mode: str
@@ -67,6 +67,7 @@ def test_requests_while_postgres_is_down_get_503_and_succeed_again_once_it_is_ba
         assert client.get("/health/ready").status_code == 200
 
 
+@pytest.mark.postgres
 def test_a_dead_connection_is_told_apart_from_a_statement_the_database_refuses(
     private_postgres_cluster: PrivatePostgres, engine: Engine
 ) -> None:
@@ -81,6 +82,7 @@ def test_a_dead_connection_is_told_apart_from_a_statement_the_database_refuses(
     assert database_answers(engine)
 
 
+@pytest.mark.postgres
 def test_relay_leadership_dies_with_its_session_and_exactly_one_replica_takes_it_again(
     private_postgres_cluster: PrivatePostgres, engine: Engine
 ) -> None:
@@ -106,3 +108,22 @@ def test_relay_leadership_dies_with_its_session_and_exactly_one_replica_takes_it
         first.release()
         second.release()
         other.dispose()
+
+
+def test_on_sqlite_only_a_busy_file_counts_as_the_database_being_away(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'busy.db'}", connect_args={"timeout": 0})
+    with engine.connect() as connection, pytest.raises(Exception) as missing:
+        connection.execute(text("SELECT * FROM no_such_table"))
+    assert not is_database_unavailable(missing.value)  # a bug: a 500, never waited for
+    with engine.begin() as holder:
+        holder.execute(text("CREATE TABLE t (x INTEGER)"))
+    locker = engine.connect()
+    locker.exec_driver_sql("BEGIN IMMEDIATE")
+    try:
+        with engine.connect() as connection, pytest.raises(Exception) as busy:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+    finally:
+        locker.rollback()
+        locker.close()
+    assert is_database_unavailable(busy.value)
+    engine.dispose()
