@@ -410,7 +410,11 @@ async def fan_out_with_processes(
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGTERM)
             for process in running_processes:
-                process.wait(timeout=30)
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:  # seen on a machine at load average 30
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
     return {f"{key}_{processes}p": value for key, value in figures.items()}
 
 

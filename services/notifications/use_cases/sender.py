@@ -54,14 +54,20 @@ class Job:
     kind: str = ""
 
 
-def preload(session: Session, claimed: list[Delivery]) -> None:
-    """Load a batch's subscribers, subscriptions and events in three queries (identity map)."""
+def preload(session: Session, claimed: list[Delivery]) -> list[object]:
+    """Load a batch's subscribers, subscriptions and events in three queries (identity map).
+
+    The caller keeps the returned rows while it composes: the session's identity map holds its
+    objects weakly, so rows nobody references are gone again and ``get`` would query each one.
+    """
     subscribers = {d.subscriber_id for d in claimed if d.subscriber_id}
     subscriptions = {d.subscription_id for d in claimed if d.subscription_id}
     events = {d.event_id for d in claimed if d.event_id}
-    session.exec(select(Subscriber).where(col(Subscriber.id).in_(subscribers))).all()
-    session.exec(select(Subscription).where(col(Subscription.id).in_(subscriptions))).all()
-    session.exec(select(ReceivedEvent).where(col(ReceivedEvent.event_id).in_(events))).all()
+    return [
+        *session.exec(select(Subscriber).where(col(Subscriber.id).in_(subscribers))),
+        *session.exec(select(Subscription).where(col(Subscription.id).in_(subscriptions))),
+        *session.exec(select(ReceivedEvent).where(col(ReceivedEvent.event_id).in_(events))),
+    ]
 
 
 class Sender:
@@ -230,8 +236,9 @@ class Sender:
         with transaction(self._engine) as session:
             statement = select(Delivery).where(Delivery.lease_token == token)
             claimed = list(session.exec(statement.order_by(col(Delivery.id))))
-            preload(session, claimed)
+            loaded = preload(session, claimed)  # kept alive until every email is written
             jobs = [job for delivery in claimed if (job := self._job_or_failure(session, delivery))]
+            del loaded
             return jobs
 
     def _job_or_failure(self, session: Session, delivery: Delivery) -> Job | None:
