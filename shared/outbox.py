@@ -16,10 +16,12 @@ import contextlib
 import math
 import time
 import weakref
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import structlog
 from aiokafka import AIOKafkaProducer, errors
+from aiokafka.conn import CloseReason
 from aiokafka.structs import RecordMetadata
 from sqlalchemy import Engine
 
@@ -88,6 +90,7 @@ class OutboxRelay:
         self._leadership = AdvisoryLeadership(engine, lock_key, name="outbox_relay")
         self._producer: AIOKafkaProducer | None = None
         self._wake = asyncio.Event()
+        self._connection_lost = asyncio.Event()
         self._stopping = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._next_check = 0.0
@@ -225,6 +228,8 @@ class OutboxRelay:
         self._resends_left = RESENDS_PER_BATCH
         try:
             for row in rows:
+                if self._connection_lost.is_set():
+                    break  # the next step re-creates the topics and connects again first
                 if (row.topic, row.key) in stopped:
                     continue
                 try:
@@ -293,9 +298,15 @@ class OutboxRelay:
         )  # fmt: skip
 
     async def _ensure_producer(self) -> AIOKafkaProducer:
+        if self._producer is not None and self._connection_lost.is_set():
+            # The broker may be a new, empty one: create the topics before anything is sent.
+            await self._close_producer()
+            self._next_check = 0.0
         if self._producer is None:
+            self._connection_lost.clear()
             await ensure_topics(self._settings, self._topics)
             producer = make_producer(self._settings)
+            _notice_lost_connections(producer, self._connection_lost.set)
             try:
                 await producer.start()
             except BaseException:
@@ -322,6 +333,26 @@ class OutboxRelay:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout=seconds)
         self._wake.clear()
+
+
+def _notice_lost_connections(producer: AIOKafkaProducer, notice: Callable[[], None]) -> None:
+    """Call ``notice`` when one of the producer's connections to the broker breaks.
+
+    aiokafka reconnects by itself and may send to a restarted, empty broker before anything
+    created the topics there; Tansu then stores the records and hides them when the topic is
+    created (``shared.outbox_readback``). The relay re-creates its topics and starts a new
+    producer first instead. aiokafka has no public hook for this; its client's own callback is
+    wrapped (it is looked up when each connection is made).
+    """
+    client = producer.client
+    closed = client._on_connection_closed
+
+    def on_closed(connection: object, reason: CloseReason) -> None:
+        if reason in (CloseReason.CONNECTION_BROKEN, CloseReason.CONNECTION_TIMEOUT):
+            notice()
+        closed(connection, reason)
+
+    setattr(client, "_on_connection_closed", on_closed)  # noqa: B010
 
 
 def _partitions(rows: list[Placed]) -> dict[str, int]:

@@ -75,6 +75,9 @@ def system_environment(ports: Ports, data_dir: Path) -> dict[str, str]:
         "CJP_NOTIFICATIONS_SMTP_PORT": str(ports.mailsink),
         "CJP_NOTIFICATIONS_PUBLIC_BASE_URL": ports.service_url("notifications"),
         "CJP_NOTIFICATIONS_WEB_BASE_URL": f"http://127.0.0.1:{ports.web}",
+        # Tansu forms a consumer group in about half the session timeout (after a broker restart
+        # too); Apache Kafka refuses less than 6 s, the default, but the embedded Tansu takes it.
+        "CJP_NOTIFICATIONS_CONSUMER_SESSION_TIMEOUT_MS": "3000",
     }
     for name in SERVICES:
         prefix = f"CJP_{name.upper()}_"
