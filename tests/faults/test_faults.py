@@ -98,14 +98,10 @@ async def test_postgres_crashes_mid_run_and_the_services_recover_without_a_resta
 async def test_the_broker_forgets_and_nothing_is_lost_or_sent_twice(
     system: FaultSystem, gateways: tuple[Gateway, Gateway]
 ) -> None:
-    lost, duplicated = await scenarios.broker_forgets(system, gateways[0], changes=40)
-    _record([duplicated])  # a redelivered event never sends a second email: always required
-    FIGURES.append(lost)
-    if not lost.holds:
-        # Measured, not yet true in every run on Tansu: writes acknowledged just after an empty
-        # restart can sit on a partition that answers fetches with nothing until the next restart
-        # (docs/operations.md, "positioned beyond the end of a log"): reported, bound kept.
-        pytest.xfail("not yet: " + lost.row())
+    # Both required: a redelivered event never sends a second email, and every acknowledged
+    # change is emailed within the window (Tansu's acknowledged-but-hidden records are read back
+    # and published again by the relay: shared/outbox_readback.py).
+    _record(await scenarios.broker_forgets(system, gateways[0], changes=40))
 
 
 async def test_the_next_email_after_the_broker_returns_is_quick_on_every_topic(
@@ -115,7 +111,8 @@ async def test_the_next_email_after_the_broker_returns_is_quick_on_every_topic(
     FIGURES.extend(figures)
     missed = [figure.row() for figure in figures if not figure.holds]
     if missed:
-        # Measured, not yet true in every run: a partition Tansu acknowledged writes on just
-        # after an empty restart can answer fetches with nothing for a minute (docs/operations.md,
-        # "positioned beyond the end of a log"): reported with its figure, bound kept.
+        # Measured, not yet true in every run on a loaded machine: the first email after an
+        # empty restart waits for the notifications group to re-form (Tansu takes about half the
+        # session timeout) and for its positions to be rewound (docs/operations.md, "The
+        # fault-injection suite"): reported with its figure, bound kept.
         pytest.xfail("not yet: " + " ".join(missed))
