@@ -1,7 +1,7 @@
 """Reads under load with `wrk`, side by side with their limits, all measured in the same run.
 
     .venv/bin/python bench/http_load.py [--entries 10000] [--seconds 10] [--connections 50]
-        [--directory-workers N] [--gateway-workers N]
+        [--directory-workers N] [--gateway-workers N] [--only dashboard ...]
 
 Starts deliverables, directory (SQLite, ``--entries`` generated entries) and the gateway as real
 processes on free ports, then drives each request with ``wrk`` (C, two threads, so the load
@@ -155,6 +155,9 @@ def scenarios(urls: dict[str, str]) -> list[tuple[str, str, dict[str, Any] | Non
         ("  the same, never cached by the gateway", graphql, {"query": DASHBOARD}, True),
         ("deliverables dashboard, direct", f"{urls['deliverables']}/deliverables?limit=50", None,
          False),
+        ("  the same, never cached", f"{urls['deliverables']}/deliverables?limit=50", None, True),
+        ("deliverables status counts, direct", f"{urls['deliverables']}/status-counts", None,
+         False),
     ]  # fmt: skip
 
 
@@ -177,9 +180,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
              "CJP_DIRECTORY_REVIEW_CHECK_INTERVAL_SECONDS": "0",
              # overload shows as latency (wrk waits 10 s), not as the gateway giving up at 5 s
              "CJP_GATEWAY_UPSTREAM_TIMEOUT_SECONDS": "30"}  # fmt: skip
-    rows = []
+    rows, chosen = [], True
     with own_system(prepare, extra) as urls:
-        for label, url, body, vary in scenarios(urls):
+        for index, (label, url, body, vary) in enumerate(scenarios(urls)):
+            if not label.startswith(" "):  # an indented variant goes with the request above it
+                chosen = _chosen(index, label, args.only)
+            if not chosen:
+                continue
             check_answer(url, body)
             options = {"body": body, "connections": args.connections, "vary": vary}
             wrk(url, seconds=2, **options)  # warm up
@@ -195,6 +202,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "gateway_workers": args.gateway_workers, "load_seconds": loaded.get("seconds"),
         "in_process_search": loaded.get("in_process"), "requests": rows,
     }  # fmt: skip
+
+
+def _chosen(index: int, label: str, only: list[str] | None) -> bool:
+    """The empty requests are always measured: they are the yardsticks."""
+    return index == 0 or label.startswith("empty") or not only or any(w in label for w in only)
 
 
 def show(result: dict[str, Any]) -> None:
@@ -220,6 +232,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--directory-workers", type=int, default=1)
     parser.add_argument("--gateway-workers", type=int, default=1)
+    parser.add_argument(
+        "--only", action="append", help="measure only requests whose label contains this"
+    )
     args = parser.parse_args()
     result = run(args)
     show(result)

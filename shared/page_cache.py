@@ -19,7 +19,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Collection
 
 from sqlalchemy import Engine, text
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 TTL_SECONDS = 30.0
 MAX_ANSWERS = 1024

@@ -15,6 +15,7 @@ from shared.http import api_docs, install_http_basics
 from shared.metrics import install_metrics, install_outbox_metrics
 from shared.operator_api import outbox_operator_router
 from shared.outbox_wiring import relay_running
+from shared.page_cache import PageCache
 from shared.settings import CommonSettings, get_common_settings
 from shared.tracing import instrument_app
 
@@ -34,6 +35,7 @@ def create_app(settings: DeliverablesSettings, common: CommonSettings | None = N
     engine = prepare_database(settings)
     app = FastAPI(title="CJP deliverables", lifespan=_lifespan, **api_docs(common))
     app.state.engine = engine
+    app.state.page_cache = PageCache()  # answers to repeated reads, per process
     app.state.relay = outbox_relay(engine, settings, common)
     install_http_basics(app, identity_audience="deliverables")
     install_metrics(app, service="deliverables")

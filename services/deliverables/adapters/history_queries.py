@@ -22,7 +22,6 @@ from services.deliverables.adapters.tables import (
 from services.deliverables.domain.overdue import today
 from services.deliverables.domain.statuses import DeliverableStatus
 from services.deliverables.schemas_history import (
-    AimStatusCounts,
     DeliverableHistory,
     RevisionOut,
     RoundOut,
@@ -145,8 +144,9 @@ def _count_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.sum(case((condition, 1), else_=0))
 
 
-def status_counts(session: Session) -> list[AimStatusCounts]:
-    """Counts by status per aim, computed by the database in one grouped query."""
+def status_counts(session: Session) -> list[dict[str, int | str]]:
+    """Counts by status per aim (``AimStatusCounts``), computed by the database in one grouped
+    query; plain dicts, ready for JSON, nothing validated again."""
     status = col(Deliverable.status)
     late = (col(Deliverable.due_date) < today()) & (status != DeliverableStatus.COMPLETE.value)
     statement = (
@@ -163,7 +163,7 @@ def status_counts(session: Session) -> list[AimStatusCounts]:
     )
     fields = ["aim", "title", "total", *(s.value for s in DeliverableStatus), "overdue"]
     return [
-        AimStatusCounts.model_validate(dict(zip(fields, (v or 0 for v in row), strict=True)))
+        dict(zip(fields, (v or 0 for v in row), strict=True))
         for row in session.execute(statement).all()
     ]
 

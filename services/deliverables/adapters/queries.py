@@ -1,4 +1,7 @@
-"""Read side: deliverables by filter, with their partners, shaped for the API."""
+"""Read side: the list's filters, and a deliverable with its partners shaped for the API.
+
+``present`` is the one builder of a deliverable's view; ``read_model`` stores what it builds.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC
 
-from sqlalchemy import ColumnElement, func
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
 from services.deliverables.adapters.search import matching_numbers_clause
@@ -24,7 +27,8 @@ from shared.errors import NotFound
 Partners = dict[int, dict[str, list[OrganisationRef]]]
 
 
-def _conditions(session: Session, where: DeliverableFilter) -> list[ColumnElement[bool]]:
+def list_conditions(session: Session, where: DeliverableFilter) -> list[ColumnElement[bool]]:
+    """The list's filters as conditions on ``deliverable`` (read_model.page_of_views pages them)."""
     number = col(Deliverable.number)
     conditions: list[ColumnElement[bool]] = []
     if where.status is not None:
@@ -54,22 +58,6 @@ def _conditions(session: Session, where: DeliverableFilter) -> list[ColumnElemen
     if where.due_before is not None:
         conditions.append(col(Deliverable.due_date) < where.due_before)
     return conditions
-
-
-def find_deliverables(
-    session: Session, where: DeliverableFilter, *, limit: int, offset: int
-) -> tuple[list[Deliverable], int]:
-    """One page of deliverables in number order, and how many match in all."""
-    conditions = _conditions(session, where)
-    total = session.exec(select(func.count()).select_from(Deliverable).where(*conditions)).one()
-    rows = session.exec(
-        select(Deliverable)
-        .where(*conditions)
-        .order_by(col(Deliverable.number))
-        .limit(limit)
-        .offset(offset)
-    ).all()
-    return list(rows), int(total)
 
 
 def get_deliverable(session: Session, number: int, *, for_update: bool = False) -> Deliverable:

@@ -183,11 +183,7 @@ def change_status(
         changed_by_name=by.name,
     )
     deliverable.status = status.value
-    if status is DeliverableStatus.COMPLETE:
-        if deliverable.closed_round is None and in_round is not None:
-            deliverable.closed_round = in_round.number
-    elif old == DeliverableStatus.COMPLETE.value:
-        deliverable.closed_round = None
+    _close_or_reopen(deliverable, old, status, in_round)
     deliverable.updated_at = utc_now()
     event = DeliverableStatusChanged(
         **facts(deliverable, leads),
@@ -197,6 +193,18 @@ def change_status(
         reason=reason,
     )
     return Recorded(rows=[change, deliverable], events=[event])
+
+
+def _close_or_reopen(
+    deliverable: Deliverable, old: str, status: DeliverableStatus, in_round: InRound | None
+) -> None:
+    """Completing closes the deliverable in the round unless its closing round is known;
+    reopening a completed deliverable clears it."""
+    if status is DeliverableStatus.COMPLETE:
+        if deliverable.closed_round is None and in_round is not None:
+            deliverable.closed_round = in_round.number
+    elif old == DeliverableStatus.COMPLETE.value:
+        deliverable.closed_round = None
 
 
 def revise_timescale(

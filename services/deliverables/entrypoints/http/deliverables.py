@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from services.deliverables.adapters.queries import find_deliverables, get_deliverable, present
+from services.deliverables.adapters.queries import list_conditions
+from services.deliverables.adapters.read_model import page_of_views, view_of
 from services.deliverables.domain.statuses import DeliverableStatus
 from services.deliverables.entrypoints.http.dependencies import (
     event_context,
@@ -28,13 +29,15 @@ from services.deliverables.use_cases.add_deliverable import add_deliverable
 from services.deliverables.use_cases.change_status import change_status
 from shared.http import require_identity
 from shared.identity import Identity
+from shared.page_cache import cache_key
 from shared.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/deliverables")
 
 
-@router.get("")
+@router.get("", response_model=DeliverablePage)
 def list_deliverables(
+    request: Request,
     engine: Engine = Depends(get_engine),
     status: DeliverableStatus | None = None,
     aim: int | None = None,
@@ -47,21 +50,27 @@ def list_deliverables(
     due_before: date | None = None,
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0),
-) -> DeliverablePage:
+) -> Response:
+    """A page of deliverables in number order, from the read model as stored JSON.
+
+    Nothing is validated again on the way out (``response_model`` documents the shape). The
+    answer is the same for every caller, so this process keeps it (``shared.page_cache``) until
+    a write raises the read model's version.
+    """
     where = DeliverableFilter(
-        status=status,
-        aim=aim,
-        priority_action=priority_action,
-        lead_partner=lead_partner,
-        collaborator=collaborator,
-        numbers=parse_numbers(numbers),
-        q=q,
-        overdue=overdue,
+        status=status, aim=aim, priority_action=priority_action, lead_partner=lead_partner,
+        collaborator=collaborator, numbers=parse_numbers(numbers), q=q, overdue=overdue,
         due_before=due_before,
-    )
+    )  # fmt: skip
     with Session(engine) as session:
-        rows, total = find_deliverables(session, where, limit=limit, offset=offset)
-        return DeliverablePage(items=present(session, rows), total=total)
+
+        def compute() -> bytes:
+            conditions = list_conditions(session, where)
+            return page_of_views(session, conditions, limit=limit, offset=offset)
+
+        key = cache_key(list(request.query_params.multi_items()), prefix="list?")
+        body = request.app.state.page_cache.answer(session, key, compute)
+    return Response(body, media_type="application/json")
 
 
 @router.post("", status_code=201)
@@ -74,10 +83,10 @@ def post_deliverable(
     return add_deliverable(uow, request=body, identity=identity, context=context)
 
 
-@router.get("/{number}")
-def one_deliverable(number: int, engine: Engine = Depends(get_engine)) -> DeliverableOut:
+@router.get("/{number}", response_model=DeliverableOut)
+def one_deliverable(number: int, engine: Engine = Depends(get_engine)) -> Response:
     with Session(engine) as session:
-        return present(session, [get_deliverable(session, number)])[0]
+        return Response(view_of(session, number), media_type="application/json")
 
 
 @router.post("/{number}/status")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query
+import orjson
+from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -72,7 +73,11 @@ def post_timescale(
     )
 
 
-@router.get("/status-counts")
-def counts(engine: Engine = Depends(get_engine)) -> list[AimStatusCounts]:
+@router.get("/status-counts", response_model=list[AimStatusCounts])
+def counts(request: Request, engine: Engine = Depends(get_engine)) -> Response:
+    """The dashboard's counts, the same for every caller: kept like the list (page cache)."""
     with Session(engine) as session:
-        return status_counts(session)
+        body = request.app.state.page_cache.answer(
+            session, "status-counts", lambda: orjson.dumps(status_counts(session))
+        )
+    return Response(body, media_type="application/json")
