@@ -386,7 +386,8 @@ async def fan_out_with_processes(
             "CJP_NOTIFICATIONS_SMTP_PORT": str(handler.port),
             "CJP_KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap,
             "CJP_NOTIFICATIONS_SEND_RATE_PER_MINUTE": "0",
-            "CJP_NOTIFICATIONS_CONSUMER_GROUP": f"bench-{uuid.uuid4().hex[:6]}",
+            # One group for both runs: the second starts after the first run's event, not at it.
+            "CJP_NOTIFICATIONS_CONSUMER_GROUP": args.consumer_group,
             "CJP_ENVIRONMENT": "test",
             "CJP_LOG_LEVEL": "WARNING",
         }
@@ -440,6 +441,7 @@ async def compare_processes(args: argparse.Namespace) -> dict[str, Any]:
     handler = SinkProcess(free_port())
     sessions = NotificationsSettings().sender_concurrency
     results: dict[str, Any] = {"subscribers": args.subscribers, "database": "postgresql"}
+    args.consumer_group = f"bench-{uuid.uuid4().hex[:6]}"
     try:
         common = CommonSettings(kafka_bootstrap_servers=broker.bootstrap, environment="test")
         await ensure_topics(common, [*CONSUMED_TOPICS, DEAD_LETTER_TOPIC])
