@@ -4,8 +4,9 @@
 
 Loads generated entries into a fresh SQLite file and a fresh PostgreSQL database, then times
 the search the API runs (text match with typo correction, filters, ranking, one page of views,
-and facet counts where asked) and prints p50/p95 per query and overall; beside them the same
-searches as hand-written SQL (bench/directory_raw_sql.py), the floor they stand on. Distance
+and facet counts where asked) and prints p50/p95 per query and overall; beside them the very
+statements those searches send, recorded and replayed on a bare DBAPI cursor
+(bench/directory_raw_sql.py), the floor they stand on. Distance
 searches ("near" a court or point, nearest first) are timed the same way, and in the same run the
 raw SQL alone (bounding box on the index, then haversine, nearest 20) as their floor.
 """

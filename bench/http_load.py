@@ -32,9 +32,9 @@ from gateway_latency import DASHBOARD, own_system
 from machine import machine, write_result
 from sqlmodel import Session
 
+from services.directory.adapters.read_model import stored_views
 from services.directory.adapters.search.criteria import SearchCriteria
 from services.directory.adapters.search.run import search_services
-from services.directory.adapters.views import service_views
 from shared.db import make_engine
 
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
@@ -120,7 +120,7 @@ def check_answer(url: str, body: dict[str, Any] | None, attempts: int = 5) -> No
 
 
 def in_process_search(database: Path, runs: int) -> dict[str, float]:
-    """The same search without HTTP: search + views in this process, one client."""
+    """The same search without HTTP: search + stored views in this process, one client."""
     engine = make_engine(f"sqlite:///{database}")
     criteria = SearchCriteria(text=SEARCH_WORDS, with_facets=True, limit=20)
     timings = []
@@ -129,7 +129,7 @@ def in_process_search(database: Path, runs: int) -> dict[str, float]:
             started = time.perf_counter()
             with Session(engine) as session:
                 result = search_services(session, criteria)
-                service_views(session, result.ids)
+                stored_views(session, result.ids)
             if run >= 3:
                 timings.append((time.perf_counter() - started) * 1000)
     finally:

@@ -3,7 +3,8 @@
 ``service_views`` assembles a view from a dozen related tables; doing that for every search page
 cost most of a search. Instead the view is assembled once per write and stored here, in the same
 transaction as the write, so a page of results is one query on ``service_view`` and facets are one
-``GROUP BY`` on ``service_facet``.
+``GROUP BY`` on ``search_facet``. The text document (``service_document``, indexed by FTS5 or a
+tsvector) and the narrow ``search_entry`` row that ranking reads are written here too.
 
 Every write reaches the rebuild: ``reindex_services`` (which every use case, the importer and the
 seed call) rebuilds it, and a session hook rebuilds entries whose rows a transaction changed
@@ -17,6 +18,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
+    DateTime,
     Engine,
     Integer,
     String,
@@ -57,11 +60,23 @@ from services.directory.domain.review import freshness
 from services.directory.schemas import ServiceOut
 from shared.page_cache import raise_version
 
-SERVICE_FACET = table(
-    "service_facet",
+# Keyed by the text index's integer id (service_document.id, the FTS5 rowid): what a search
+# ranks and filters on, and each entry's facet values (``live`` too, so counting over every live
+# entry reads one index).
+SEARCH_ENTRY = table(
+    "search_entry",
+    column("id", Integer),
     column("service_id", String),
+    column("name", String),
+    column("live", Boolean),
+    column("reviewed_at", DateTime),
+)
+SEARCH_FACET = table(
+    "search_facet",
+    column("doc_id", Integer),
     column("facet_value_id", Integer),
     column("facet", String),
+    column("live", Boolean),
 )
 FACET_VALUE = table(
     "facet_value",
@@ -80,7 +95,22 @@ _UPSERT_VIEW = text(
     "INSERT INTO service_view (service_id, view) VALUES (:service_id, :view) "
     "ON CONFLICT (service_id) DO UPDATE SET view = excluded.view"
 )
-_DELETE_FACETS = text("DELETE FROM service_facet WHERE service_id IN :ids").bindparams(
+_UPSERT_DOCUMENT = text(
+    "INSERT INTO service_document (service_id, name, keywords, body) "
+    "VALUES (:service_id, :name, :keywords, :body) "
+    "ON CONFLICT (service_id) DO UPDATE SET "
+    "name = excluded.name, keywords = excluded.keywords, body = excluded.body"
+)
+_DOCUMENT_IDS = text(
+    "SELECT service_id, id FROM service_document WHERE service_id IN :ids"
+).bindparams(bindparam("ids", expanding=True))
+_UPSERT_ENTRY = text(
+    "INSERT INTO search_entry (id, service_id, name, live, reviewed_at) "
+    "VALUES (:id, :service_id, :name, :live, :reviewed_at) "
+    "ON CONFLICT (id) DO UPDATE SET name = excluded.name, live = excluded.live, "
+    "reviewed_at = excluded.reviewed_at"
+).bindparams(bindparam("live", type_=Boolean), bindparam("reviewed_at", type_=DateTime))
+_DELETE_FACETS = text("DELETE FROM search_facet WHERE doc_id IN :ids").bindparams(
     bindparam("ids", expanding=True)
 )
 _ADD_FACET_VALUE = text(
@@ -89,9 +119,9 @@ _ADD_FACET_VALUE = text(
 )
 _FACET_VALUES = text("SELECT facet, value, id FROM facet_value")
 _ADD_FACET = text(
-    "INSERT INTO service_facet (service_id, facet_value_id, facet) "
-    "VALUES (:service_id, :facet_value_id, :facet)"
-)
+    "INSERT INTO search_facet (doc_id, facet_value_id, facet, live) "
+    "VALUES (:doc_id, :facet_value_id, :facet, :live)"
+).bindparams(bindparam("live", type_=Boolean))
 _READ_VIEWS = text("SELECT service_id, view FROM service_view WHERE service_id IN :ids").bindparams(
     bindparam("ids", expanding=True)
 )
@@ -115,7 +145,8 @@ _TOUCHED_SHARED = "directory_touched_shared"
 
 
 def store_views(session: Session, views: list[ServiceOut]) -> None:
-    """Write the views and facet values of ``views`` (same transaction as the write)."""
+    """Write the views, text documents, search rows and facet values of ``views`` (same
+    transaction as the write)."""
     if not views:
         return
     raise_version(session)  # answers kept by shared/page_cache.py are out of date
@@ -124,19 +155,61 @@ def store_views(session: Session, views: list[ServiceOut]) -> None:
         [{"service_id": v.id, "view": v.model_dump_json(exclude={"distance_miles"})}
          for v in views],
     )  # fmt: skip
-    session.execute(_DELETE_FACETS, {"ids": [v.id for v in views]})
-    rows = [row for view in views for row in _facet_rows(session, view)]
-    if rows:
-        values = {(r["facet"], r["value"]): r for r in rows}
-        session.execute(_ADD_FACET_VALUE, list(values.values()))
-        ids = {(facet, value): i for facet, value, i in session.execute(_FACET_VALUES)}
-        links = {(r["service_id"], ids[(r["facet"], r["value"])]): r["facet"] for r in rows}
-        session.execute(
-            _ADD_FACET,
-            [{"service_id": service_id, "facet_value_id": value_id, "facet": facet}
-             for (service_id, value_id), facet in links.items()],
-        )  # fmt: skip
+    session.execute(_UPSERT_DOCUMENT, [search_document(view) for view in views])
+    doc_ids = dict(session.execute(_DOCUMENT_IDS, {"ids": [v.id for v in views]}).all())
+    session.execute(
+        _UPSERT_ENTRY,
+        [{"id": doc_ids[v.id], "service_id": v.id, "name": v.name, "live": v.withdrawn_at is None,
+          "reviewed_at": v.last_reviewed_at} for v in views],
+    )  # fmt: skip
+    _store_facets(session, views, doc_ids)
     session.info.setdefault(_TOUCHED, set()).difference_update(v.id for v in views)
+
+
+def _store_facets(session: Session, views: list[ServiceOut], doc_ids: dict[str, int]) -> None:
+    session.execute(_DELETE_FACETS, {"ids": list(doc_ids.values())})
+    rows = [row for view in views for row in _facet_rows(session, view)]
+    if not rows:
+        return
+    values = {(r["facet"], r["value"]): r for r in rows}
+    session.execute(_ADD_FACET_VALUE, list(values.values()))
+    ids = {(facet, value): i for facet, value, i in session.execute(_FACET_VALUES)}
+    live = {v.id: v.withdrawn_at is None for v in views}
+    links = {(r["service_id"], ids[(r["facet"], r["value"])]): r["facet"] for r in rows}
+    session.execute(
+        _ADD_FACET,
+        [{"doc_id": doc_ids[service_id], "facet_value_id": value_id, "facet": facet,
+          "live": live[service_id]} for (service_id, value_id), facet in links.items()],
+    )  # fmt: skip
+
+
+def search_document(view: ServiceOut) -> dict[str, str]:
+    """Name, keywords (organisation, types, groups, routes, courts, areas) and body text."""
+    keywords = " ".join(
+        [
+            view.organisation.name,
+            *view.service_types,
+            *view.client_groups,
+            *view.referral_routes,
+            *view.courts,
+            *view.local_authorities,
+            view.providing_partnership or "",
+            view.programme_title or "",
+            view.programme_provider or "",
+        ]
+    ).replace("-", " ")
+    body = " ".join(
+        part or ""
+        for part in (
+            view.description,
+            view.eligibility,
+            view.suitable_for,
+            view.scheme_details,
+            view.possible_outcomes,
+            view.assessment_process,
+        )
+    )
+    return {"service_id": view.id, "name": view.name, "keywords": keywords, "body": body}
 
 
 def _facet_rows(session: Session, view: ServiceOut) -> list[dict[str, str]]:

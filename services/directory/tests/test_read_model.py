@@ -45,7 +45,7 @@ def test_a_review_without_reindexing_still_refreshes_the_stored_view(
 def test_entries_without_a_stored_view_are_filled_in(client: TestClient, engine: Engine) -> None:
     with Session(engine) as session, session.begin():
         ids = [row[0] for row in session.execute(text("SELECT service_id FROM service_view"))]
-        session.execute(text("DELETE FROM service_facet"))
+        session.execute(text("DELETE FROM search_facet"))
         session.execute(text("DELETE FROM service_view"))
         assert stored_views(session, ids[:1])[0]["id"] == ids[0]  # assembled the slow way
     assert rebuild_missing_read_models(engine) == len(ids) > 0

@@ -9,24 +9,22 @@ from sqlmodel import Session, col, select
 
 from services.directory.adapters.open_data import shapes
 from services.directory.adapters.open_data.shapes import HsdsObject
+from services.directory.adapters.read_model import stored_views
 from services.directory.adapters.tables import (
     Attribute,
     Contact,
-    Court,
     Location,
     Organization,
-    Partnership,
     Phone,
     Schedule,
     Service,
     ServiceArea,
     ServiceAtLocation,
     ServiceChange,
-    ServiceCourt,
     Taxonomy,
     TaxonomyTerm,
 )
-from services.directory.domain.incumbent import incumbent_values
+from services.directory.domain.incumbent import INCUMBENT_FIELDS
 
 
 def hsds_services(session: Session, ids: list[str], *, full: bool) -> list[HsdsObject]:
@@ -136,27 +134,18 @@ def _nest_history(session: Session, ids: list[str], lists: Any) -> None:
 def _community_justice(
     session: Session, ids: list[str], rows: dict[str, Service]
 ) -> dict[str, HsdsObject]:
-    """Fields HSDS lacks, published under one extension key."""
-    courts: dict[str, list[str]] = defaultdict(list)
-    statement = (
-        select(ServiceCourt.service_id, Court.name)
-        .join(Court, col(Court.slug) == col(ServiceCourt.court_slug))
-        .where(col(ServiceCourt.service_id).in_(ids))
-        .order_by(col(Court.name))
-    )
-    for service_id, court_name in session.exec(statement):
-        courts[service_id].append(court_name)
-    partnerships = {p.code: p.name for p in session.exec(select(Partnership))}
+    """Fields HSDS lacks, published under one extension key: read from the stored view (the read
+    model is the one place an entry's courts, partnership and programme are assembled)."""
+    views = {view["id"]: view for view in stored_views(session, ids)}
     return {
         service_id: shapes.clean(
             {
-                "courts": courts[service_id],
-                "providing_partnership": partnerships.get(row.providing_partnership_code or ""),
-                **incumbent_values(row),
-                "published_date": shapes.day(row.published_date),
-                "last_reviewed_at": shapes.moment(row.last_reviewed_at),
-                "is_sample": row.is_sample,
+                "courts": views[service_id]["courts"],
+                "providing_partnership": views[service_id]["providing_partnership"],
+                **{name: views[service_id][name] for name in INCUMBENT_FIELDS},
+                "last_reviewed_at": views[service_id]["last_reviewed_at"],
+                "is_sample": views[service_id]["is_sample"],
             }
         )
-        for service_id, row in rows.items()
+        for service_id in rows
     }

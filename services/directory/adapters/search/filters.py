@@ -1,4 +1,4 @@
-"""Filters as SQL conditions on ``service``: each is an indexed EXISTS or a column test."""
+"""Filters as SQL: facets and withdrawal on the search rows, everything else on ``service``."""
 
 from __future__ import annotations
 
@@ -6,50 +6,53 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlmodel import col
 
+from services.directory.adapters.read_model import FACET_VALUE, SEARCH_ENTRY, SEARCH_FACET
 from services.directory.adapters.search.criteria import SearchCriteria
 from services.directory.adapters.search.time_filters import age_and_time_conditions
-from services.directory.adapters.tables import (
-    Attribute,
-    Court,
-    Schedule,
-    Service,
-    ServiceArea,
-    ServiceCourt,
-    Taxonomy,
-    TaxonomyTerm,
-)
+from services.directory.adapters.tables import Attribute, Schedule, Service, TaxonomyTerm
 from services.directory.adapters.tables.base import utc_now
-from services.directory.adapters.tables.taxonomy import (
-    CLIENT_GROUPS,
-    REFERRAL_ROUTES,
-    SERVICE_TYPES,
-)
 
 _DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 LOCAL_TIME = ZoneInfo("Europe/London")
 
 
-def conditions(criteria: SearchCriteria) -> list[ColumnElement[bool]]:
-    """Every filter the criteria name, ANDed by the caller."""
+FACETS = ("local_authority", "court", "service_type", "client_group", "referral_route")
+
+
+def entry_conditions(criteria: SearchCriteria) -> list[ColumnElement[bool]]:
+    """Withdrawn entries left out, and the facet filters: tests on ``search_entry`` by its id."""
     found: list[ColumnElement[bool]] = []
     if not criteria.include_withdrawn and criteria.status is None:
-        found.append(col(Service.withdrawn_at).is_(None))
+        found.append(SEARCH_ENTRY.c.live.is_(True))
+    # Near a place the nearby rows lead; ``id + 0`` keeps SQLite from probing the entry index once
+    # per facet-filtered id for each of them (seconds instead of milliseconds).
+    entry = SEARCH_ENTRY.c.id + 0 if criteria.near is not None else SEARCH_ENTRY.c.id
+    for facet in FACETS:
+        wanted = getattr(criteria, facet)
+        if wanted:
+            found.append(entry.in_(having(facet, wanted)))
+    return found
+
+
+def having(facet: str, wanted: str) -> Select[Any]:
+    """Ids of entries with ``wanted`` in ``facet`` (a court by slug or by its full name)."""
+    value = FACET_VALUE.c
+    same = value.value == wanted
+    if facet == "court":
+        same = or_(value.value == wanted.lower(), value.label == wanted)
+    values = select(value.id).where(value.facet == facet, same)
+    linked = SEARCH_FACET.c
+    return select(linked.doc_id).where(linked.facet_value_id.in_(values))
+
+
+def conditions(criteria: SearchCriteria) -> list[ColumnElement[bool]]:
+    """The filters on ``service`` itself (none of them facets), ANDed by the caller."""
+    found: list[ColumnElement[bool]] = []
     if criteria.status is not None:
         found.append(col(Service.status) == criteria.status)
-    if criteria.local_authority:
-        found.append(in_area(criteria.local_authority))
-    if criteria.court:
-        found.append(at_court(criteria.court))
-    for value, taxonomy in (
-        (criteria.service_type, SERVICE_TYPES),
-        (criteria.client_group, CLIENT_GROUPS),
-        (criteria.referral_route, REFERRAL_ROUTES),
-    ):
-        if value:
-            found.append(has_term(taxonomy, value))
     if criteria.taxonomy_term_id:
         found.append(_has_term_id(criteria.taxonomy_term_id))
     if criteria.taxonomy_id:
@@ -67,30 +70,6 @@ def conditions(criteria: SearchCriteria) -> list[ColumnElement[bool]]:
         found.append(col(Service.updated_at) > criteria.modified_after)
     found.extend(age_and_time_conditions(criteria))
     return found
-
-
-def in_area(code: str) -> ColumnElement[bool]:
-    # IN (indexed subquery) lets the database start from the few matching rows.
-    areas = select(col(ServiceArea.service_id)).where(col(ServiceArea.local_authority_code) == code)
-    return col(Service.id).in_(areas)
-
-
-def at_court(slug_or_name: str) -> ColumnElement[bool]:
-    """A court by slug (``falkirk``) or by its full name (``Falkirk Sheriff Court``)."""
-    court = select(col(Court.slug)).where(
-        or_(col(Court.slug) == slug_or_name.lower(), col(Court.name) == slug_or_name)
-    )
-    linked = select(col(ServiceCourt.service_id)).where(col(ServiceCourt.court_slug).in_(court))
-    return col(Service.id).in_(linked)
-
-
-def has_term(taxonomy: str, code: str) -> ColumnElement[bool]:
-    term = (
-        select(col(TaxonomyTerm.id))
-        .join(Taxonomy, col(Taxonomy.id) == col(TaxonomyTerm.taxonomy_id))
-        .where(col(Taxonomy.code) == taxonomy, col(TaxonomyTerm.code) == code)
-    )
-    return _has_term_id(term.scalar_subquery())
 
 
 def _has_term_id(term_id: Any) -> ColumnElement[bool]:

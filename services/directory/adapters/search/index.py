@@ -7,18 +7,11 @@ import re
 from sqlalchemy import text
 from sqlmodel import Session
 
-from services.directory.adapters.read_model import store_views
+from services.directory.adapters.read_model import search_document, store_views
 from services.directory.adapters.views import service_views
-from services.directory.schemas import ServiceOut
 
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 
-_UPSERT_DOCUMENT = text(
-    "INSERT INTO service_document (service_id, name, keywords, body) "
-    "VALUES (:service_id, :name, :keywords, :body) "
-    "ON CONFLICT (service_id) DO UPDATE SET "
-    "name = excluded.name, keywords = excluded.keywords, body = excluded.body"
-)
 _ADD_WORD = text("INSERT INTO search_word (word) VALUES (:word) ON CONFLICT (word) DO NOTHING")
 
 
@@ -32,10 +25,7 @@ def reindex_services(session: Session, service_ids: list[str]) -> None:
     session.flush()
     views = service_views(session, service_ids)
     store_views(session, views)
-    documents = [_document(view) for view in views]
-    if not documents:
-        return
-    session.execute(_UPSERT_DOCUMENT, documents)
+    documents = [search_document(view) for view in views]
     words = {
         word.lower()
         for document in documents
@@ -44,32 +34,3 @@ def reindex_services(session: Session, service_ids: list[str]) -> None:
     }
     if words:
         session.execute(_ADD_WORD, [{"word": word} for word in sorted(words)])
-
-
-def _document(view: ServiceOut) -> dict[str, str]:
-    """Name, keywords (organisation, types, groups, routes, courts, areas) and body text."""
-    keywords = " ".join(
-        [
-            view.organisation.name,
-            *view.service_types,
-            *view.client_groups,
-            *view.referral_routes,
-            *view.courts,
-            *view.local_authorities,
-            view.providing_partnership or "",
-            view.programme_title or "",
-            view.programme_provider or "",
-        ]
-    ).replace("-", " ")
-    body = " ".join(
-        part or ""
-        for part in (
-            view.description,
-            view.eligibility,
-            view.suitable_for,
-            view.scheme_details,
-            view.possible_outcomes,
-            view.assessment_process,
-        )
-    )
-    return {"service_id": view.id, "name": view.name, "keywords": keywords, "body": body}

@@ -1,42 +1,39 @@
-"""Full-text match with a relevance score, by the database: FTS5 bm25 or tsvector ts_rank_cd."""
+"""Full-text match with a relevance score, by the database: FTS5 bm25 or tsvector ts_rank_cd.
+
+Matches come back by the text index's integer id (``service_document.id``, the FTS5 rowid), the
+key of ``search_entry`` and ``search_facet``, so nothing joins the wide ``service`` row.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import Float, String, Subquery, text
+from sqlalchemy import Float, Integer, Subquery, text
 from sqlmodel import Session
 
 from shared.db import is_postgres
 
 # bm25 weights per column: name, keywords (types, courts, areas), body.
 _SQLITE = text(
-    "SELECT d.service_id AS service_id, -bm25(service_fts, 10.0, 4.0, 1.0) AS relevance "
-    "FROM service_fts JOIN service_document AS d ON d.id = service_fts.rowid "
-    "WHERE service_fts MATCH :query"
+    "SELECT rowid AS id, -bm25(service_fts, 10.0, 4.0, 1.0) AS relevance "
+    "FROM service_fts WHERE service_fts MATCH :query"
 )
-_SQLITE_UNRANKED = text(
-    "SELECT d.service_id AS service_id, 0.0 AS relevance "
-    "FROM service_fts JOIN service_document AS d ON d.id = service_fts.rowid "
-    "WHERE service_fts MATCH :query"
-)
+_SQLITE_UNRANKED = text("SELECT rowid AS id FROM service_fts WHERE service_fts MATCH :query")
 _POSTGRES = text(
-    "SELECT d.service_id AS service_id, ts_rank_cd(d.document, q, 32) AS relevance "
+    "SELECT d.id AS id, ts_rank_cd(d.document, q, 32) AS relevance "
     "FROM service_document AS d, websearch_to_tsquery('english', :query) AS q "
     "WHERE d.document @@ q"
 )
-
-
 _POSTGRES_UNRANKED = text(
-    "SELECT d.service_id AS service_id, 0.0 AS relevance "
-    "FROM service_document AS d WHERE d.document @@ websearch_to_tsquery('english', :query)"
+    "SELECT d.id AS id FROM service_document AS d "
+    "WHERE d.document @@ websearch_to_tsquery('english', :query)"
 )
 
 
 def text_match(
     session: Session, words: list[str], *, any_word: bool, ranked: bool = True
 ) -> Subquery:
-    """A subquery (service_id, relevance) of documents with all (or any) of ``words``.
+    """A subquery (id[, relevance]) of documents with all (or any) of ``words``.
 
-    Counting needs no ranking, so ``ranked=False`` skips computing bm25 / ts_rank_cd.
+    Counting needs no ranking, so ``ranked=False`` leaves out bm25 / ts_rank_cd.
     """
     if is_postgres(session.get_bind()):  # type: ignore[arg-type]
         query = (" or " if any_word else " ").join(words)
@@ -47,8 +44,5 @@ def text_match(
             '"' + w.replace('"', '""') + '"' for w in words
         )
         statement = _SQLITE if ranked else _SQLITE_UNRANKED
-    return (
-        statement.bindparams(query=query)
-        .columns(service_id=String, relevance=Float)
-        .subquery("text_match")
-    )
+    columns = {"id": Integer, "relevance": Float} if ranked else {"id": Integer}
+    return statement.bindparams(query=query).columns(**columns).subquery("text_match")
