@@ -22,6 +22,7 @@ from shared.inbox import claim_event
 from shared.unit_of_work import UnitOfWork
 
 DEFAULT_CHUNK_SIZE = 5_000
+FIRST_CHUNK_SHARE = 10
 
 
 @dataclass(frozen=True)
@@ -42,17 +43,19 @@ def record_event(
 ) -> FanOutResult:
     """Claim the event, then record its deliveries chunk by chunk, once per subscriber.
 
-    The claim's transaction also records the first chunk (a small audience: all of it). Every
-    chunk commits with the keyset position it reached on the event's row, so the sender can
-    start on it (``after_chunk`` is called after each commit), a redelivery after a crash
-    resumes where the last commit ended, and one after the end records nothing.
+    The claim's transaction also records the first chunk, a tenth the size of the others (an
+    audience smaller than that: all of it). Every chunk commits with the keyset position it
+    reached on the event's row, so the sender can start on it (``after_chunk`` is called after
+    each commit), a redelivery after a crash resumes where the last commit ended, and one after
+    the end records nothing.
     """
     audience = event.audience()
     with UnitOfWork(engine) as uow:
         owner_mail = _claim(uow.session, consumer, envelope, event)
         if owner_mail is None:
             return FanOutResult(duplicate=True)
-        done, emails, entries = _record_next_chunk(uow.session, envelope, audience, chunk_size)
+        first = max(1, chunk_size // FIRST_CHUNK_SHARE)  # small: the first email goes out sooner
+        done, emails, entries = _record_next_chunk(uow.session, envelope, audience, first)
     while not done:
         if after_chunk is not None:
             after_chunk()
