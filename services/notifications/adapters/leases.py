@@ -6,9 +6,9 @@ A sender that dies stops renewing, so its deliveries are due again within one le
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, or_, update
+from sqlalchemy import Engine, or_, text, update
 from sqlmodel import Session, col, select
 
 from services.notifications.adapters.tables import Delivery, DeliveryState, utc_now
@@ -16,12 +16,20 @@ from shared.db import transaction
 
 
 def claim_due(session: Session, *, token: str, batch_size: int, lease_seconds: float) -> None:
-    """Lease up to ``batch_size`` due deliveries, oldest first, under ``token``."""
+    """Lease up to ``batch_size`` due deliveries, oldest first, under ``token``.
+
+    Within one lease of PostgreSQL's start (a restart, a crash), leases that lapsed are not
+    taken over: their holders could not renew them or record what they had sent while it was
+    away, and are given one lease to do so, rather than the emails being sent a second time.
+    """
     now = utc_now()
+    lapsed = col(Delivery.lease_until) < now
+    if _just_started(session, now, lease_seconds):
+        lapsed = col(Delivery.lease_until).is_(None)
     due = (
         col(Delivery.state).in_([DeliveryState.PENDING.value, DeliveryState.RETRYING.value]),
         col(Delivery.next_attempt_at) <= now,
-        or_(col(Delivery.lease_until).is_(None), col(Delivery.lease_until) < now),
+        or_(col(Delivery.lease_until).is_(None), lapsed),
     )
     # Ids first, then the update: PostgreSQL may re-run an `IN (SELECT ... LIMIT)` subquery
     # and lease more rows than asked. SKIP LOCKED lets a replica take the next rows.
@@ -40,6 +48,13 @@ def claim_due(session: Session, *, token: str, batch_size: int, lease_seconds: f
             .values(lease_token=token, lease_until=now + timedelta(seconds=lease_seconds))
             .execution_options(synchronize_session=False)
         )
+
+
+def _just_started(session: Session, now: datetime, lease_seconds: float) -> bool:
+    if session.get_bind().dialect.name != "postgresql":
+        return False  # SQLite lives in the process: no restart under it
+    started = session.execute(text("SELECT pg_postmaster_start_time()")).scalar_one()
+    return bool(now < started + timedelta(seconds=lease_seconds))
 
 
 def renew_leases(engine: Engine, tokens: list[str], lease_seconds: float) -> int:
