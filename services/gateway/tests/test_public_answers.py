@@ -128,3 +128,17 @@ def test_answers_expire_and_a_clear_during_a_request_keeps_its_answer_out() -> N
     for key in (b"c", b"d", b"e"):
         cache.put(key, [], key, generation=cache.generation)
     assert len(cache) == 2 and cache.get(b"c") is None
+
+
+async def test_identical_anonymous_requests_in_flight_share_one_answer(
+    start_gateway: GatewayFactory, fakes: FakeServices
+) -> None:
+    url = await start_gateway(public_cache_seconds=60)
+    async with httpx.AsyncClient(timeout=10) as http:
+        answers = await asyncio.gather(
+            *(http.post(f"{url}/graphql", json=SEARCH) for _ in range(10))
+        )
+    assert all(a.status_code == 200 for a in answers)
+    assert {a.content for a in answers} == {answers[0].content}
+    # without sharing, all ten would have asked the directory
+    assert fakes.directory.count("/services") <= 2

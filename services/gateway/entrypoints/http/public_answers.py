@@ -5,13 +5,15 @@ identity from that header alone (graphql/context.py), so every such request is a
 whoever sends it. Only a 200 JSON answer without errors, to a query (never a mutation), is kept.
 Answers to signed-in callers are never kept nor served from the cache. Any request through this
 process that is not a query (a mutation, or one that cannot be read) ends every kept answer once
-it has been answered; changes made elsewhere end them through the services' events.
+it has been answered; changes made elsewhere end them through the services' events. Identical
+anonymous requests that arrive while one is being answered wait for it and share its answer.
 Runs inside ``ProtectionMiddleware``: rate budgets, body limits and security headers still apply
 to every request, cached or not.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from functools import lru_cache
@@ -29,6 +31,7 @@ class PublicAnswersMiddleware:
     def __init__(self, app: ASGIApp, *, cache: Callable[[], PublicCache | None]) -> None:
         self.app = app
         self.cache = cache
+        self.pending: dict[bytes, asyncio.Future[None]] = {}  # anonymous misses being answered
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         cache = self.cache() if _graphql_json_post(scope) else None
@@ -37,17 +40,27 @@ class PublicAnswersMiddleware:
             return
         body = await read_body(receive, limit=1 << 62) or b""  # protection has bounded it
         anonymous = b"authorization" not in dict(scope["headers"])
+        if anonymous and body in self.pending:  # the same question is being answered: wait
+            await asyncio.shield(self.pending[body])
         answer = cache.get(body) if anonymous else None
         if answer is not None:
             await _send_answer(send, answer)
             return
         generation = cache.generation
         recorder = _Recorder(send)
-        await self.app(scope, replay_body(body, receive), recorder.send)
-        if not is_query(body):
-            cache.clear()  # a change made through this process ends its answers at once
-        elif anonymous and recorder.keepable():
-            cache.put(body, recorder.headers, b"".join(recorder.chunks), generation=generation)
+        mine = asyncio.get_running_loop().create_future()
+        if anonymous:
+            self.pending.setdefault(body, mine)
+        try:
+            await self.app(scope, replay_body(body, receive), recorder.send)
+            if not is_query(body):
+                cache.clear()  # a change made through this process ends its answers at once
+            elif anonymous and recorder.keepable():
+                cache.put(body, recorder.headers, b"".join(recorder.chunks), generation=generation)
+        finally:  # kept (or not) before the requests waiting for it look
+            if self.pending.get(body) is mine:
+                del self.pending[body]
+            mine.set_result(None)
 
 
 def _graphql_json_post(scope: Scope) -> bool:
