@@ -194,3 +194,24 @@ async def test_a_crash_while_recording_leaves_at_most_the_bound_per_session_unre
         # Each session stopped once `bound` of its emails awaited their record: these are the
         # only emails a restarted sender could send a second time.
         assert len(mail.handler.messages) == expected
+
+
+async def test_a_stop_waits_for_the_batch_on_the_wire_not_the_whole_backlog(
+    sqlite_database_url: str, mail: MailSink
+) -> None:
+    engine = migrated(sqlite_database_url)
+    settings = fast(mail, sender_batch_size=20, sender_concurrency=1)
+    for number in range(400):
+        confirmed(engine, settings, f"reader{number}@example.org", "all_deliverables")
+    sender = sender_for(engine, settings)
+    running = asyncio.create_task(sender.run())
+    await eventually(lambda: len(mail.handler.messages) >= 20, timeout=30)
+
+    await sender.stop()
+    await asyncio.wait_for(running, timeout=10)
+
+    sent = len(mail.handler.messages)
+    assert 20 <= sent < 400, sent  # it stopped after a batch or two, leaving the rest due
+    still_due = [d for d in deliveries(engine) if d.state != DeliveryState.SENT]
+    assert len(still_due) == 400 - sent
+    assert {d.state for d in still_due} == {DeliveryState.PENDING}

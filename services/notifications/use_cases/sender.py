@@ -156,7 +156,7 @@ class Sender:
         claimed = await self._claim()
         while claimed[1]:
             upcoming = None
-            if len(claimed[1]) >= self._settings.sender_batch_size and not self._server_away:
+            if self._more_wanted(claimed[1]):
                 upcoming = asyncio.create_task(self._claim())
             try:
                 total += await self._send_claimed(claimed)
@@ -166,6 +166,12 @@ class Sender:
                 raise
             claimed = await upcoming if upcoming is not None else ("", [])
         return total
+
+    def _more_wanted(self, batch: list[Job]) -> bool:
+        """Claim the next batch only after a full one, with the server up and no stop asked:
+        a stop then waits for at most the batch on the wire, never the whole backlog."""
+        full = len(batch) >= self._settings.sender_batch_size
+        return full and not self._server_away and not self._stopping.is_set()
 
     async def _claim(self) -> tuple[str, list[Job]]:
         token = uuid.uuid4().hex
