@@ -83,7 +83,8 @@ def _lifespan(
                 feed_task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await feed_task
-            await limiter.aclose()  # what this process spent reaches the shared budgets
+            with contextlib.suppress(TimeoutError):  # bounded: a pod must exit in its grace
+                await asyncio.wait_for(limiter.aclose(), 5.0)  # spent budgets reach the store
             await asyncio.gather(*(client.aclose() for client in runtime.clients.values()))
             runtime.engine.dispose()
 

@@ -50,10 +50,25 @@ async def running(wiring: Wiring) -> AsyncIterator[Wiring]:
         await wiring.sender.stop()
         for task in tasks[1:]:
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        with suppress(Exception):
-            await wiring.consumer.broker.stop()
+        await _within(
+            STOP_SECONDS, "background_loops", asyncio.gather(*tasks, return_exceptions=True)
+        )
+        await _within(STOP_SECONDS, "consumer", wiring.consumer.broker.stop())
         wiring.engine.dispose()
+
+
+# A stop is bounded: what is abandoned is safe to abandon (leases lapse, uncommitted offsets
+# are redelivered and the inbox skips what was handled), and a pod must exit within its grace.
+STOP_SECONDS = 10.0
+
+
+async def _within(seconds: float, step: str, work: Awaitable[object]) -> None:
+    try:
+        await asyncio.wait_for(work, seconds)
+    except TimeoutError:
+        log.warning("shutdown_step_abandoned", step=step, after_seconds=seconds)
+    except Exception as exc:
+        log.warning("shutdown_step_failed", step=step, error=str(exc))
 
 
 async def _start_consumer(wiring: Wiring) -> None:
