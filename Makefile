@@ -36,7 +36,7 @@ run: $(STAMP) web-assets
 test: $(STAMP) web-assets browser
 	$(BIN)/ruff check .
 	$(BIN)/mypy shared services deploy
-	$(BIN)/python -m pytest -q -ra
+	$(BIN)/python -m pytest -q -ra --durations=25
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -100,7 +100,9 @@ async def test_ready_once_in_its_group_and_the_scrape_counts_what_happened(
             text = (await http.get("/metrics")).text
             series = ("cjp_notifications_events_total",)
             duplicates = sample(text, *series, outcome="duplicate")
-            return text if duplicates > sample(before, *series, outcome="duplicate") else None
+            handled = duplicates > sample(before, *series, outcome="duplicate")
+            sent = sample(text, "cjp_notifications_emails", state="sent") >= 1  # sent after
+            return text if handled and sent else None  # the event is handled, not with it
 
         after = await until(scrape_once_both_handled)
         await http.get("/manage", params={"token": "not-a-token"})
