@@ -16,8 +16,7 @@ on reading from the row's status and due date (``domain.overdue``).
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Collection
+from collections.abc import Collection, Hashable, Iterable
 from datetime import date
 from typing import Any
 
@@ -30,12 +29,10 @@ from sqlalchemy import (
     String,
     bindparam,
     column,
-    event,
     func,
     table,
     text,
 )
-from sqlalchemy import inspect as inspect_database
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
@@ -52,6 +49,7 @@ from services.deliverables.adapters.tables import (
 from services.deliverables.domain.overdue import is_overdue
 from shared.errors import NotFound
 from shared.page_cache import raise_version
+from shared.read_model_hook import ReadModelKeeper
 
 DELIVERABLE_VIEW = table("deliverable_view", column("number", Integer), column("view", String))
 _UPSERT_VIEW = text(
@@ -73,9 +71,10 @@ _NUMBER_OF: dict[type, str] = {
 }
 # Rows that no view holds but a kept answer does (the status counts name each aim).
 _KEPT_ONLY = (Aim, PriorityAction)
-_TOUCHED = "deliverables_touched"
-_RENAMED = "deliverables_renamed_organisations"
-_OTHERS = "deliverables_other_reads_changed"
+# The marks a changed row leaves (shared.read_model_hook): what to rebuild before commit.
+_DELIVERABLE = "deliverable"
+_ORGANISATION = "renamed_organisation"
+_KEPT_ANSWERS = "kept_answers_only"
 
 
 def store_views(session: Session, numbers: Collection[int]) -> None:
@@ -167,67 +166,39 @@ def rebuild_missing_views(engine: Engine, batch: int = 500) -> int:
     return len(missing)
 
 
-def _note_touched(session: OrmSession, _context: Any, _instances: Any) -> None:
-    touched: set[int] = session.info.setdefault(_TOUCHED, set())
-    renamed: set[str] = session.info.setdefault(_RENAMED, set())
-    for row in (*session.new, *session.dirty, *session.deleted):
-        attribute = _NUMBER_OF.get(type(row))
-        if attribute is not None and getattr(row, attribute, None) is not None:
-            touched.add(int(getattr(row, attribute)))
-        elif isinstance(row, Organisation) and row not in session.new:
-            if session.is_modified(row) or row in session.deleted:
-                renamed.add(row.slug)
-        elif isinstance(row, _KEPT_ONLY):
-            session.info[_OTHERS] = True
+def _marks_of(session: OrmSession, row: Any) -> Iterable[Hashable]:
+    """What a changed row means for the views: a deliverable, a renamed organisation, or a count."""
+    attribute = _NUMBER_OF.get(type(row))
+    if attribute is not None and getattr(row, attribute, None) is not None:
+        return ((_DELIVERABLE, int(getattr(row, attribute))),)
+    if isinstance(row, Organisation) and row not in session.new:
+        if session.is_modified(row) or row in session.deleted:
+            return ((_ORGANISATION, row.slug),)
+    elif isinstance(row, _KEPT_ONLY):
+        return ((_KEPT_ANSWERS,),)
+    return ()
 
 
-def _rebuild_touched(session: OrmSession) -> None:
-    if session.new or session.dirty or session.deleted:
-        session.flush()  # before_commit comes before the commit's own flush: note what it writes
-    touched: set[int] = session.info.pop(_TOUCHED, set())
-    renamed: set[str] = session.info.pop(_RENAMED, set())
+def _rebuild(session: OrmSession, marks: set[Hashable]) -> None:
+    touched = {m[1] for m in marks if isinstance(m, tuple) and m[0] == _DELIVERABLE}
+    renamed = {m[1] for m in marks if isinstance(m, tuple) and m[0] == _ORGANISATION}
     if renamed:
         partnered = sa_select(col(DeliverablePartner.deliverable_number)).where(
             col(DeliverablePartner.organisation_slug).in_(renamed)
         )
         touched.update(session.scalars(partnered))
-    others = session.info.pop(_OTHERS, False)
-    if (touched or others) and _has_read_model(session):
-        if touched:
-            store_views(session, touched)  # type: ignore[arg-type]
-        else:
-            raise_version(session)
-    _forget(session)
+    if touched:
+        store_views(session, touched)  # type: ignore[arg-type]
+    else:
+        raise_version(session)
 
 
-def _has_read_model(session: OrmSession) -> bool:
-    """False only on a database built without migrations (some unit tests): nothing to keep."""
-    bind = session.get_bind()
-    engine = bind if isinstance(bind, Engine) else bind.engine
-    if engine not in _READ_MODEL_ENGINES:
-        # Ask on the transaction's own connection: checking out another one could be handed
-        # this very connection (a single-connection pool) and roll the write back on return.
-        if not inspect_database(session.connection()).has_table("deliverable_view"):
-            return False
-        _READ_MODEL_ENGINES.add(engine)
-    return True
-
-
-_READ_MODEL_ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
-
-
-def _forget(session: OrmSession, *_args: Any) -> None:
-    for name in (_TOUCHED, _RENAMED, _OTHERS):
-        session.info.pop(name, None)
+READ_MODEL_KEEPER = ReadModelKeeper(table="deliverable_view", marks_of=_marks_of, rebuild=_rebuild)
 
 
 def install_rebuild_hook() -> None:
     """Rebuild, before commit, the views of deliverables changed in the transaction (idempotent)."""
-    if not event.contains(OrmSession, "before_flush", _note_touched):
-        event.listen(OrmSession, "before_flush", _note_touched)
-        event.listen(OrmSession, "before_commit", _rebuild_touched)
-        event.listen(OrmSession, "after_rollback", _forget)
-        event.listen(OrmSession, "after_commit", _forget)
+    READ_MODEL_KEEPER.install()
 
 
 install_rebuild_hook()

@@ -14,6 +14,7 @@ through the ORM without reindexing (marking reviewed, say) just before it commit
 from __future__ import annotations
 
 import json
+from collections.abc import Hashable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -25,8 +26,6 @@ from sqlalchemy import (
     String,
     bindparam,
     column,
-    event,
-    inspect,
     select,
     table,
     text,
@@ -59,6 +58,7 @@ from services.directory.adapters.views import service_views
 from services.directory.domain.review import freshness
 from services.directory.schemas import ServiceOut
 from shared.page_cache import raise_version
+from shared.read_model_hook import ReadModelKeeper
 
 # Keyed by the text index's integer id (service_document.id, the FTS5 rowid): what a search
 # ranks and filters on, and each entry's facet values (``live`` too, so counting over every live
@@ -140,8 +140,10 @@ _SHARED_BY: dict[type, Any] = {
     Organization: col(Service.organization_id),
     Location: col(ServiceAtLocation.location_id),
 }
-_TOUCHED = "directory_touched_services"
-_TOUCHED_SHARED = "directory_touched_shared"
+# The marks a changed row leaves (shared.read_model_hook): what to rebuild before commit.
+_SERVICE = "service"
+_SHARED = "shared_row"
+_FACET_LABELS = "directory_facet_labels"  # this transaction's facet labels, kept till it ends
 
 
 def store_views(session: Session, views: list[ServiceOut]) -> None:
@@ -163,7 +165,7 @@ def store_views(session: Session, views: list[ServiceOut]) -> None:
           "reviewed_at": v.last_reviewed_at} for v in views],
     )  # fmt: skip
     _store_facets(session, views, doc_ids)
-    session.info.setdefault(_TOUCHED, set()).difference_update(v.id for v in views)
+    READ_MODEL_KEEPER.discard(session, [(_SERVICE, v.id) for v in views])
 
 
 def _store_facets(session: Session, views: list[ServiceOut], doc_ids: dict[str, int]) -> None:
@@ -226,7 +228,7 @@ def _facet_rows(session: Session, view: ServiceOut) -> list[dict[str, str]]:
 
 def _labels(session: Session) -> dict[tuple[str, str], str]:
     """Names of areas and terms, read once per transaction."""
-    cached: dict[tuple[str, str], str] | None = session.info.get("directory_facet_labels")
+    cached: dict[tuple[str, str], str] | None = session.info.get(_FACET_LABELS)
     if cached is None:
         cached = {("area", code): name for code, name in session.execute(
             select(col(LocalAuthority.code), col(LocalAuthority.name)))}  # fmt: skip
@@ -236,7 +238,7 @@ def _labels(session: Session) -> dict[tuple[str, str], str]:
             )
         )
         cached.update({(taxonomy, code): name for taxonomy, code, name in terms})
-        session.info["directory_facet_labels"] = cached
+        session.info[_FACET_LABELS] = cached
     return cached
 
 
@@ -272,59 +274,40 @@ def rebuild_missing_read_models(engine: Engine, batch: int = 500) -> int:
     return len(missing)
 
 
-def _note_touched(session: OrmSession, _context: Any, _instances: Any) -> None:
-    touched: set[str] = session.info.setdefault(_TOUCHED, set())
-    shared: set[tuple[type, str]] = session.info.setdefault(_TOUCHED_SHARED, set())
-    for row in (*session.new, *session.dirty, *session.deleted):
-        attribute = _SERVICE_ID_OF.get(type(row))
-        if attribute is not None and getattr(row, attribute, None):
-            touched.add(str(getattr(row, attribute)))
-        elif type(row) in _SHARED_BY and session.is_modified(row) and row not in session.new:
-            shared.add((type(row), str(row.id)))
+def _marks_of(session: OrmSession, row: Any) -> Iterable[Hashable]:
+    """The entries a changed row alters: its own, or every entry linked to a shared row."""
+    attribute = _SERVICE_ID_OF.get(type(row))
+    if attribute is not None and getattr(row, attribute, None):
+        return ((_SERVICE, str(getattr(row, attribute))),)
+    if type(row) in _SHARED_BY and session.is_modified(row) and row not in session.new:
+        return ((_SHARED, type(row), str(row.id)),)
+    return ()
 
 
-def _rebuild_touched(session: OrmSession) -> None:
-    if session.new or session.dirty or session.deleted:
-        session.flush()  # before_commit comes before the commit's own flush: note what it writes
-    if not session.info.get(_TOUCHED) and not session.info.get(_TOUCHED_SHARED):
-        return
-    touched: set[str] = session.info.pop(_TOUCHED, set())
-    for kind, shared_id in session.info.pop(_TOUCHED_SHARED, set()):
-        link = _SHARED_BY[kind]
-        holder = col(Service.id) if kind is Organization else col(ServiceAtLocation.service_id)
-        touched.update(str(i) for i in session.scalars(select(holder).where(link == shared_id)))
-    if touched and _has_read_model(session):
+def _rebuild(session: OrmSession, marks: set[Hashable]) -> None:
+    touched = {m[1] for m in marks if isinstance(m, tuple) and m[0] == _SERVICE}
+    for mark in marks:
+        if isinstance(mark, tuple) and mark[0] == _SHARED:
+            _, kind, shared_id = mark
+            holder = col(Service.id) if kind is Organization else col(ServiceAtLocation.service_id)
+            link = _SHARED_BY[kind]
+            touched.update(str(i) for i in session.scalars(select(holder).where(link == shared_id)))
+    if touched:
         alive = list(session.scalars(select(col(Service.id)).where(col(Service.id).in_(touched))))
         store_views(session, service_views(session, alive))  # type: ignore[arg-type]
-    session.info.pop(_TOUCHED, None)
 
 
-def _has_read_model(session: OrmSession) -> bool:
-    """False only on a database built without migrations (some unit tests): nothing to keep."""
-    bind = session.get_bind()
-    if id(bind) not in _READ_MODEL_BINDS:
-        if not inspect(bind).has_table("service_view"):
-            return False
-        _READ_MODEL_BINDS.add(id(bind))
-    return True
-
-
-_READ_MODEL_BINDS: set[int] = set()
-
-
-def _forget(session: OrmSession, *_args: Any) -> None:
-    session.info.pop(_TOUCHED, None)
-    session.info.pop(_TOUCHED_SHARED, None)
-    session.info.pop("directory_facet_labels", None)
+READ_MODEL_KEEPER = ReadModelKeeper(
+    table="service_view",
+    marks_of=_marks_of,
+    rebuild=_rebuild,
+    also_forget=(_FACET_LABELS,),
+)
 
 
 def install_rebuild_hook() -> None:
     """Rebuild, before commit, the read model of entries changed through the ORM (idempotent)."""
-    if not event.contains(OrmSession, "before_flush", _note_touched):
-        event.listen(OrmSession, "before_flush", _note_touched)
-        event.listen(OrmSession, "before_commit", _rebuild_touched)
-        event.listen(OrmSession, "after_rollback", _forget)
-        event.listen(OrmSession, "after_commit", _forget)
+    READ_MODEL_KEEPER.install()
 
 
 install_rebuild_hook()
