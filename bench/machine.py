@@ -1,10 +1,13 @@
-"""The machine a benchmark ran on, and where its JSON result goes (``bench/results/``)."""
+"""The machine a benchmark ran on, its raw limits, and where a JSON result goes."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import platform
+import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,6 +27,60 @@ def machine() -> dict[str, Any]:
         "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
         "python": platform.python_version(), "platform": platform.platform(),
     }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RawSmtp:
+    """What plain aiosmtplib did against a sink: each send's time, and the whole run's."""
+
+    send_ms: list[float]
+    seconds: float
+
+    @property
+    def per_second(self) -> float:
+        return len(self.send_ms) / self.seconds if self.seconds else 0.0
+
+
+async def raw_smtp(
+    port: int,
+    message: bytes,
+    *,
+    messages: int,
+    sessions: int = 1,
+    session_per_message: bool = False,
+) -> RawSmtp:
+    """The machine's SMTP floor, the one way every benchmark measures it: pre-built ``message``
+    bytes sent with plain aiosmtplib to the sink on ``port`` over ``sessions`` concurrent sessions
+    (kept open, or a new one per message with ``session_per_message``). Each send is timed from
+    just before it (or its connect) until the sink accepted it."""
+    import aiosmtplib  # the benchmarks' own dependency, not every caller's
+
+    remaining = list(range(messages))
+    send_ms: list[float] = []
+
+    async def connected() -> aiosmtplib.SMTP:
+        client = aiosmtplib.SMTP(hostname="127.0.0.1", port=port, start_tls=False)
+        await client.connect()
+        return client
+
+    async def session() -> None:
+        client = None if session_per_message else await connected()
+        try:
+            while remaining:
+                remaining.pop()
+                started = time.perf_counter()
+                sender = client or await connected()
+                await sender.sendmail("bench@cjp.test", ["raw@bench.test"], message)
+                if client is None:
+                    await sender.quit()
+                send_ms.append((time.perf_counter() - started) * 1000)
+        finally:
+            if client is not None:
+                await client.quit()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(session() for _ in range(sessions)))
+    return RawSmtp(send_ms=send_ms, seconds=time.perf_counter() - started)
 
 
 def _lines(path: str) -> list[str]:

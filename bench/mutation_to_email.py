@@ -27,11 +27,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import aiosmtplib  # noqa: E402
 import httpx  # noqa: E402
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer  # noqa: E402
 
-from bench.machine import machine, write_result  # noqa: E402
+from bench.machine import machine, raw_smtp, write_result  # noqa: E402
 from bench.notifications_fanout import SinkProcess, raw_sample_message  # noqa: E402
 from tests.e2e.flows import STATUS_LABELS, new_address, subscribe_and_confirm  # noqa: E402
 from tests.e2e.gateway import Gateway  # noqa: E402
@@ -98,22 +97,6 @@ async def typename_requests(http: httpx.AsyncClient, url: str, count: int) -> li
     return samples
 
 
-async def raw_smtp(port: int, count: int) -> list[float]:
-    """One email at a time over a kept-open session, timed until the sink accepted it."""
-    message = raw_sample_message()
-    client = aiosmtplib.SMTP(hostname="127.0.0.1", port=port, start_tls=False)
-    await client.connect()
-    samples = []
-    try:
-        for _ in range(count):
-            started = time.perf_counter()
-            await client.sendmail("bench@cjp.test", ["raw@bench.test"], message)
-            samples.append((time.perf_counter() - started) * 1000)
-    finally:
-        await client.quit()
-    return samples
-
-
 async def raw_kafka(bootstrap: str, count: int) -> list[float]:
     """Produce one record, then wait until a consumer of the same broker has it."""
     topic = f"bench.roundtrip.{uuid.uuid4().hex[:8]}"
@@ -156,7 +139,11 @@ async def measure(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
             results["empty_request"] = summary(await empty_requests(http, health, args.raw))
             gql = system.graphql_url
             results["gateway_typename"] = summary(await typename_requests(http, gql, args.raw))
-            results["raw_smtp_send"] = summary(await raw_smtp(system.ports.mailsink, args.raw))
+            results["raw_smtp_send"] = summary(
+                (
+                    await raw_smtp(system.ports.mailsink, raw_sample_message(), messages=args.raw)
+                ).send_ms
+            )
             results["raw_kafka_round_trip"] = summary(
                 await raw_kafka(system.bootstrap_servers, args.raw)
             )

@@ -37,12 +37,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import aiosmtplib  # noqa: E402
 import httpx  # noqa: E402
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer  # noqa: E402
 from sqlalchemy import create_engine, insert, make_url, text  # noqa: E402
 
-from bench.machine import machine, write_result  # noqa: E402
+from bench.machine import machine, raw_smtp, write_result  # noqa: E402
 from services.notifications.adapters.mailer import build_message  # noqa: E402
 from services.notifications.adapters.tables import Subscriber, Subscription, utc_now  # noqa: E402
 from services.notifications.adapters.topics import CONSUMED_TOPICS, DEAD_LETTER_TOPIC  # noqa: E402
@@ -186,23 +185,9 @@ def raw_sample_message() -> bytes:
 
 
 async def smtp_send_rate(port: int, messages: int, sessions: int) -> float:
-    """Emails per second with plain aiosmtplib (pre-built message bytes) over reused sessions."""
-    data = raw_sample_message()
-    remaining = list(range(messages))
-
-    async def worker() -> None:
-        client = aiosmtplib.SMTP(hostname="127.0.0.1", port=port, start_tls=False)
-        await client.connect()
-        try:
-            while remaining:
-                remaining.pop()
-                await client.sendmail("bench@cjp.test", ["raw@bench.test"], data)
-        finally:
-            await client.quit()
-
-    started = time.time()
-    await asyncio.wait_for(asyncio.gather(*(worker() for _ in range(sessions))), TIME_LIMIT_SECONDS)
-    return messages / (time.time() - started)
+    """Emails per second with plain aiosmtplib over reused sessions (``bench.machine.raw_smtp``)."""
+    raw = raw_smtp(port, raw_sample_message(), messages=messages, sessions=sessions)
+    return (await asyncio.wait_for(raw, TIME_LIMIT_SECONDS)).per_second
 
 
 def add_subscribers(settings: NotificationsSettings, count: int, engine: Any) -> None:

@@ -42,7 +42,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import aiosmtplib  # noqa: E402
 from aiokafka import AIOKafkaProducer  # noqa: E402
 from sqlalchemy import (  # noqa: E402
     Engine,
@@ -54,8 +53,8 @@ from sqlalchemy import (  # noqa: E402
     text,
 )
 
-from bench.machine import machine, write_result  # noqa: E402
-from bench.notifications_fanout import SinkProcess  # noqa: E402
+from bench.machine import machine, raw_smtp, write_result  # noqa: E402
+from bench.notifications_fanout import SinkProcess, raw_sample_message  # noqa: E402
 from services.notifications.adapters.matching import (  # noqa: E402
     Chunk,
     Shape,
@@ -246,12 +245,8 @@ def explain(engine: Engine, sql: str, values: dict[str, Any], *, rollback: bool 
 
 async def raw_smtp_send_ms(port: int) -> float:
     """One message over a new aiosmtplib session (connect, send, quit): the floor of an email."""
-    started = time.perf_counter()
-    client = aiosmtplib.SMTP(hostname="127.0.0.1", port=port, start_tls=False)
-    await client.connect()
-    await client.sendmail("bench@cjp.test", ["raw@bench.test"], b"Subject: raw\r\n\r\nraw\r\n")
-    await client.quit()
-    return round((time.perf_counter() - started) * 1000, 2)
+    once = await raw_smtp(port, raw_sample_message(), messages=1, session_per_message=True)
+    return round(once.send_ms[0], 2)
 
 
 async def through_the_service(
