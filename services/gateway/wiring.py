@@ -88,10 +88,9 @@ def make_public_cache(settings: GatewaySettings) -> PublicCache | None:
 def start_live_feed(runtime: GatewayRuntime) -> asyncio.Task[None] | None:
     if not runtime.settings.live_updates_enabled:
         return None
-    cache = runtime.public_cache
+    cache = runtime.public_cache  # compared with None: an empty cache is falsy (it has a len)
+    on_change = cache.clear if cache is not None else lambda: None
     return asyncio.create_task(
-        consume_status_changes(
-            runtime.feed, settings=runtime.common, on_change=cache.clear if cache else lambda: None
-        ),
+        consume_status_changes(runtime.feed, settings=runtime.common, on_change=on_change),
         name="live-feed",
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any
 
 import httpx
 from aiokafka import AIOKafkaProducer
@@ -83,18 +82,27 @@ async def test_a_mutation_through_the_gateway_ends_kept_answers(
 
 
 async def test_an_event_from_the_services_ends_kept_answers(
-    start_gateway: GatewayFactory, fakes: FakeServices, kafka_broker: Any
+    start_gateway: GatewayFactory, fakes: FakeServices
 ) -> None:
-    """A change made elsewhere (another replica, a service's own job) arrives as an event."""
-    common = CommonSettings(kafka_bootstrap_servers=kafka_broker.bootstrap)
+    """A change made elsewhere (another replica, a service's own job) arrives as an event.
+
+    The answers are kept far longer (300 s) than the test may take, so only the event can end
+    them: an empty cache once counted as no cache (``if cache``), the feed was started without
+    it, and only the time limit ever ended an answer. On a broker of its own, because the topics
+    have the production names that other tests write to."""
+    from conftest import TansuBroker, free_port
+
+    broker = TansuBroker(free_port())
+    await asyncio.to_thread(broker.start)
+    common = CommonSettings(kafka_bootstrap_servers=broker.bootstrap)
     await ensure_topics(common, list(CHANGE_TOPICS))
-    url = await start_gateway(common, live_updates_enabled=True, public_cache_seconds=60)
-    producer = AIOKafkaProducer(bootstrap_servers=kafka_broker.bootstrap)
+    url = await start_gateway(common, live_updates_enabled=True, public_cache_seconds=300)
+    producer = AIOKafkaProducer(bootstrap_servers=broker.bootstrap)
     await producer.start()
     try:
         async with httpx.AsyncClient(timeout=10) as http:
             ended = False
-            for _ in range(20):  # the feed reads from the topics' end once it has started
+            for _ in range(10):  # the feed reads from the topics' end once it has started
                 await http.post(f"{url}/graphql", json=SEARCH)
                 before = fakes.directory.count("/services")
                 await http.post(f"{url}/graphql", json=SEARCH)
@@ -110,6 +118,7 @@ async def test_an_event_from_the_services_ends_kept_answers(
                     break
     finally:
         await producer.stop()
+        await asyncio.to_thread(broker.stop)
     assert ended, "no event ended the kept answer"
 
 
