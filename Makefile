@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# pytest worker processes (pytest-xdist); each test file runs whole on one worker.
+TEST_WORKERS ?= 2
 
 .PHONY: run test install web-assets browser lint typecheck mail schema clean faults lock
 WEB_ASSETS := services/web/static-src/node_modules/.package-lock.json
@@ -36,7 +38,7 @@ run: $(STAMP) web-assets
 test: $(STAMP) web-assets browser
 	$(BIN)/ruff check .
 	$(BIN)/mypy shared services deploy
-	$(BIN)/python -m pytest -q -ra --durations=25
+	$(BIN)/python -m pytest -q -ra --durations=25 -n $(TEST_WORKERS) --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -22,7 +22,13 @@ from shared.settings import (
     get_common_settings,
 )
 
-WEAK_VALUES = [*sorted(PUBLISHED_SECRETS), "x", "a" * 64, secrets.token_urlsafe(16)]
+# Named, not shown: a random value in a test id differs between the processes of a parallel run.
+WEAK_VALUES = [
+    *(pytest.param(v, id=f"published-{i}") for i, v in enumerate(sorted(PUBLISHED_SECRETS))),
+    pytest.param("x", id="one-character"),
+    pytest.param("a" * 64, id="one-character-repeated"),
+    pytest.param(secrets.token_urlsafe(16), id="random-but-short"),
+]
 
 
 @pytest.fixture(autouse=True)
