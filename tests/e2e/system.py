@@ -108,12 +108,15 @@ class RunningSystem:
         return tails
 
 
-def start_system(data_dir: Path, *, include_web: bool = False) -> RunningSystem:
-    """Start broker, mail sink and services on free ports; the caller must call ``stop_system``."""
+def start_system(
+    data_dir: Path, *, include_web: bool = False, settings: dict[str, str] | None = None
+) -> RunningSystem:
+    """Start broker, mail sink and services on free ports; the caller must call ``stop_system``.
+    ``settings``: CJP_* values that override the system's own."""
     ports = free_ports()
     (data_dir / "mail").mkdir(parents=True, exist_ok=True)
     (data_dir / "logs").mkdir(exist_ok=True)
-    environment = isolated_environment(ports, data_dir)
+    environment = {**isolated_environment(ports, data_dir), **(settings or {})}
     specs = build_process_specs(ports, environment, include_web=include_web)
     supervisor = Supervisor(specs, log_dir=data_dir / "logs", ready_timeout=90.0)
     began = time.monotonic()
