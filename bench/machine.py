@@ -83,6 +83,64 @@ async def raw_smtp(
     return RawSmtp(send_ms=send_ms, seconds=time.perf_counter() - started)
 
 
+def process_ids(matching: str) -> list[int]:
+    """Ids of the processes whose command line contains ``matching`` (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            if matching in command:
+                found.append(int(entry.name))
+    return found
+
+
+def _process_cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def _machine_cpu_seconds() -> tuple[float, float]:
+    """(busy, all) CPU seconds of every core since boot, from /proc/stat."""
+    values = [int(v) for v in _lines("/proc/stat")[0].split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    tick = os.sysconf("SC_CLK_TCK")
+    return (sum(values) - idle) / tick, sum(values) / tick
+
+
+class CpuMeter:
+    """Where the machine's CPU went between ``start`` and ``stop``: per group of processes
+    (seconds, and cores' worth over the wall time) and the share of every core that was busy.
+    Shows whether a figure is bound by the cores themselves."""
+
+    def __init__(self, groups: dict[str, list[int]]) -> None:
+        self.groups = groups
+        self._began: tuple[float, dict[str, float], tuple[float, float]] | None = None
+
+    def _used(self) -> dict[str, float]:
+        return {name: sum(map(_process_cpu_seconds, pids)) for name, pids in self.groups.items()}
+
+    def start(self) -> None:
+        self._began = (time.perf_counter(), self._used(), _machine_cpu_seconds())
+
+    def stop(self) -> dict[str, Any]:
+        assert self._began is not None, "start() first"
+        wall0, used0, (busy0, all0) = self._began
+        wall = time.perf_counter() - wall0
+        used = self._used()
+        busy1, all1 = _machine_cpu_seconds()
+        return {
+            "wall_s": round(wall, 2),
+            "machine_busy_share": round((busy1 - busy0) / max(all1 - all0, 1e-9), 2),
+            "cores_used": {name: round((used[name] - used0[name]) / wall, 2) for name in used},
+        }
+
+
 def _lines(path: str) -> list[str]:
     try:
         return Path(path).read_text().splitlines()

@@ -41,7 +41,7 @@ import httpx  # noqa: E402
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer  # noqa: E402
 from sqlalchemy import create_engine, insert, make_url, text  # noqa: E402
 
-from bench.machine import machine, raw_smtp, write_result  # noqa: E402
+from bench.machine import CpuMeter, machine, process_ids, raw_smtp, write_result  # noqa: E402
 from services.notifications.adapters.mailer import build_message  # noqa: E402
 from services.notifications.adapters.tables import Subscriber, Subscription, utc_now  # noqa: E402
 from services.notifications.adapters.topics import CONSUMED_TOPICS, DEAD_LETTER_TOPIC  # noqa: E402
@@ -103,6 +103,10 @@ class SinkProcess:
             stamp, address = line.split(" ", 1)
             with self._lock:
                 self.arrivals.append((float(stamp), address.strip()))
+
+    @property
+    def pid(self) -> int:
+        return self._process.pid
 
     def count(self) -> int:
         with self._lock:
@@ -275,9 +279,12 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         results["raw_kafka_consume_per_s"] = round(
             await kafka_consume_rate(broker.bootstrap, args.kafka_messages)
         )
+        meter = CpuMeter({"benchmark": [os.getpid()], "smtp_sink": [handler.pid]})
+        meter.start()
         results["raw_smtp_send_per_s"] = round(
             await smtp_send_rate(smtp_port, args.smtp_messages, args.sessions)
         )
+        results["cpu_raw_smtp"] = meter.stop()
         await wait_for_count(handler, args.smtp_messages, 60)  # the sink has reported them all
         handler.clear()
         await ensure_topics(common, [*CONSUMED_TOPICS, DEAD_LETTER_TOPIC])
@@ -287,7 +294,13 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         await producer.start()
         async with running(wiring):
             await asyncio.wait_for(wiring.consumer.started.wait(), 60)
+            meter = CpuMeter({
+                "benchmark_and_notifications": [os.getpid()], "smtp_sink": [handler.pid],
+                "kafka_broker": [broker.pid],
+            })  # fmt: skip
+            meter.start()
             results.update(await fan_out(producer, handler, args.subscribers))
+            results["cpu_fanout"] = meter.stop()
             share = results[SENDING_RATE] / results["raw_smtp_send_per_s"]
             results["fanout_share_of_raw_smtp_while_sending"] = round(share, 2)
             results.update(await delays(producer, handler, args.events))
@@ -387,9 +400,16 @@ async def fan_out_with_processes(
             handler.clear()
             producer = AIOKafkaProducer(bootstrap_servers=broker.bootstrap)
             await producer.start()
+            meter = CpuMeter({
+                "notifications": [p.pid for p in running_processes],
+                "smtp_sink": [handler.pid], "kafka_broker": [broker.pid],
+                "postgresql": process_ids("postgres: "), "benchmark": [os.getpid()],
+            })  # fmt: skip
+            meter.start()
             try:
                 figures = await fan_out(producer, handler, args.subscribers)
             finally:
+                figures["cpu"] = meter.stop()
                 await producer.stop()
         finally:
             for process in running_processes:

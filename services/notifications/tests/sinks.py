@@ -49,6 +49,10 @@ class Broker:
                 time.sleep(0.05)
         raise RuntimeError("Tansu did not start")
 
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
     def stop(self) -> None:
         self._process.terminate()
         try:
