@@ -47,8 +47,8 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--keep", type=Path, help="keep data and logs in this folder")
     parser.add_argument("--postgres-down", type=float, default=3.0,
                         help="seconds PostgreSQL stays down")  # fmt: skip
-    parser.add_argument("--only", help="run one scenario: poison, line break, smtp, replicas, "
-                        "broker, next email, fan-out, postgres")  # fmt: skip
+    parser.add_argument("--only", help="run these scenarios (comma-separated): poison, line break, "
+                        "smtp, replicas, broker, next email, fan-out, postgres")  # fmt: skip
     return parser.parse_args()
 
 
@@ -76,9 +76,10 @@ async def run(args: argparse.Namespace, folder: Path) -> list[scenarios.Figure]:
             ]
             fanout = scenarios.fanout_with_notification_kills
             steps.append(("fan-out", lambda: fanout(system, first, args.fanout)))
-            if args.only:
-                steps = [(name, step) for name, step in steps if name == args.only]
-            if not args.skip_postgres_restart and args.only in {None, "postgres"}:
+            only = set(args.only.split(",")) if args.only else None
+            if only:
+                steps = [(name, step) for name, step in steps if name in only]
+            if not args.skip_postgres_restart and (only is None or "postgres" in only):
                 steps += _postgres_steps(args, system, first)
             for name, step in steps:
                 print(f"... {name}", flush=True)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -35,6 +38,13 @@ from shared.tracing import tracing_active
 log = structlog.get_logger()
 Position = tuple[str, int, int]
 TOO_LARGE = (MessageSizeTooLargeError, RecordTooLargeError, RecordListTooLargeError)
+RECORDED_EVENTS_KEPT = 50_000  # ids this process recorded, kept to skip redeliveries (~10 MB)
+
+
+def _content_of(envelope: EventEnvelope) -> str:
+    """What must match for a redelivery to be the same event (else it is a reused id)."""
+    content = [envelope.event_type, envelope.aggregate_id, envelope.data]
+    return json.dumps(content, sort_keys=True, default=str)
 
 
 def consumer_middlewares(registry: CollectorRegistry) -> list[Any]:
@@ -60,6 +70,9 @@ class EventConsumer:
         self._settings = settings
         self._on_new_mail = on_new_mail
         self._failures: dict[Position, int] = {}
+        # Events this process recorded in full, newest last: a redelivered one (every event of
+        # the last minutes, after a broker that forgot) is acknowledged without the database.
+        self._recorded: OrderedDict[uuid.UUID, str] = OrderedDict()
         self.started = asyncio.Event()
         # FastStream's own consumer metrics (received, processed by status, durations).
         self.metrics_registry = CollectorRegistry()
@@ -121,6 +134,11 @@ class EventConsumer:
             EVENTS.labels("ignored").inc()
             log.info("event_ignored", event_type=envelope.event_type)
             return
+        content = _content_of(envelope)
+        if self._recorded.get(envelope.event_id) == content:
+            EVENTS.labels("duplicate").inc()
+            log.info("event_handled", event_type=envelope.event_type, duplicate=True)
+            return
         loop = asyncio.get_running_loop()
         result = await asyncio.to_thread(
             record_event,
@@ -131,6 +149,7 @@ class EventConsumer:
             chunk_size=self._settings.matching_chunk_size,
             after_chunk=lambda: loop.call_soon_threadsafe(self._on_new_mail),
         )
+        self._remember(envelope.event_id, content)
         EVENTS.labels("duplicate" if result.duplicate else "handled").inc()
         log.info(
             "event_handled",
@@ -141,6 +160,12 @@ class EventConsumer:
         )
         if result.emails:
             self._on_new_mail()
+
+    def _remember(self, event_id: uuid.UUID, content: str) -> None:
+        self._recorded[event_id] = content
+        self._recorded.move_to_end(event_id)
+        while len(self._recorded) > RECORDED_EVENTS_KEPT:
+            self._recorded.popitem(last=False)
 
     async def _after_database_away(self, exc: Exception) -> None:
         """The database is away (restarting, say): not the message's fault, so no attempt is
