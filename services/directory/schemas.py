@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validat
 from services.directory.domain.incumbent import IncumbentFields
 from services.directory.domain.review import Freshness
 from shared.patching import refuse_null
+from shared.text_input import OneLine
 
 ServiceStatus = Literal["active", "inactive", "defunct", "temporarily closed"]
 
@@ -157,7 +158,7 @@ class EditableFields(IncumbentFields):
 
     model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]  # SQLModel base
 
-    name: str | None = Field(default=None, min_length=1, max_length=300)
+    name: OneLine | None = Field(default=None, min_length=1, max_length=300)
     description: str | None = None
     status: ServiceStatus | None = None
     service_types: list[str] | None = None
@@ -183,10 +184,10 @@ class ServicePatch(EditableFields):
 class ServiceCreate(EditableFields):
     """A new entry: a name and at least one area; the organisation by id or by name."""
 
-    name: str = Field(min_length=1, max_length=300)
+    name: OneLine = Field(min_length=1, max_length=300)
     local_authorities: list[str] = Field(min_length=1)
     organisation_id: str | None = None
-    organisation_name: str | None = None
+    organisation_name: OneLine | None = None
     is_sample: bool = False
 
 

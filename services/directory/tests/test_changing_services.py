@@ -119,6 +119,31 @@ def test_unknown_fields_statuses_and_emptied_names_are_bad_input(
         assert (error["status"], error["code"]) == (422, "BAD_USER_INPUT"), body
 
 
+def test_a_name_with_a_line_break_is_refused_naming_the_field(
+    client: TestClient, engine: Engine
+) -> None:
+    """A name becomes an email subject: a line break would break the header (issue 11)."""
+    service_id = _service_id(client, "fife")
+    for name in ("Line\nbreak", "Carriage\rreturn", "Tab\tin it", "Para\u2029graph"):
+        error = _refused_and_nothing_written(
+            client, engine, service_id, {"name": name}, COORDINATOR
+        )
+        assert (error["status"], error["code"], error.get("field")) == (
+            422, "BAD_USER_INPUT", "name"
+        ), error  # fmt: skip
+        assert "one line" in str(error["message"])
+    created = client.post(
+        "/services",
+        json={"name": "New", "local_authorities": ["fife"], "organisation_name": "Two\nlines"},
+        headers=COORDINATOR,
+    )
+    assert created.status_code == 422 and created.json()["error"]["field"] == "organisation_name"
+    renamed = client.patch(
+        f"/services/{service_id}", json={"name": "One line: Sgìre"}, headers=COORDINATOR
+    )
+    assert renamed.status_code == 200, renamed.text
+
+
 def test_unknown_service_is_not_found(client: TestClient) -> None:
     response = client.patch("/services/nope", json={"name": "X"}, headers=COORDINATOR)
     assert response.status_code == 404

@@ -29,6 +29,7 @@ from services.notifications.tests.database_setup import (
 )
 from services.notifications.tests.events import service_event, status_changed
 from services.notifications.tests.sinks import MailSink, eventually
+from services.notifications.use_cases.sender import Job
 from shared.db import transaction
 
 
@@ -215,3 +216,38 @@ async def test_a_stop_waits_for_the_batch_on_the_wire_not_the_whole_backlog(
     still_due = [d for d in deliveries(engine) if d.state != DeliveryState.SENT]
     assert len(still_due) == 400 - sent
     assert {d.state for d in still_due} == {DeliveryState.PENDING}
+
+
+async def test_a_batch_claimed_ahead_is_let_go_when_the_batch_on_the_wire_fails(
+    sqlite_database_url: str, mail: MailSink
+) -> None:
+    """The sender writes the next batch while one is on the wire. If sending that one fails (the
+    database went away while recording it, say), the batch claimed ahead must not stay leased
+    for ever: its leases lapse and its emails go out (a PostgreSQL restart left 278 stuck)."""
+    engine = migrated(sqlite_database_url)
+    settings = fast(mail, sender_batch_size=2, sender_concurrency=1, sender_lease_seconds=1.0)
+    for number in range(6):
+        confirmed(engine, settings, f"ahead{number}@example.org", "all_deliverables")
+    handle(engine, status_changed(40))
+    sender = sender_for(engine, settings)
+    send_batch = sender._send_batch
+
+    async def fails_once_the_next_is_claimed(jobs: list[Job]) -> int:
+        await asyncio.sleep(0.5)  # the next batch's claim (milliseconds) has finished by now
+        raise ConnectionError("the database went away while recording")
+
+    sender._send_batch = fails_once_the_next_is_claimed  # type: ignore[method-assign]
+    with contextlib.suppress(ConnectionError):
+        await sender.send_backlog()
+    assert sender._held_leases == set(), "a claimed batch is still renewed by nobody's work"
+
+    def about_40() -> int:
+        return sum("Deliverable 40" in str(m["Subject"]) for m in mail.handler.messages)
+
+    sender._send_batch = send_batch  # type: ignore[method-assign]
+    started = time.monotonic()
+    while about_40() < 6 and time.monotonic() - started < 10:
+        await sender.send_backlog()
+        await asyncio.sleep(0.1)
+    assert about_40() == 6
+    assert time.monotonic() - started < 5  # within the 1 s leases, not never

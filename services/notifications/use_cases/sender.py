@@ -162,10 +162,21 @@ class Sender:
                 total += await self._send_claimed(claimed)
             except BaseException:
                 if upcoming is not None:
-                    upcoming.cancel()  # its leases lapse and those emails are claimed again
+                    self._let_lapse(upcoming)  # those emails are claimed again, here or elsewhere
                 raise
             claimed = await upcoming if upcoming is not None else ("", [])
         return total
+
+    def _let_lapse(self, claiming: asyncio.Task[tuple[str, list[Job]]]) -> None:
+        """Give up a batch claimed (or being claimed) ahead: stop renewing its leases, so they
+        lapse within ``sender_lease_seconds``. A claim that had already finished still holds its
+        token: left in the renewed set, its emails were kept leased, unsent, for ever (seen when
+        PostgreSQL restarted under a sender writing the next batch while sending one)."""
+        if not claiming.done():
+            claiming.cancel()  # ``_claim`` lets its token go as the cancellation reaches it
+        elif not claiming.cancelled() and claiming.exception() is None:
+            token, _ = claiming.result()
+            self._held_leases.discard(token)
 
     def _more_wanted(self, batch: list[Job]) -> bool:
         """Claim the next batch only after a full one, with the server up and no stop asked:
