@@ -54,7 +54,7 @@ from services.directory.adapters.tables.taxonomy import (
     REFERRAL_ROUTES,
     SERVICE_TYPES,
 )
-from services.directory.wiring import MIGRATIONS
+from services.directory.wiring import MIGRATIONS, POSTGRES_SETTINGS
 from shared.db import make_engine, transaction, upgrade_database
 
 QUERIES: dict[str, dict[str, Any]] = {
@@ -236,7 +236,7 @@ def postgres_database(admin_url: str) -> Iterator[str]:
 
 
 def bench(label: str, url: str, entries: int, runs: int) -> dict[str, Any]:
-    engine = make_engine(url)
+    engine = make_engine(url, postgres_settings=POSTGRES_SETTINGS)  # as the service opens it
     try:
         seconds = load(engine, url, entries)
         timings = time_queries(engine, runs)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -14,11 +14,14 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(
+    url: str, *, postgres_settings: Mapping[str, str] | None = None, **kwargs: Any
+) -> Engine:
     """Create an engine; SQLite gets WAL, foreign keys and a busy timeout for shared use.
 
     ``hide_parameters``: a failed statement's error (and so its log line) never shows the values
-    it carried, which may be people's email addresses or tokens.
+    it carried, which may be people's email addresses or tokens. ``postgres_settings``: server
+    settings for every PostgreSQL session of this engine (``-c name=value`` at connect).
     """
     if url.startswith("sqlite"):
         _ensure_sqlite_folder(url)
@@ -38,6 +41,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cursor.close()
 
         return engine
+    if postgres_settings:
+        options = " ".join(f"-c {name}={value}" for name, value in postgres_settings.items())
+        kwargs["connect_args"] = {**kwargs.get("connect_args", {}), "options": options}
     return create_engine(url, pool_pre_ping=True, hide_parameters=True, **kwargs)
 
 

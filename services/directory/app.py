@@ -14,8 +14,7 @@ from services.directory.entrypoints.http import keeping, open_api, open_lists, r
 from services.directory.entrypoints.http.cached_searches import CachedSearches
 from services.directory.settings import DirectorySettings, get_settings
 from services.directory.use_cases.review import request_due_reviews
-from services.directory.wiring import outbox_relay, prepare_database
-from shared.db import make_engine
+from services.directory.wiring import open_engine, outbox_relay, prepare_database
 from shared.health import database_check, engine_in_state, install_health
 from shared.http import api_docs, install_http_basics
 from shared.metrics import install_metrics, install_outbox_metrics
@@ -47,7 +46,7 @@ def _lifespan(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(prepare_database, settings)
-        app.state.engine = make_engine(settings.database_url)
+        app.state.engine = open_engine(settings)
         app.state.relay = outbox_relay(app.state.engine, settings, common)
         tasks: list[asyncio.Task[None]] = []
         if settings.review_check_interval_seconds > 0:
