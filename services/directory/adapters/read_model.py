@@ -13,11 +13,11 @@ through the ORM without reindexing (marking reviewed, say) just before it commit
 
 from __future__ import annotations
 
-import json
 from collections.abc import Hashable, Iterable
 from datetime import datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import (
     Boolean,
     DateTime,
@@ -250,7 +250,7 @@ def stored_views(session: Session, ids: list[str]) -> list[dict[str, Any]]:
     """
     if not ids:
         return []
-    found = {row[0]: json.loads(row[1]) for row in session.execute(_READ_VIEWS, {"ids": ids})}
+    found = {row[0]: orjson.loads(row[1]) for row in session.execute(_READ_VIEWS, {"ids": ids})}
     missing = [i for i in ids if i not in found]
     if missing:
         found.update({v.id: v.model_dump(mode="json") for v in service_views(session, missing)})
