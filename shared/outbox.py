@@ -228,9 +228,10 @@ class OutboxRelay:
         rows = await asyncio.to_thread(
             next_batch, self._engine, limit=self._settings.outbox_batch_size
         )
+        partitions = {t: sorted(await producer.partitions_for(t)) for t in {r.topic for r in rows}}
         lanes: dict[tuple[str, int], list[OutboxMessage]] = {}
         for row in rows:
-            lanes.setdefault((row.topic, await _partition_of(producer, row)), []).append(row)
+            lanes.setdefault((row.topic, _partition_of(row, partitions[row.topic])), []).append(row)
         acknowledged: list[Published] = []
         stopped: set[tuple[str, str]] = set()
         self._resends_left = RESENDS_PER_BATCH
@@ -358,10 +359,9 @@ class OutboxRelay:
 _PARTITIONER = DefaultPartitioner()
 
 
-async def _partition_of(producer: AIOKafkaProducer, row: OutboxMessage) -> int:
+def _partition_of(row: OutboxMessage, partitions: list[int]) -> int:
     """The partition the producer's default partitioner gives the row's key (murmur2, as Kafka's
     own clients do), chosen here so that each partition's rows can be sent one after another."""
-    partitions = sorted(await producer.partitions_for(row.topic))
     return int(_PARTITIONER(row.key.encode(), partitions, partitions))
 
 

@@ -19,9 +19,10 @@ import weakref
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, TextClause, event
 from sqlalchemy import inspect as inspect_database
 from sqlalchemy.orm import Session as OrmSession
+from sqlmodel import Session
 
 MarksOf = Callable[[OrmSession, Any], Iterable[Hashable]]
 Rebuild = Callable[[OrmSession, set[Hashable]], None]
@@ -91,3 +92,19 @@ class ReadModelKeeper:
         session.info.pop(self._key, None)
         for name in self._also_forget:
             session.info.pop(name, None)
+
+
+def fill_in_missing(
+    engine: Engine,
+    missing: TextClause,
+    store: Callable[[Session, list[Any]], None],
+    batch: int = 500,
+) -> int:
+    """After an upgrade: ``store`` the views of the keys ``missing`` selects (those without a
+    stored view), ``batch`` keys per transaction; how many there were."""
+    with Session(engine) as session:
+        keys = [row[0] for row in session.execute(missing)]
+    for first in range(0, len(keys), batch):
+        with Session(engine) as session, session.begin():
+            store(session, keys[first : first + batch])
+    return len(keys)

@@ -49,7 +49,7 @@ from services.deliverables.adapters.tables import (
 from services.deliverables.domain.overdue import is_overdue
 from shared.errors import NotFound
 from shared.page_cache import raise_version
-from shared.read_model_hook import ReadModelKeeper
+from shared.read_model_hook import ReadModelKeeper, fill_in_missing
 
 DELIVERABLE_VIEW = table("deliverable_view", column("number", Integer), column("view", String))
 _UPSERT_VIEW = text(
@@ -158,12 +158,7 @@ def _finished(session: Session, rows: list[tuple[Any, ...]]) -> list[dict[str, A
 
 def rebuild_missing_views(engine: Engine, batch: int = 500) -> int:
     """Fill in the views of deliverables that have none (after upgrading); how many were."""
-    with Session(engine) as session:
-        missing = [row[0] for row in session.execute(_MISSING)]
-    for first in range(0, len(missing), batch):
-        with Session(engine) as session, session.begin():
-            store_views(session, missing[first : first + batch])
-    return len(missing)
+    return fill_in_missing(engine, _MISSING, store_views, batch)
 
 
 def _marks_of(session: OrmSession, row: Any) -> Iterable[Hashable]:

@@ -58,7 +58,7 @@ from services.directory.adapters.views import service_views
 from services.directory.domain.review import freshness
 from services.directory.schemas import ServiceOut
 from shared.page_cache import raise_version
-from shared.read_model_hook import ReadModelKeeper
+from shared.read_model_hook import ReadModelKeeper, fill_in_missing
 
 # Keyed by the text index's integer id (service_document.id, the FTS5 rowid): what a search
 # ranks and filters on, and each entry's facet values (``live`` too, so counting over every live
@@ -266,12 +266,11 @@ def stored_views(session: Session, ids: list[str]) -> list[dict[str, Any]]:
 
 def rebuild_missing_read_models(engine: Engine, batch: int = 500) -> int:
     """Fill in the read model of entries that have none (after upgrading); how many were."""
-    with Session(engine) as session:
-        missing = [row[0] for row in session.execute(_MISSING)]
-    for first in range(0, len(missing), batch):
-        with Session(engine) as session, session.begin():
-            store_views(session, service_views(session, missing[first : first + batch]))
-    return len(missing)
+
+    def store(session: Session, ids: list[str]) -> None:
+        store_views(session, service_views(session, ids))
+
+    return fill_in_missing(engine, _MISSING, store, batch)
 
 
 def _marks_of(session: OrmSession, row: Any) -> Iterable[Hashable]:
