@@ -36,20 +36,22 @@ from shared.outbox_rows import (
     OutboxState,
     OutboxStats,
     Published,
+    add_all_to_outbox,
     add_to_outbox,
     attempts_of,
     failed_rows,
+    mark_read_back,
     next_batch,
     outbox_stats,
     pending_count,
     prune_published,
     published_partitions,
-    recently_published,
     record_failure,
     record_published,
     requeue_forgotten,
     requeue_placed,
     retry_failed,
+    unread_published,
 )
 from shared.settings import CommonSettings
 
@@ -58,6 +60,7 @@ __all__ = [
     "OutboxRelay",
     "OutboxState",
     "OutboxStats",
+    "add_all_to_outbox",
     "add_to_outbox",
     "failed_rows",
     "outbox_stats",
@@ -98,8 +101,6 @@ class OutboxRelay:
         self._next_prune = 0.0
         self._next_read_back = math.inf
         self._resends_left = RESENDS_PER_BATCH
-        # Rows read back from the broker as sent: (row id, partition, offset).
-        self._confirmed: set[tuple[int, int, int]] = set()
         self.replayed = 0  # rows published again because the broker had lost them
 
     def wake(self) -> None:
@@ -188,14 +189,12 @@ class OutboxRelay:
         its offsets and high-water marks then look right, so only reading the record shows it.
         """
         window = timedelta(seconds=self._settings.outbox_readback_window_seconds)
-        unconfirmed, published = await asyncio.to_thread(
-            recently_published, self._engine, since=datetime.now(UTC) - window,
-            leaving_out=self._confirmed,
-        )  # fmt: skip
-        self._confirmed &= published  # forget rows requeued, moved or out of the window
-        where = {row.row_id: (row.row_id, row.partition, row.offset) for row in unconfirmed}
+        unconfirmed = await asyncio.to_thread(
+            unread_published, self._engine, since=datetime.now(UTC) - window
+        )
         found = await read_back(self._settings, unconfirmed)
-        self._confirmed |= {where[row_id] for row_id in found.confirmed}
+        confirmed = [row for row in unconfirmed if row.row_id in found.confirmed]
+        await asyncio.to_thread(mark_read_back, self._engine, confirmed)
         missing = [row for row in unconfirmed if row.row_id in found.missing]
         if not missing:
             return 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+from sqlmodel.sql.sqltypes import UTCDateTime
 
 
 def add_states_and_positions() -> None:
@@ -25,3 +26,17 @@ def drop_states_and_positions() -> None:
         batch.drop_column("kafka_offset")
         batch.drop_column("kafka_partition")
         batch.drop_column("state")
+
+
+def add_read_back_mark() -> None:
+    """Rows note when the relay read them back from the broker, so only unread ones are sought."""
+    with op.batch_alter_table("outbox_message") as batch:
+        batch.add_column(sa.Column("read_back_at", UTCDateTime(), nullable=True))
+        batch.create_index("ix_outbox_message_unread", ["state", "read_back_at", "published_at"])
+    # Rows published before this change are left unread: the relay reads them back once.
+
+
+def drop_read_back_mark() -> None:
+    with op.batch_alter_table("outbox_message") as batch:
+        batch.drop_index("ix_outbox_message_unread")
+        batch.drop_column("read_back_at")

@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import Engine, and_, exists, func, update
+from sqlalchemy import Engine, Index, and_, bindparam, exists, func, insert, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Field, Session, SQLModel, col, delete, select
 
 from shared.events import EventEnvelope
 from shared.outbox_readback import Placed
+
+UNREAD_INDEX = "ix_outbox_message_unread"
 
 
 class OutboxState(StrEnum):
@@ -47,6 +49,11 @@ class OutboxMessage(SQLModel, table=True):
     # Where the broker said it stored the row; compared with its high-water marks later.
     kafka_partition: int | None = None
     kafka_offset: int | None = None
+    # When the relay read the row back from the broker where it was put (None: not yet).
+    read_back_at: datetime | None = None
+
+    # The rows still to read back: published and unread, newest last.
+    __table_args__ = (Index(UNREAD_INDEX, "state", "read_back_at", "published_at"),)
 
 
 @dataclass(frozen=True)
@@ -66,17 +73,38 @@ class OutboxStats:
     oldest_pending_age_seconds: float
 
 
+_OUTBOX = OutboxMessage.__table__  # type: ignore[attr-defined]
+
+
 def add_to_outbox(session: Session, envelope: EventEnvelope, *, topic: str) -> None:
     """Stage an event in the caller's transaction (``UnitOfWork`` does this on commit)."""
-    session.add(
-        OutboxMessage(
-            event_id=envelope.event_id,
-            event_type=envelope.event_type,
-            topic=topic,
-            key=envelope.aggregate_id,
-            payload=envelope.model_dump_json(),
-        )
-    )
+    add_all_to_outbox(session, [(envelope, topic)])
+
+
+def add_all_to_outbox(session: Session, events: list[tuple[EventEnvelope, str]]) -> None:
+    """Stage events, in order, in the caller's transaction: one INSERT (executemany) for all.
+
+    Written as plain rows, not ORM objects: a sender recording a few hundred emails a second
+    stages an event for each, and building (and validating) an ORM object per event cost more
+    than the INSERT itself (profiled in bench/notifications_fanout.py).
+    """
+    if not events:
+        return
+    now = datetime.now(UTC)
+    rows = [
+        {
+            "event_id": envelope.event_id,
+            "event_type": envelope.event_type,
+            "topic": topic,
+            "key": envelope.aggregate_id,
+            "payload": envelope.model_dump_json(),
+            "created_at": now,
+            "attempts": 0,
+            "state": OutboxState.PENDING.value,
+        }
+        for envelope, topic in events
+    ]
+    session.connection().execute(insert(_OUTBOX), rows)
 
 
 def _in_state(state: OutboxState):  # type: ignore[no-untyped-def]
@@ -158,20 +186,28 @@ def record_published(engine: Engine, acknowledged: list[Published]) -> int:
     with Session(engine) as session:
         for (topic, partition), lowest in _lowest_offsets(acknowledged).items():
             replayed += _requeue(session, topic, partition, from_offset=lowest)
-        for ack in acknowledged:
-            session.exec(
-                update(OutboxMessage)
-                .where(col(OutboxMessage.id) == ack.row_id)
-                .values(
-                    state=OutboxState.PUBLISHED.value,
-                    published_at=now,
-                    attempts=OutboxMessage.attempts + 1,
-                    kafka_partition=ack.partition,
-                    kafka_offset=ack.offset,
-                )
-            )
+        if acknowledged:
+            rows = [
+                {"row": a.row_id, "at": now, "part": a.partition, "off": a.offset}
+                for a in acknowledged
+            ]
+            session.connection().execute(_MARK_PUBLISHED, rows)  # one executemany
         session.commit()
     return replayed
+
+
+_MARK_PUBLISHED = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == bindparam("row"))
+    .values(
+        state=OutboxState.PUBLISHED.value,
+        published_at=bindparam("at"),
+        attempts=_OUTBOX.c.attempts + 1,
+        kafka_partition=bindparam("part"),
+        kafka_offset=bindparam("off"),
+        read_back_at=None,
+    )
+)
 
 
 def _lowest_offsets(acknowledged: list[Published]) -> dict[tuple[str, int], int]:
@@ -196,6 +232,7 @@ def _requeue(session: Session, topic: str, partition: int, *, from_offset: int) 
             published_at=None,
             kafka_partition=None,
             kafka_offset=None,
+            read_back_at=None,
         )
     )
     return int(result.rowcount)
@@ -212,36 +249,48 @@ def requeue_forgotten(engine: Engine, high_water: dict[tuple[str, int], int]) ->
     return replayed
 
 
-def recently_published(
-    engine: Engine, *, since: datetime, leaving_out: set[tuple[int, int, int]]
-) -> tuple[list[Placed], set[tuple[int, int, int]]]:
-    """Rows published since ``since`` with where the broker put them, but for ``leaving_out``.
+def unread_published(engine: Engine, *, since: datetime) -> list[Placed]:
+    """Rows published since ``since`` and not yet read back, with where the broker put them.
 
-    ``leaving_out`` holds (row id, partition, offset) of rows already read back as sent; only the
-    others' payloads are loaded. Also returns every published row's (id, partition, offset).
+    Found by the (state, read_back_at, published_at) index: the cost is the rows still to read
+    back, not every row of the window. (Keeping the rows read back in the relay's memory cost it
+    a set of the whole window each time: 11% of a sender's time while it sent 20,000 emails.)
     """
     with Session(engine) as session:
-        where = session.exec(
-            select(
-                OutboxMessage.id, OutboxMessage.kafka_partition, OutboxMessage.kafka_offset
-            ).where(
+        rows = session.exec(
+            select(OutboxMessage)
+            .where(
                 _in_state(OutboxState.PUBLISHED),
+                col(OutboxMessage.read_back_at).is_(None),
                 col(OutboxMessage.published_at) >= since,
                 col(OutboxMessage.kafka_offset).is_not(None),
             )
+            .order_by(col(OutboxMessage.id))
         ).all()
-        current = {
-            (row_id, part, off)
-            for row_id, part, off in where
-            if row_id is not None and part is not None and off is not None
-        }
-        wanted = [row[0] for row in current - leaving_out]
-        rows: list[OutboxMessage] = []
-        for first in range(0, len(wanted), 500):
-            rows += session.exec(
-                select(OutboxMessage).where(col(OutboxMessage.id).in_(wanted[first : first + 500]))
-            ).all()
-    return [_placed(row) for row in rows if row.kafka_offset is not None], current
+    return [_placed(row) for row in rows if row.kafka_offset is not None]
+
+
+def mark_read_back(engine: Engine, confirmed: list[Placed]) -> None:
+    """Note rows read back as sent, each only while it is still where it was read."""
+    if not confirmed:
+        return
+    now = datetime.now(UTC)
+    rows = [{"row": p.row_id, "part": p.partition, "off": p.offset, "at": now} for p in confirmed]
+    with Session(engine) as session:
+        session.connection().execute(_MARK_READ_BACK, rows)  # one executemany
+        session.commit()
+
+
+_MARK_READ_BACK = (
+    update(_OUTBOX)
+    .where(
+        _OUTBOX.c.id == bindparam("row"),
+        _OUTBOX.c.state == OutboxState.PUBLISHED.value,
+        _OUTBOX.c.kafka_partition == bindparam("part"),
+        _OUTBOX.c.kafka_offset == bindparam("off"),
+    )
+    .values(read_back_at=bindparam("at"))
+)
 
 
 def _placed(row: OutboxMessage) -> Placed:
@@ -267,6 +316,7 @@ def requeue_placed(engine: Engine, placed: list[Placed]) -> int:
                     published_at=None,
                     kafka_partition=None,
                     kafka_offset=None,
+                    read_back_at=None,
                 )
             )
             requeued += int(result.rowcount)

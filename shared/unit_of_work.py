@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from shared.events import EventEnvelope
-from shared.outbox import add_to_outbox, wake_relays_of
+from shared.outbox import add_all_to_outbox, wake_relays_of
 
 log = structlog.get_logger()
 
@@ -105,8 +105,7 @@ class UnitOfWork:
         return session
 
     def _commit(self, session: Session, staged: list[StagedEvent]) -> None:
-        for event in staged:
-            add_to_outbox(session, event.envelope, topic=event.topic)
+        add_all_to_outbox(session, [(event.envelope, event.topic) for event in staged])
         session.commit()
 
     def _after_commit(self) -> None:

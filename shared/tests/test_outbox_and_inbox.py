@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer
 from pydantic import BaseModel
-from sqlalchemy import Engine
-from sqlmodel import Session, SQLModel
+from sqlalchemy import Engine, update
+from sqlmodel import Session, SQLModel, col, select
 
 from shared.db import make_engine, transaction
 from shared.events import EventEnvelope, new_event
 from shared.inbox import InboxMessage, claim_event
 from shared.outbox import OutboxMessage, OutboxRelay, add_to_outbox, pending_count
+from shared.outbox_rows import unread_published
 from shared.settings import CommonSettings
 
 
@@ -144,3 +146,44 @@ def test_inbox_claims_an_event_once(database_url: str) -> None:
         assert claim_event(session, consumer="audit", envelope=envelope) is True
     with Session(engine) as session:
         assert session.get(InboxMessage, ("notifications", envelope.event_id)) is not None
+
+
+async def test_relay_reads_each_row_back_once_and_sends_again_a_row_the_broker_does_not_serve(
+    database_url: str, kafka_broker: Any
+) -> None:
+    engine = _engine(database_url)
+    topic = f"test.readback.{uuid.uuid4().hex[:8]}"
+    _stage(engine, topic, "41", 3)
+    settings = CommonSettings(
+        kafka_bootstrap_servers=kafka_broker.bootstrap, outbox_readback_delay_seconds=0.05
+    )
+    relay = OutboxRelay(engine=engine, settings=settings, topics=[topic], lock_key=7003)
+    since = datetime.now(UTC) - timedelta(minutes=5)
+    task = asyncio.create_task(relay.run())
+    try:
+        async with asyncio.timeout(20):
+            while pending_count(engine) or unread_published(engine, since=since):
+                await asyncio.sleep(0.1)
+    finally:
+        await relay.stop()
+        await task
+    with Session(engine) as session:
+        rows = list(session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id))))
+    assert all(row.read_back_at is not None for row in rows), "every row was read back"
+
+    # The broker's word for two rows turns out wrong: each record is at the other's offset.
+    first, second, third = rows
+    with transaction(engine) as session:
+        for row, offset in ((first, second.kafka_offset), (second, first.kafka_offset)):
+            session.execute(
+                update(OutboxMessage)
+                .where(col(OutboxMessage.id) == row.id)
+                .values(kafka_offset=offset, read_back_at=None)
+            )
+    unread = unread_published(engine, since=since)
+    assert [placed.row_id for placed in unread] == [first.id, second.id], "only those two"
+
+    assert await relay.check_broker() == 2, "both are queued again; the third is not re-read"
+    with Session(engine) as session:
+        states = {row.id: row.state for row in session.exec(select(OutboxMessage))}
+    assert states == {first.id: "pending", second.id: "pending", third.id: "published"}
