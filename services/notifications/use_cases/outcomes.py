@@ -148,6 +148,16 @@ _MARK_SENT = (
     )
 )
 
+_SUBSCRIBER = Subscriber.__table__  # type: ignore[attr-defined]
+_CLEAR_FAILURES = (
+    update(_SUBSCRIBER)
+    .where(
+        _SUBSCRIBER.c.id.in_(bindparam("subscribers", expanding=True)),
+        _SUBSCRIBER.c.permanent_failures > 0,
+    )
+    .values(permanent_failures=0)
+)
+
 
 def _record_sent(session: Session, sent: list[Attempt], now: datetime) -> None:
     """Every sent email of the group in one statement (executemany by primary key).
@@ -166,12 +176,8 @@ def _record_sent(session: Session, sent: list[Attempt], now: datetime) -> None:
         ]  # fmt: skip
         session.connection().execute(_MARK_SENT, rows)
     subscriber_ids = {a.subscriber_id for a in sent if a.subscriber_id is not None}
-    if subscriber_ids:
-        session.execute(
-            update(Subscriber)
-            .where(col(Subscriber.id).in_(subscriber_ids), col(Subscriber.permanent_failures) > 0)
-            .values(permanent_failures=0)
-        )
+    if subscriber_ids:  # on the table: no ORM objects of this fresh session to keep in step
+        session.connection().execute(_CLEAR_FAILURES, {"subscribers": sorted(subscriber_ids)})
 
 
 def _record_temporary(session: Session, attempt: Attempt, settings: NotificationsSettings) -> None:
