@@ -41,7 +41,7 @@ def search_services(session: Session, criteria: SearchCriteria) -> SearchResult:
     """Exact and fresh entries first; entries past their review date sink to the bottom.
 
     A first page shorter than the limit is its own total; otherwise one count follows, on the
-    unranked match (no bm25 / ts_rank_cd, no sorting). Near a place the page numbers its rows
+    unranked match (no bm25 / ts_rank, no sorting). Near a place the page numbers its rows
     (``count(*) OVER ()``), as working out distances twice would cost more.
     """
     words = query_words(criteria.text or "")

@@ -1,4 +1,4 @@
-"""Full-text match with a relevance score, by the database: FTS5 bm25 or tsvector ts_rank_cd.
+"""Full-text match with a relevance score, by the database: FTS5 bm25 or tsvector ts_rank.
 
 Matches come back by the text index's integer id (``service_document.id``, the FTS5 rowid), the
 key of ``search_entry`` and ``search_facet``, so nothing joins the wide ``service`` row.
@@ -17,8 +17,11 @@ _SQLITE = text(
     "FROM service_fts WHERE service_fts MATCH :query"
 )
 _SQLITE_UNRANKED = text("SELECT rowid AS id FROM service_fts WHERE service_fts MATCH :query")
+# ts_rank weighs how often each word occurs, in which part (the tsvector's weights), as bm25 does;
+# ts_rank_cd (cover density, which also measures how near the words are) cost 1.7 times as much
+# per matching document, most of the ranked page's time (bench/directory_search.py).
 _POSTGRES = text(
-    "SELECT d.id AS id, ts_rank_cd(d.document, q, 32) AS relevance "
+    "SELECT d.id AS id, ts_rank(d.document, q, 32) AS relevance "
     "FROM service_document AS d, websearch_to_tsquery('english', :query) AS q "
     "WHERE d.document @@ q"
 )
@@ -33,7 +36,7 @@ def text_match(
 ) -> Subquery:
     """A subquery (id[, relevance]) of documents with all (or any) of ``words``.
 
-    Counting needs no ranking, so ``ranked=False`` leaves out bm25 / ts_rank_cd.
+    Counting needs no ranking, so ``ranked=False`` leaves out bm25 / ts_rank.
     """
     if is_postgres(session.get_bind()):  # type: ignore[arg-type]
         query = (" or " if any_word else " ").join(words)
