@@ -12,12 +12,16 @@ from shared.settings import CommonSettings
 
 
 def make_producer(settings: CommonSettings) -> AIOKafkaProducer:
-    """A producer that waits for every in-sync replica; idempotence only where the broker has it."""
+    """A producer that waits for every in-sync replica; idempotence only where the broker has it.
+
+    No linger: its users (the outbox relay, the dead-letter writer) send each record on its own
+    and wait for it, so a linger would only hold every record back before it is sent.
+    """
     return AIOKafkaProducer(
         bootstrap_servers=settings.kafka_bootstrap_servers,
         enable_idempotence=settings.kafka_enable_idempotence,
         acks="all",
-        linger_ms=5,
+        linger_ms=0,
         request_timeout_ms=10_000,
     )
 

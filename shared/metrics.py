@@ -26,6 +26,7 @@ from sqlalchemy import Engine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.outbox_rows import outbox_stats
+from shared.settings import CommonSettings
 
 disable_created_metrics()  # no `_created` series: they double every counter's output
 
@@ -127,15 +128,22 @@ def add_refresher(app: FastAPI, refresh: Refresher) -> None:
 class OutboxCollector(Collector):
     """Outbox rows not yet published and the age of the oldest, read at scrape time."""
 
-    def __init__(self, engine_of: Callable[[], Engine | None], *, service: str) -> None:
+    def __init__(
+        self,
+        engine_of: Callable[[], Engine | None],
+        *,
+        service: str,
+        read_back_window: float = 600.0,
+    ) -> None:
         self._engine_of = engine_of
         self._service = service
+        self._read_back_window = read_back_window
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         engine = self._engine_of()
         if engine is None:
             return
-        stats = outbox_stats(engine)
+        stats = outbox_stats(engine, read_back_window=self._read_back_window)
         figures = [
             ("cjp_outbox_pending_rows", "Outbox rows not yet published", stats.pending),
             (
@@ -148,6 +156,17 @@ class OutboxCollector(Collector):
                 "Outbox rows set aside for good (cjp outbox list / retry)",
                 stats.failed,
             ),
+            (
+                "cjp_outbox_unread_rows",
+                "Outbox rows published within the read-back window and not yet read back",
+                stats.unread,
+            ),
+            (
+                "cjp_outbox_oldest_unread_age_seconds",
+                "Age of the oldest of those (0 when none): rows are read back within seconds, "
+                "unless the broker does not serve what it acknowledged or reading back fails",
+                stats.oldest_unread_age_seconds,
+            ),
         ]
         for name, description, value in figures:
             gauge = GaugeMetricFamily(name, description, labels=["service"])
@@ -157,5 +176,9 @@ class OutboxCollector(Collector):
 
 def install_outbox_metrics(app: FastAPI, *, service: str) -> None:
     """Report the outbox backlog of the engine at ``app.state.engine``."""
-    collector = OutboxCollector(lambda: getattr(app.state, "engine", None), service=service)
+    collector = OutboxCollector(
+        lambda: getattr(app.state, "engine", None),
+        service=service,
+        read_back_window=CommonSettings().outbox_readback_window_seconds,
+    )
     app.state.metrics_registry.register(collector)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import Engine, Index, and_, bindparam, exists, func, insert, update
@@ -71,6 +71,8 @@ class OutboxStats:
     pending: int
     failed: int
     oldest_pending_age_seconds: float
+    unread: int = 0  # published within the read-back window, not yet read back from the broker
+    oldest_unread_age_seconds: float = 0.0
 
 
 _OUTBOX = OutboxMessage.__table__  # type: ignore[attr-defined]
@@ -116,8 +118,11 @@ def pending_count(engine: Engine) -> int:
         return int(session.exec(select(func.count()).where(_in_state(OutboxState.PENDING))).one())
 
 
-def outbox_stats(engine: Engine, *, now: datetime | None = None) -> OutboxStats:
-    """Pending and failed rows and the age of the oldest pending one (0 when none), for metrics."""
+def outbox_stats(
+    engine: Engine, *, now: datetime | None = None, read_back_window: float = 600.0
+) -> OutboxStats:
+    """Pending, failed and unread rows and the ages of the oldest (0 when none), for metrics."""
+    now = now or datetime.now(UTC)
     with Session(engine) as session:
         pending, oldest = session.exec(
             select(func.count(), func.min(OutboxMessage.created_at)).where(
@@ -125,11 +130,27 @@ def outbox_stats(engine: Engine, *, now: datetime | None = None) -> OutboxStats:
             )
         ).one()
         failed = session.exec(select(func.count()).where(_in_state(OutboxState.FAILED))).one()
-    age = 0.0
-    if oldest is not None:
-        oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=UTC)
-        age = max(((now or datetime.now(UTC)) - oldest).total_seconds(), 0.0)
-    return OutboxStats(pending=int(pending), failed=int(failed), oldest_pending_age_seconds=age)
+        unread, oldest_unread = session.exec(
+            select(func.count(), func.min(OutboxMessage.published_at)).where(
+                _in_state(OutboxState.PUBLISHED),
+                col(OutboxMessage.read_back_at).is_(None),
+                col(OutboxMessage.published_at) >= now - timedelta(seconds=read_back_window),
+            )
+        ).one()
+    return OutboxStats(
+        pending=int(pending),
+        failed=int(failed),
+        oldest_pending_age_seconds=_age(oldest, now),
+        unread=int(unread),
+        oldest_unread_age_seconds=_age(oldest_unread, now),
+    )
+
+
+def _age(moment: datetime | None, now: datetime) -> float:
+    if moment is None:
+        return 0.0
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return max((now - moment).total_seconds(), 0.0)
 
 
 def failed_rows(engine: Engine, *, limit: int = 100) -> list[OutboxMessage]:

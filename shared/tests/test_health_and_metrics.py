@@ -91,6 +91,9 @@ def test_requests_are_measured_by_route_template_and_the_outbox_backlog_is_repor
     assert sample(scrape, "cjp_outbox_pending_rows", service="probe") == 2
     age = sample(scrape, "cjp_outbox_oldest_unpublished_age_seconds", service="probe")
     assert 600 <= age < 700
+    assert sample(scrape, "cjp_outbox_unread_rows", service="probe") == 1  # row 3, not read back
+    unread_age = sample(scrape, "cjp_outbox_oldest_unread_age_seconds", service="probe")
+    assert 0 <= unread_age < 60
     assert proxied.status_code == 404  # scraped inside the cluster, never through an ingress
 
 
