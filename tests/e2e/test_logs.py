@@ -64,6 +64,9 @@ async def test_every_line_of_a_whole_flow_is_json_with_service_and_correlation_i
     assert any(str(logger).startswith("uvicorn") for logger in loggers)
     handled = [line for line in records["notifications"] if line["event"] == "event_handled"]
     assert handled and all(line.get("correlation_id") for line in handled)
+    # Where each came from: FastStream's own line per message is DEBUG, so this one says it.
+    assert all({"topic", "partition", "offset"} <= line.keys() for line in handled)
+    assert not [line for line in records["notifications"] if line["event"] == "Received"]
 
     secrets = _secrets_of(emails, await gateway.token_for(CJS_EDITOR))
     for name, lines in records.items():
