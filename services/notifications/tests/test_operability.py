@@ -102,7 +102,13 @@ async def test_ready_once_in_its_group_and_the_scrape_counts_what_happened(
             duplicates = sample(text, *series, outcome="duplicate")
             handled = duplicates > sample(before, *series, outcome="duplicate")
             sent = sample(text, "cjp_notifications_emails", state="sent") >= 1  # sent after
-            return text if handled and sent else None  # the event is handled, not with it
+            # The lag is the broker's high-water mark (from the consumer's latest fetch) less its
+            # position: a fresh-clone run scraped 1 just after the copy was counted, so the
+            # gauge is asked to come down to 0, not to be 0 at that instant.
+            lag = "cjp_consumer_lag_messages"
+            listed = f'topic="{DELIVERABLE_TOPIC}"' in "".join(re.findall(f"^{lag}.*$", text, re.M))
+            caught_up = listed and sample(text, lag, topic=DELIVERABLE_TOPIC) == 0
+            return text if handled and sent and caught_up else None
 
         after = await until(scrape_once_both_handled)
         await http.get("/manage", params={"token": "not-a-token"})
