@@ -77,6 +77,8 @@ async def test_a_coordinator_imports_and_exports_the_directory(new_context: NewC
     await upload.set_input_files(files=[{"name": "d.json", "mimeType": "application/json",
                                          "buffer": json.dumps(exported).encode()}])  # fmt: skip
     await page.get_by_role("button", name="Import the file").click()
+    # Comparing every entry of the directory with the file takes a few seconds on a slow
+    # machine (a fresh-clone run passed the default 5 s): the page answers when it is done.
     await expect(page.locator(".web-success")).to_contain_text(
-        f"0 added, 0 changed, {len(exported['services'])} unchanged"
+        f"0 added, 0 changed, {len(exported['services'])} unchanged", timeout=30_000
     )
