@@ -133,7 +133,7 @@ class OutboxCollector(Collector):
         engine_of: Callable[[], Engine | None],
         *,
         service: str,
-        read_back_window: float = 600.0,
+        read_back_window: float,
     ) -> None:
         self._engine_of = engine_of
         self._service = service

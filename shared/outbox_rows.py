@@ -20,6 +20,7 @@ from sqlmodel import Field, Session, SQLModel, col, delete, select
 
 from shared.events import EventEnvelope
 from shared.outbox_readback import Placed
+from shared.settings import CommonSettings
 
 UNREAD_INDEX = "ix_outbox_message_unread"
 
@@ -118,8 +119,11 @@ def pending_count(engine: Engine) -> int:
         return int(session.exec(select(func.count()).where(_in_state(OutboxState.PENDING))).one())
 
 
+_READ_BACK_WINDOW = float(CommonSettings.model_fields["outbox_readback_window_seconds"].default)
+
+
 def outbox_stats(
-    engine: Engine, *, now: datetime | None = None, read_back_window: float = 600.0
+    engine: Engine, *, now: datetime | None = None, read_back_window: float = _READ_BACK_WINDOW
 ) -> OutboxStats:
     """Pending, failed and unread rows and the ages of the oldest (0 when none), for metrics."""
     now = now or datetime.now(UTC)
