@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 from services.directory.adapters.search.criteria import SearchCriteria
@@ -79,6 +79,24 @@ def test_paging_keeps_the_total(search_engine: Engine) -> None:
     second, again = _search(search_engine, text="bail", limit=2, offset=2)
     assert result.total == again.total == 3
     assert len(first) == 2 and len(second) == 1 and second[0] not in first
+    past_the_end, beyond = _search(search_engine, text="bail", limit=2, offset=10)
+    assert past_the_end == [] and beyond.total == 3
+
+
+def test_postgres_text_indexes_take_each_write_at_once(search_engine: Engine) -> None:
+    """No GIN pending list for a search to read beside the index (migration 0010)."""
+    if search_engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's FTS5 indexes have no pending list")
+    with search_engine.connect() as connection:
+        options: dict[str, list[str] | None] = dict(connection.execute(text(
+            "SELECT c.relname, c.reloptions FROM pg_class AS c JOIN pg_index AS i"
+            " ON i.indexrelid = c.oid JOIN pg_am AS a ON a.oid = c.relam WHERE a.amname = 'gin'"
+        )).all())  # fmt: skip
+    assert options == {
+        name: ["fastupdate=off"]
+        for name in ("ix_service_document_document", "ix_service_document_name_trgm",
+                     "ix_search_word_trgm")
+    }  # fmt: skip
 
 
 def test_facets_count_each_value_without_their_own_filter(search_engine: Engine) -> None:
