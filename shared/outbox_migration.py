@@ -40,3 +40,16 @@ def drop_read_back_mark() -> None:
     with op.batch_alter_table("outbox_message") as batch:
         batch.drop_index("ix_outbox_message_unread")
         batch.drop_column("read_back_at")
+
+
+def add_position_index() -> None:
+    """Rows are found by where the broker put them (topic, partition, offset), not by scanning."""
+    with op.batch_alter_table("outbox_message") as batch:
+        batch.create_index(
+            "ix_outbox_message_position", ["topic", "kafka_partition", "kafka_offset"]
+        )
+
+
+def drop_position_index() -> None:
+    with op.batch_alter_table("outbox_message") as batch:
+        batch.drop_index("ix_outbox_message_position")

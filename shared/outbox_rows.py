@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import Engine, Index, and_, bindparam, exists, func, insert, update
+from sqlalchemy import Engine, Index, Update, and_, bindparam, exists, func, insert, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Field, Session, SQLModel, col, delete, select
 
@@ -23,6 +23,7 @@ from shared.outbox_readback import Placed
 from shared.settings import CommonSettings
 
 UNREAD_INDEX = "ix_outbox_message_unread"
+POSITION_INDEX = "ix_outbox_message_position"
 
 
 class OutboxState(StrEnum):
@@ -53,8 +54,13 @@ class OutboxMessage(SQLModel, table=True):
     # When the relay read the row back from the broker where it was put (None: not yet).
     read_back_at: datetime | None = None
 
-    # The rows still to read back: published and unread, newest last.
-    __table_args__ = (Index(UNREAD_INDEX, "state", "read_back_at", "published_at"),)
+    __table_args__ = (
+        # The rows still to read back: published and unread, newest last.
+        Index(UNREAD_INDEX, "state", "read_back_at", "published_at"),
+        # Rows by where the broker put them: each acknowledgement asks for rows at or past its
+        # offset (normally none). Without it, SQLite and PostgreSQL read every published row.
+        Index(POSITION_INDEX, "topic", "kafka_partition", "kafka_offset"),
+    )
 
 
 @dataclass(frozen=True)
@@ -244,7 +250,13 @@ def _lowest_offsets(acknowledged: list[Published]) -> dict[tuple[str, int], int]
 
 
 def _requeue(session: Session, topic: str, partition: int, *, from_offset: int) -> int:
-    result = session.exec(
+    result = session.exec(requeue_statement(topic, partition, from_offset=from_offset))
+    return int(result.rowcount)
+
+
+def requeue_statement(topic: str, partition: int, *, from_offset: int) -> Update:
+    """Published rows at or past ``from_offset`` go back in the queue (by ``POSITION_INDEX``)."""
+    return (
         update(OutboxMessage)
         .where(
             _in_state(OutboxState.PUBLISHED),
@@ -260,7 +272,6 @@ def _requeue(session: Session, topic: str, partition: int, *, from_offset: int) 
             read_back_at=None,
         )
     )
-    return int(result.rowcount)
 
 
 def requeue_forgotten(engine: Engine, high_water: dict[tuple[str, int], int]) -> int:

@@ -16,7 +16,7 @@ from shared.db import make_engine, transaction
 from shared.events import EventEnvelope, new_event
 from shared.inbox import InboxMessage, claim_event
 from shared.outbox import OutboxMessage, OutboxRelay, add_to_outbox, pending_count
-from shared.outbox_rows import unread_published
+from shared.outbox_rows import POSITION_INDEX, requeue_statement, unread_published
 from shared.settings import CommonSettings
 
 
@@ -187,3 +187,37 @@ async def test_relay_reads_each_row_back_once_and_sends_again_a_row_the_broker_d
     with Session(engine) as session:
         states = {row.id: row.state for row in session.exec(select(OutboxMessage))}
     assert states == {first.id: "pending", second.id: "pending", third.id: "published"}
+
+
+def test_checking_an_acknowledgement_reads_no_published_row_it_does_not_need(
+    database_url: str,
+) -> None:
+    """Each acknowledgement asks for rows at or past its offset: by index, not by every row.
+
+    Before the position index this read every published row once per acknowledgement, which
+    grew with the outbox (16.5% of a fan-out to 10,000 subscribers).
+    """
+    engine = _engine(database_url)
+    now = datetime.now(UTC)
+    rows = [
+        {"event_id": uuid.uuid4(), "event_type": "EmailDelivered", "topic": "email-events",
+         "key": str(n % 7), "payload": "{}", "created_at": now, "published_at": now,
+         "attempts": 1, "state": "published", "kafka_partition": 0, "kafka_offset": n}
+        for n in range(3_000)
+    ]  # fmt: skip
+    with engine.begin() as connection:
+        connection.execute(OutboxMessage.__table__.insert(), rows)  # type: ignore[attr-defined]
+    statement = requeue_statement("email-events", 0, from_offset=3_000)
+    with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.exec_driver_sql("ANALYZE outbox_message")
+            explain = "EXPLAIN "
+        else:
+            explain = "EXPLAIN QUERY PLAN "
+        compiled = statement.compile(engine, compile_kwargs={"literal_binds": True})
+        plan = " ".join(str(r) for r in connection.exec_driver_sql(explain + str(compiled)))
+    assert POSITION_INDEX in plan, plan
+    with Session(engine) as session:
+        assert session.exec(statement).rowcount == 0
+        forgotten = requeue_statement("email-events", 0, from_offset=2_990)
+        assert session.exec(forgotten).rowcount == 10
