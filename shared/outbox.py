@@ -35,6 +35,7 @@ from shared.outbox_rows import (
     OutboxMessage,
     OutboxState,
     OutboxStats,
+    PendingRow,
     Published,
     add_all_to_outbox,
     add_to_outbox,
@@ -228,14 +229,14 @@ class OutboxRelay:
             next_batch, self._engine, limit=self._settings.outbox_batch_size
         )
         partitions = {t: sorted(await producer.partitions_for(t)) for t in {r.topic for r in rows}}
-        lanes: dict[tuple[str, int], list[OutboxMessage]] = {}
+        lanes: dict[tuple[str, int], list[PendingRow]] = {}
         for row in rows:
             lanes.setdefault((row.topic, _partition_of(row, partitions[row.topic])), []).append(row)
         acknowledged: list[Published] = []
         stopped: set[tuple[str, str]] = set()
         self._resends_left = RESENDS_PER_BATCH
 
-        async def lane(partition: int, lane_rows: list[OutboxMessage]) -> None:
+        async def lane(partition: int, lane_rows: list[PendingRow]) -> None:
             for row in lane_rows:
                 if self._connection_lost.is_set():
                     return  # the next step re-creates the topics and connects again first
@@ -264,7 +265,7 @@ class OutboxRelay:
         return len(acknowledged)
 
     async def _send(
-        self, producer: AIOKafkaProducer, row: OutboxMessage, partition: int
+        self, producer: AIOKafkaProducer, row: PendingRow, partition: int
     ) -> RecordMetadata:
         """Send one row; at once again while the broker refuses it for an offset it holds.
 
@@ -291,7 +292,7 @@ class OutboxRelay:
             self.replayed += replayed
             log.warning("outbox_broker_forgot_events", replayed=replayed)
 
-    async def _refused(self, row: OutboxMessage, error: BaseException) -> None:
+    async def _refused(self, row: PendingRow, error: BaseException) -> None:
         """A row not taken: count it against the row, or wait, or stop the batch if all is down.
 
         An error answered for one partition (Tansu can refuse one partition for a while after an
@@ -305,7 +306,7 @@ class OutboxRelay:
         else:
             raise error
 
-    async def _fail(self, row: OutboxMessage, error: BaseException) -> None:
+    async def _fail(self, row: PendingRow, error: BaseException) -> None:
         assert row.id is not None
         attempts = await asyncio.to_thread(attempts_of, self._engine, row.id) + 1
         set_aside = attempts >= self._settings.outbox_max_attempts
@@ -358,7 +359,7 @@ class OutboxRelay:
 _PARTITIONER = DefaultPartitioner()
 
 
-def _partition_of(row: OutboxMessage, partitions: list[int]) -> int:
+def _partition_of(row: PendingRow, partitions: list[int]) -> int:
     """The partition the producer's default partitioner gives the row's key (murmur2, as Kafka's
     own clients do), chosen here so that each partition's rows can be sent one after another."""
     return int(_PARTITIONER(row.key.encode(), partitions, partitions))

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import Engine, Index, Update, and_, bindparam, exists, func, insert, update
-from sqlalchemy.orm import aliased
+import sqlalchemy as sa
+from sqlalchemy import Engine, Index, Update, bindparam, exists, func, insert, update
 from sqlmodel import Field, Session, SQLModel, col, delete, select
 
 from shared.events import EventEnvelope
@@ -61,6 +61,17 @@ class OutboxMessage(SQLModel, table=True):
         # offset (normally none). Without it, SQLite and PostgreSQL read every published row.
         Index(POSITION_INDEX, "topic", "kafka_partition", "kafka_offset"),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class PendingRow:
+    """A row the relay is to publish: what it sends, and the id it records it under."""
+
+    id: int
+    event_id: uuid.UUID
+    topic: str
+    key: str
+    payload: str
 
 
 @dataclass(frozen=True)
@@ -186,25 +197,27 @@ def retry_failed(engine: Engine, ids: list[int] | None = None) -> int:
         return int(result.rowcount)
 
 
-def next_batch(engine: Engine, *, limit: int) -> list[OutboxMessage]:
-    """Pending rows in order, leaving out those behind a failed row of the same topic and key."""
-    failed = aliased(OutboxMessage)
+def next_batch(engine: Engine, *, limit: int) -> list[PendingRow]:
+    """Pending rows in order, leaving out those behind a failed row of the same topic and key.
+
+    Read as plain rows (a table ``SELECT``): ORM objects for each cost 6.3% of a sender's samples,
+    and the relay only reads five columns.
+    """
+    outbox, failed = _OUTBOX.c, _OUTBOX.alias("failed").c
     held_back = exists().where(
-        and_(
-            col(failed.state) == OutboxState.FAILED.value,
-            col(failed.topic) == col(OutboxMessage.topic),
-            col(failed.key) == col(OutboxMessage.key),
-            col(failed.id) < col(OutboxMessage.id),
-        )
+        failed.state == OutboxState.FAILED.value,
+        failed.topic == outbox.topic,
+        failed.key == outbox.key,
+        failed.id < outbox.id,
     )
-    with Session(engine, expire_on_commit=False) as session:
-        statement = (
-            select(OutboxMessage)
-            .where(_in_state(OutboxState.PENDING), ~held_back)
-            .order_by(col(OutboxMessage.id))
-            .limit(limit)
-        )
-        return list(session.exec(statement).all())
+    statement = (
+        sa.select(outbox.id, outbox.event_id, outbox.topic, outbox.key, outbox.payload)
+        .where(outbox.state == OutboxState.PENDING.value, ~held_back)
+        .order_by(outbox.id)
+        .limit(limit)
+    )
+    with engine.connect() as connection:
+        return [PendingRow(*row) for row in connection.execute(statement)]
 
 
 def record_published(engine: Engine, acknowledged: list[Published]) -> int:
@@ -250,19 +263,25 @@ def _lowest_offsets(acknowledged: list[Published]) -> dict[tuple[str, int], int]
 
 
 def _requeue(session: Session, topic: str, partition: int, *, from_offset: int) -> int:
-    result = session.exec(requeue_statement(topic, partition, from_offset=from_offset))
-    return int(result.rowcount)
+    statement = requeue_statement(topic, partition, from_offset=from_offset)
+    return int(session.connection().execute(statement).rowcount)
 
 
 def requeue_statement(topic: str, partition: int, *, from_offset: int) -> Update:
-    """Published rows at or past ``from_offset`` go back in the queue (by ``POSITION_INDEX``)."""
+    """Published rows at or past ``from_offset`` go back in the queue (by ``POSITION_INDEX``).
+
+    A table ``UPDATE``, run on the session's connection: the ORM's bulk update (which keeps a
+    session's objects in step, and there are none) cost 7.6% of a sender's samples, run once
+    per batch the relay publishes.
+    """
+    outbox = _OUTBOX.c
     return (
-        update(OutboxMessage)
+        update(_OUTBOX)
         .where(
-            _in_state(OutboxState.PUBLISHED),
-            col(OutboxMessage.topic) == topic,
-            col(OutboxMessage.kafka_partition) == partition,
-            col(OutboxMessage.kafka_offset) >= from_offset,
+            outbox.state == OutboxState.PUBLISHED.value,
+            outbox.topic == topic,
+            outbox.kafka_partition == partition,
+            outbox.kafka_offset >= from_offset,
         )
         .values(
             state=OutboxState.PENDING.value,

@@ -218,6 +218,6 @@ def test_checking_an_acknowledgement_reads_no_published_row_it_does_not_need(
         plan = " ".join(str(r) for r in connection.exec_driver_sql(explain + str(compiled)))
     assert POSITION_INDEX in plan, plan
     with Session(engine) as session:
-        assert session.exec(statement).rowcount == 0
+        assert session.connection().execute(statement).rowcount == 0
         forgotten = requeue_statement("email-events", 0, from_offset=2_990)
-        assert session.exec(forgotten).rowcount == 10
+        assert session.connection().execute(forgotten).rowcount == 10

@@ -13,6 +13,7 @@ from shared.events import new_event
 from shared.outbox_rows import (
     OutboxMessage,
     OutboxState,
+    PendingRow,
     Published,
     failed_rows,
     next_batch,
@@ -50,7 +51,7 @@ def _stage(engine: Engine, keys: str) -> list[int]:
         return list(session.exec(select(OutboxMessage.id).order_by(col(OutboxMessage.id))))  # type: ignore[arg-type]
 
 
-def _keys(rows: list[OutboxMessage]) -> str:
+def _keys(rows: list[PendingRow]) -> str:
     return "".join(row.key for row in rows)
 
 
