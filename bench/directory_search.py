@@ -63,6 +63,7 @@ QUERIES: dict[str, dict[str, Any]] = {
     "text + court": {"text": "drug treatment", "court": "glasgow"},
     "text + area + age": {"text": "housing support", "local_authority": "fife", "age": 30},
     "text + facets": {"text": "womens mental health", "with_facets": True},
+    "text + area + facets": {"text": "bail", "local_authority": "fife", "with_facets": True},
     "filters only": {"service_type": "employability", "local_authority": "glasgow-city"},
     "filters + facets": {"service_type": "bail-supervision", "with_facets": True},
     "open now": {"open_now": True, "referral_route": "self-referral"},

@@ -19,6 +19,7 @@ from services.directory.adapters.read_model import FACET_VALUE, SEARCH_FACET
 from services.directory.adapters.search.criteria import SearchCriteria
 from services.directory.adapters.search.filters import FACETS, having
 from services.directory.schemas import FacetCount
+from shared.db import is_postgres
 
 IdsFor = Callable[[SearchCriteria], Select[Any]]
 POSTING = SEARCH_FACET.c
@@ -30,9 +31,10 @@ def facet_counts(
     """``every_live``: without its facet filters the search selects every live entry."""
     chosen = [facet for facet in FACETS if getattr(criteria, facet)]
     others = [facet for facet in FACETS if facet not in chosen]
-    parts = [_counted(facet, criteria.without(facet), ids_for, every_live) for facet in chosen]
+    sqlite = not is_postgres(session.get_bind())  # type: ignore[arg-type]
+    parts = [_counted(f, criteria.without(f), ids_for, every_live, sqlite) for f in chosen]
     if others:
-        parts.append(_counted(others, criteria, ids_for, every_live))
+        parts.append(_counted(others, criteria, ids_for, every_live, sqlite))
     counted = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
     value = FACET_VALUE.c
     statement = select(value.facet, value.value, value.label, counted.c.n).join_from(
@@ -45,18 +47,25 @@ def facet_counts(
 
 
 def _counted(
-    facets: str | list[str], criteria: SearchCriteria, ids_for: IdsFor, every_live: bool
+    facets: str | list[str],
+    criteria: SearchCriteria,
+    ids_for: IdsFor,
+    every_live: bool,
+    sqlite: bool,
 ) -> Select[Any]:
     """Counts of the values of ``facets`` over the entries ``criteria`` select.
 
     Over every live entry, one range of ``ix_search_facet_counting`` is read. Over fewer, the
-    entries lead (primary key by ``doc_id``): ``facet || ''`` keeps SQLite's planner off the
-    counting index, which would read every entry's postings of those facets.
+    entries lead (primary key by ``doc_id``): on SQLite, ``facet || ''`` keeps the planner off
+    the counting index, which would read every entry's postings of those facets. PostgreSQL is
+    given the plain column: it cannot estimate the expression (it guessed 381 postings of one
+    facet where there were 15,991) and, misled, tested the text match once per posting, which
+    took a search for "bail" in Fife with facets from 10 to 41 ms.
     """
     filters = [POSTING.doc_id.in_(having(f, getattr(criteria, f))) for f in FACETS
                if getattr(criteria, f)]  # fmt: skip
     leading = every_live and not filters
-    facet = POSTING.facet if leading else POSTING.facet + ""
+    facet = POSTING.facet + "" if sqlite and not leading else POSTING.facet
     where: list[ColumnElement[bool]] = [
         facet == facets if isinstance(facets, str) else facet.in_(facets)
     ]
