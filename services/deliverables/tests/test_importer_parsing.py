@@ -53,6 +53,19 @@ Status: In progress (with revised timescale)
     assert entry.status is DeliverableStatus.IN_PROGRESS_REVISED
 
 
+def test_a_revision_stated_twice_is_one_revision() -> None:
+    """Found by test_import_fuzz: a repeated line wrote the same revision twice and crashed."""
+    document = HEADER + (
+        "\nNo 9\n\nDeliverable\n\nDo a thing.\n\nTimescale\n\nDecember 2023\n\n"
+        "Revised in update 1 to January 2025\n\nRevised in update 1 to January 2025\n\n"
+        "Revised in update 2 to March 2025\n\nStatus\n\nIn progress (with revised timescale)\n"
+    )
+    [entry] = read_edition(document)[1]
+    assert [(r.round_number, r.timescale) for r in entry.revisions] == [
+        (1, "January 2025"), (2, "March 2025")
+    ]  # fmt: skip
+
+
 def test_completed_section_fills_in_a_placeholder_with_opened_and_closed_rounds() -> None:
     document = (
         HEADER

@@ -51,14 +51,18 @@ def paragraphs(block: RawBlock, label: str) -> str | None:
 
 
 def split_timescale(text: str, line: int = 0) -> tuple[str, list[Revision]]:
-    """Original timescale and revisions: 'May 2024 Revised in update 1 to June 2024'."""
+    """Original timescale and revisions: 'May 2024 Revised in update 1 to June 2024'.
+
+    A revision stated twice in the same words is one revision (an edition that repeats the line
+    once crashed the import on the revisions' unique key).
+    """
     pieces = _REVISED.split(" ".join(text.split()))
     original = pieces[0].strip()
     revisions = [
         Revision(number_at(line, pieces[i], "update"), pieces[i + 1].strip())
         for i in range(1, len(pieces) - 1, 2)
     ]
-    return original, revisions
+    return original, list(dict.fromkeys(revisions))
 
 
 def split_responsibility(text: str) -> tuple[str | None, str | None]:
