@@ -9,14 +9,14 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer
 from pydantic import BaseModel
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, event, update
 from sqlmodel import Session, SQLModel, col, select
 
 from shared.db import make_engine, transaction
 from shared.events import EventEnvelope, new_event
 from shared.inbox import InboxMessage, claim_event
 from shared.outbox import OutboxMessage, OutboxRelay, add_to_outbox, pending_count
-from shared.outbox_rows import POSITION_INDEX, requeue_statement, unread_published
+from shared.outbox_rows import POSITION_INDEX, Published, record_published, unread_published
 from shared.settings import CommonSettings
 
 
@@ -195,7 +195,8 @@ def test_checking_an_acknowledgement_reads_no_published_row_it_does_not_need(
     """Each acknowledgement asks for rows at or past its offset: by index, not by every row.
 
     Before the position index this read every published row once per acknowledgement, which
-    grew with the outbox (16.5% of a fan-out to 10,000 subscribers).
+    grew with the outbox (16.5% of a fan-out to 10,000 subscribers). The very statement the relay
+    sends is captured and its plan read, then what it requeues is checked.
     """
     engine = _engine(database_url)
     now = datetime.now(UTC)
@@ -207,17 +208,37 @@ def test_checking_an_acknowledgement_reads_no_published_row_it_does_not_need(
     ]  # fmt: skip
     with engine.begin() as connection:
         connection.execute(OutboxMessage.__table__.insert(), rows)  # type: ignore[attr-defined]
-    statement = requeue_statement("email-events", 0, from_offset=3_000)
-    with engine.connect() as connection:
         if engine.dialect.name == "postgresql":
             connection.exec_driver_sql("ANALYZE outbox_message")
-            explain = "EXPLAIN "
-        else:
-            explain = "EXPLAIN QUERY PLAN "
-        compiled = statement.compile(engine, compile_kwargs={"literal_binds": True})
-        plan = " ".join(str(r) for r in connection.exec_driver_sql(explain + str(compiled)))
-    assert POSITION_INDEX in plan, plan
+    first, second = _stage(engine, "email-events", "7", 2)
     with Session(engine) as session:
-        assert session.connection().execute(statement).rowcount == 0
-        forgotten = requeue_statement("email-events", 0, from_offset=2_990)
-        assert session.connection().execute(forgotten).rowcount == 10
+        ids = {
+            m.event_id: m.id
+            for m in session.exec(select(OutboxMessage).where(OutboxMessage.state == "pending"))
+        }
+    sent: list[tuple[str, Any]] = []
+
+    def capture(_c: Any, _cursor: Any, statement: str, parameters: Any, *_rest: Any) -> None:
+        if statement.startswith("UPDATE outbox_message") and "kafka_offset >=" in statement:
+            sent.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        acknowledged = Published(ids[first] or 0, "email-events", 0, 3_000)
+        assert record_published(engine, [acknowledged]) == 0
+        # An offset handed out again: the rows from there on were lost by the broker.
+        assert (
+            record_published(engine, [Published(ids[second] or 0, "email-events", 0, 2_990)]) == 11
+        )
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    statement, parameters = sent[0]
+    explain = "EXPLAIN " if engine.dialect.name == "postgresql" else "EXPLAIN QUERY PLAN "
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute(explain + statement, parameters)
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    finally:
+        raw.close()
+    assert POSITION_INDEX in plan, plan
