@@ -248,7 +248,6 @@ class OutboxRelay:
                     stopped.add((row.topic, row.key))
                     await self._refused(row, exc)
                     continue
-                assert row.id is not None
                 acknowledged.append(Published(row.id, row.topic, stored.partition, stored.offset))
 
         try:
@@ -307,7 +306,6 @@ class OutboxRelay:
             raise error
 
     async def _fail(self, row: PendingRow, error: BaseException) -> None:
-        assert row.id is not None
         attempts = await asyncio.to_thread(attempts_of, self._engine, row.id) + 1
         set_aside = attempts >= self._settings.outbox_max_attempts
         reason = f"{type(error).__name__}: {error}"

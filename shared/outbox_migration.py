@@ -43,7 +43,12 @@ def drop_read_back_mark() -> None:
 
 
 def add_position_index() -> None:
-    """Rows are found by where the broker put them (topic, partition, offset), not by scanning."""
+    """Rows are found by where the broker put them (topic, partition, offset), not by scanning.
+
+    Each acknowledgement from the broker asks whether older rows sit at or past its offset (the
+    broker forgot them); without this index that question read every published row, once per
+    acknowledgement: 16.5% of the notifications process's time in a fan-out to 10,000 subscribers.
+    """
     with op.batch_alter_table("outbox_message") as batch:
         batch.create_index(
             "ix_outbox_message_position", ["topic", "kafka_partition", "kafka_offset"]

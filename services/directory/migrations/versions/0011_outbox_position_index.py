@@ -1,9 +1,5 @@
 """Outbox rows are found by where the broker put them (topic, partition, offset).
 
-Each acknowledgement from the broker asks whether older rows sit at or past its offset (the
-broker forgot them); without this index that question read every published row, once per
-acknowledgement: 16.5% of the notifications process's time in a fan-out to 10,000 subscribers.
-
 Revision ID: 0011_outbox_position
 Revises: 0010_gin_without_pending_list
 """
