@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
+import uvloop  # noqa: E402
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer  # noqa: E402
 from sqlalchemy import create_engine, insert, make_url, text  # noqa: E402
 
@@ -506,8 +507,15 @@ def main() -> None:
     parser.add_argument(
         "--postgres-url", default="postgresql+psycopg://postgres@127.0.0.1/postgres"
     )
+    parser.add_argument(
+        "--loop", choices=("uvloop", "asyncio"), default="uvloop",
+        help="the event loop of the in-process run: uvloop, as uvicorn gives the service "
+        "(`python -m services.notifications`), or the standard library's",
+    )  # fmt: skip
     args = parser.parse_args()
-    results = asyncio.run(compare_processes(args) if args.processes else run(args))
+    work = compare_processes(args) if args.processes else run(args)
+    results = uvloop.run(work) if args.loop == "uvloop" else asyncio.run(work)
+    results["event_loop"] = args.loop
     width = max(len(key) for key in results)
     for key, value in results.items():
         print(f"{key.ljust(width)}  {value}")

@@ -1,14 +1,19 @@
-"""``EmailDelivered`` and ``EmailFailed``: what became of each email, on ``notifications.email.v1``.
+"""``EmailsDelivered``, ``EmailFailed``: what became of each email, on ``notifications.email.v1``.
 
 Staged in the same unit of work that records the outcome, so the event is published (through
-this service's own outbox and relay) exactly when the outcome is committed. Keyed by delivery
-id; no address is carried, only the subscriber's id.
+this service's own outbox and relay) exactly when the outcome is committed. Each delivery has one
+final outcome: it is listed in one ``EmailsDelivered`` or it has one ``EmailFailed``. No address
+is carried, only the subscriber's id.
+
+The emails the SMTP server accepted together (one per sending session, recorded in one
+transaction) share one ``EmailsDelivered``, keyed by the lowest delivery id it lists: an event
+per email cost as much CPU as writing, sending and recording the email itself (one outbox row,
+one Kafka record sent and read back each; see docs/performance.md, 8 Dec).
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
 
 from pydantic import BaseModel
@@ -21,11 +26,19 @@ EMAIL_TOPIC = "notifications.email.v1"
 SOURCE = "notifications"
 
 
-class EmailDelivered(BaseModel):
+class DeliveredEmail(BaseModel):
+    """One email the SMTP server accepted."""
+
     delivery_id: int
     kind: str
     subscriber_id: int | None
     about_event_id: uuid.UUID | None
+
+
+class EmailsDelivered(BaseModel):
+    """Emails the SMTP server accepted, recorded together at ``sent_at`` (one or more)."""
+
+    deliveries: list[DeliveredEmail]
     sent_at: datetime
 
 
@@ -39,26 +52,13 @@ class EmailFailed(BaseModel):
     failed_at: datetime
 
 
-@dataclass(frozen=True)
-class Delivered:
-    """What the sender already knows of a delivery it sent (no need to read the row back)."""
-
-    delivery_id: int
-    kind: str
-    subscriber_id: int | None
-    about_event_id: uuid.UUID | None
-
-
-def stage_delivered(uow: UnitOfWork, delivered: list[Delivered], sent_at: datetime) -> None:
-    for one in delivered:
-        payload = EmailDelivered(
-            delivery_id=one.delivery_id,
-            kind=one.kind,
-            subscriber_id=one.subscriber_id,
-            about_event_id=one.about_event_id,
-            sent_at=sent_at,
-        )
-        _publish(uow, "EmailDelivered", payload)
+def stage_delivered(uow: UnitOfWork, delivered: list[DeliveredEmail], sent_at: datetime) -> None:
+    """One ``EmailsDelivered`` for the emails recorded together (none staged for none)."""
+    if not delivered:
+        return
+    listed = sorted(delivered, key=lambda email: email.delivery_id)
+    payload = EmailsDelivered(deliveries=listed, sent_at=sent_at)
+    _publish(uow, "EmailsDelivered", str(listed[0].delivery_id), payload)
 
 
 def stage_failed(uow: UnitOfWork, delivery_id: int, *, reason: str, permanent: bool) -> None:
@@ -75,12 +75,9 @@ def stage_failed(uow: UnitOfWork, delivery_id: int, *, reason: str, permanent: b
         permanent=permanent,
         failed_at=utc_now(),
     )
-    _publish(uow, "EmailFailed", payload)
+    _publish(uow, "EmailFailed", str(delivery_id), payload)
 
 
-def _publish(uow: UnitOfWork, event_type: str, payload: BaseModel) -> None:
-    delivery_id = str(payload.model_dump()["delivery_id"])
-    envelope = new_event(
-        event_type=event_type, source=SOURCE, aggregate_id=delivery_id, data=payload
-    )
+def _publish(uow: UnitOfWork, event_type: str, key: str, payload: BaseModel) -> None:
+    envelope = new_event(event_type=event_type, source=SOURCE, aggregate_id=key, data=payload)
     uow.publish(envelope, topic=EMAIL_TOPIC)

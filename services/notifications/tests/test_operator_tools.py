@@ -101,8 +101,9 @@ async def test_a_permanent_failure_callback_suspends_the_address_until_an_operat
         )
         assert signed.json() == {"status": "suspended"}
         delivered, failed_event = await read_topic(broker.bootstrap, EMAIL_TOPIC, 2)
-        assert _event(delivered)["event_type"] == "EmailDelivered"
-        assert _event(delivered)["data"]["delivery_id"] == delivery_id
+        assert _event(delivered)["event_type"] == "EmailsDelivered"
+        [listed] = _event(delivered)["data"]["deliveries"]
+        assert listed["delivery_id"] == delivery_id
         assert _event(failed_event)["event_type"] == "EmailFailed"
         assert _event(failed_event)["data"]["permanent"] is True
         assert b"pat@" not in failed_event.value + delivered.value  # no address in the events

@@ -14,7 +14,7 @@ from sqlmodel import Session, col
 
 from services.notifications.adapters.mailer import Outcome, SendResult
 from services.notifications.adapters.tables import Delivery, DeliveryState, Subscriber, utc_now
-from services.notifications.events import Delivered, stage_delivered, stage_failed
+from services.notifications.events import DeliveredEmail, stage_delivered, stage_failed
 from services.notifications.settings import NotificationsSettings
 from shared.db_errors import is_database_unavailable
 from shared.unit_of_work import UnitOfWork
@@ -63,8 +63,15 @@ def record_attempts(
 def _stage_email_events(
     uow: UnitOfWork, attempts: list[Attempt], sent: list[Attempt], sent_at: datetime
 ) -> None:
-    """EmailDelivered / EmailFailed, committed with the outcomes they report."""
-    delivered = [Delivered(a.delivery_id, a.kind, a.subscriber_id, a.event_id) for a in sent]
+    """EmailsDelivered (one for the group) / EmailFailed, committed with the outcomes they
+    report."""
+    delivered = [
+        DeliveredEmail(
+            delivery_id=a.delivery_id, kind=a.kind, subscriber_id=a.subscriber_id,
+            about_event_id=a.event_id,
+        )
+        for a in sent
+    ]  # fmt: skip
     stage_delivered(uow, delivered, sent_at)
     for attempt in attempts:
         if attempt.result.outcome in (Outcome.TEMPORARY, Outcome.PERMANENT):
