@@ -5,10 +5,11 @@ this service's own outbox and relay) exactly when the outcome is committed. Each
 final outcome: it is listed in one ``EmailsDelivered`` or it has one ``EmailFailed``. No address
 is carried, only the subscriber's id.
 
-The emails the SMTP server accepted together (one per sending session, recorded in one
-transaction) share one ``EmailsDelivered``, keyed by the lowest delivery id it lists: an event
-per email cost as much CPU as writing, sending and recording the email itself (one outbox row,
-one Kafka record sent and read back each; see docs/performance.md, 8 Dec).
+The emails the SMTP server accepted together (recorded in one transaction: at most as many as
+the sessions may leave unrecorded, 8 by default) share one ``EmailsDelivered``, keyed by the
+lowest delivery id it lists: an event per email cost as much CPU as writing, sending and
+recording the email itself (one outbox row, one Kafka record sent and read back each; see
+docs/performance.md, 8 Dec).
 """
 
 from __future__ import annotations
