@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 UPSTREAM_SECONDS = Histogram(
     "cjp_gateway_upstream_duration_seconds",
@@ -19,6 +19,11 @@ RATE_LIMIT_REFUSALS = Counter(
     "cjp_gateway_rate_limit_refusals_total",
     "Requests refused with 429 because the caller spent its budget",
     ["protocol"],
+)
+LIVE_FEED_READING = Gauge(
+    "cjp_gateway_live_feed_reading",
+    "1 while the live feed reads the services' topics (every partition answered a fetch in the "
+    "last 10 s); else 0, and kept public answers end only by their time limit",
 )
 
 

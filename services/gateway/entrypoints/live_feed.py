@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,6 +14,7 @@ import structlog
 from aiokafka import AIOKafkaConsumer
 from pydantic import ValidationError
 
+from services.gateway.adapters.metrics import LIVE_FEED_READING
 from shared.events import EventEnvelope
 from shared.kafka import ensure_topics
 from shared.settings import CommonSettings
@@ -105,6 +107,7 @@ async def consume_status_changes(
             await ensure_topics(settings, list(CHANGE_TOPICS))  # it reads them: it creates them
             await consumer.start()
             on_change()
+            _reading.consumer = consumer
             log.info("live_feed_started", topics=CHANGE_TOPICS)
             async for message in consumer:
                 on_change()
@@ -115,9 +118,37 @@ async def consume_status_changes(
         except Exception as exc:
             log.warning("live_feed_interrupted", error=type(exc).__name__)
         finally:
+            if _reading.consumer is consumer:
+                _reading.consumer = None
             with contextlib.suppress(Exception):
                 await consumer.stop()
         await asyncio.sleep(retry_seconds)
+
+
+class _Reading:
+    """The consumer the live feed reads with now (None between attempts), for the gauge."""
+
+    consumer: AIOKafkaConsumer | None = None
+
+
+_reading = _Reading()
+# aiokafka rides out a broker outage by itself (the loop above sees no error), so "reading" is
+# measured: every partition has had an answer to a fetch (it asks every 0.5 s) lately.
+READING_WITHIN_MS = 10_000
+
+
+def _feed_is_reading() -> float:
+    consumer = _reading.consumer
+    if consumer is None:
+        return 0.0
+    partitions = consumer.assignment()
+    now_ms = time.time() * 1000
+    stamps = [consumer.last_poll_timestamp(partition) for partition in partitions]
+    fresh = [stamp is not None and now_ms - stamp <= READING_WITHIN_MS for stamp in stamps]
+    return 1.0 if fresh and all(fresh) else 0.0
+
+
+LIVE_FEED_READING.set_function(_feed_is_reading)
 
 
 def _publish_message(feed: DeliverableStatusFeed, raw: bytes | None) -> None:

@@ -7,11 +7,14 @@ import json
 import uuid
 from typing import Any
 
+import httpx
+import pytest
 from aiokafka import AIOKafkaProducer
 from pydantic import BaseModel
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
+from services.gateway.entrypoints import live_feed
 from services.gateway.entrypoints.live_feed import DELIVERABLE_TOPIC
 from services.gateway.tests.conftest import GatewayFactory
 from shared.events import new_event
@@ -110,25 +113,45 @@ async def test_status_changes_from_kafka_reach_graphql_subscribers(
     }
 
 
-async def test_the_feed_starts_streaming_once_a_late_broker_comes_up(
-    start_gateway: GatewayFactory,
+async def test_the_feed_starts_streaming_once_a_late_broker_comes_up_and_says_when_it_reads(
+    start_gateway: GatewayFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """``cjp_gateway_live_feed_reading`` is 1 while the feed reads, and 0 soon after the broker
+    is gone (aiokafka raises nothing then: it is measured). Other gateways of this test session
+    share the process, and so the gauge, until this one's feed reads: it is not read before."""
     from conftest import TansuBroker, free_port
 
+    monkeypatch.setattr(live_feed, "READING_WITHIN_MS", 2_000)
     broker = TansuBroker(free_port())  # not started yet: the gateway must wait for it
     common = CommonSettings(kafka_bootstrap_servers=broker.bootstrap)
     url = await start_gateway(common, live_updates_enabled=True)
     ws = await _subscribe(url)
-    await asyncio.to_thread(broker.start)
-    try:
-        await ensure_topics(common, [DELIVERABLE_TOPIC])
-        producer = AIOKafkaProducer(bootstrap_servers=broker.bootstrap)
-        await producer.start()
+    async with httpx.AsyncClient(timeout=10) as http:
+        await asyncio.to_thread(broker.start)
         try:
-            change = await _next_change(ws, producer, attempts=60)
+            await ensure_topics(common, [DELIVERABLE_TOPIC])
+            producer = AIOKafkaProducer(bootstrap_servers=broker.bootstrap)
+            await producer.start()
+            try:
+                change = await _next_change(ws, producer, attempts=60)
+            finally:
+                await producer.stop()
+            assert await _reading(http, url) == 1
         finally:
-            await producer.stop()
-    finally:
-        await ws.close()
-        await asyncio.to_thread(broker.stop)
+            await ws.close()
+            await asyncio.to_thread(broker.kill)
+        for _ in range(100):  # 2 s without an answer to a fetch, read at the next scrape
+            if await _reading(http, url) == 0:
+                break
+            await asyncio.sleep(0.1)
+        assert await _reading(http, url) == 0, "still reading with the broker gone"
     assert change["number"] == 40 and change["newStatus"] == "COMPLETE"
+
+
+async def _reading(http: httpx.AsyncClient, url: str) -> float:
+    scrape = (await http.get(f"{url}/metrics")).text
+    [value] = [
+        line.split()[1] for line in scrape.splitlines()
+        if line.startswith("cjp_gateway_live_feed_reading ")
+    ]  # fmt: skip
+    return float(value)
