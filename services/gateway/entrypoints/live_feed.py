@@ -126,7 +126,8 @@ async def consume_status_changes(
 
 
 class _Reading:
-    """The consumer the live feed reads with now (None between attempts), for the gauge."""
+    """The consumer the live feed reads with now (None between attempts), for the gauge; one
+    gateway runs per process (the last feed started wins where tests run several)."""
 
     consumer: AIOKafkaConsumer | None = None
 
@@ -141,9 +142,12 @@ def _feed_is_reading() -> float:
     consumer = _reading.consumer
     if consumer is None:
         return 0.0
-    partitions = consumer.assignment()
+    try:  # read at each scrape: whatever the consumer is doing, /metrics must still answer
+        partitions = consumer.assignment()
+        stamps = [consumer.last_poll_timestamp(partition) for partition in partitions]
+    except Exception:
+        return 0.0
     now_ms = time.time() * 1000
-    stamps = [consumer.last_poll_timestamp(partition) for partition in partitions]
     fresh = [stamp is not None and now_ms - stamp <= READING_WITHIN_MS for stamp in stamps]
     return 1.0 if fresh and all(fresh) else 0.0
 
