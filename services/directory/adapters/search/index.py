@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import text
 from sqlmodel import Session
 
 from services.directory.adapters.read_model import search_document, store_views
+from services.directory.adapters.search.spelling import VOCABULARY_WORD
 from services.directory.adapters.views import service_views
-
-_WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 
 _ADD_WORD = text("INSERT INTO search_word (word) VALUES (:word) ON CONFLICT (word) DO NOTHING")
 
@@ -30,7 +27,7 @@ def reindex_services(session: Session, service_ids: list[str]) -> None:
         word.lower()
         for document in documents
         for part in (document["name"], document["keywords"], document["body"])
-        for word in _WORD.findall(part)
+        for word in VOCABULARY_WORD.findall(part)
     }
     if words:
         session.execute(_ADD_WORD, [{"word": word} for word in sorted(words)])

@@ -19,6 +19,10 @@ from sqlmodel import Session
 from shared.db import is_postgres
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# What the vocabulary holds: runs of three or more letters (``index.reindex_services``). Only
+# such a word can be known, so only such a word is ever corrected: "route66" or "covid19" is
+# taken as typed (corrected to "route", it found nothing, as the index holds "route66").
+VOCABULARY_WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 STOPWORDS = frozenset(
     [
         "a",
@@ -91,7 +95,7 @@ def _is_known(session: Session, word: str) -> bool:
 
 
 def _correct(session: Session, word: str) -> str:
-    if len(word) < 4 or word.isdigit():
+    if len(word) < 4 or not VOCABULARY_WORD.fullmatch(word):
         return word
     if _is_known(session, word):
         return word
