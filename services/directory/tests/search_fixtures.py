@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -61,11 +62,27 @@ ENTRIES: list[dict[str, Any]] = [
 ]  # fmt: skip
 
 
-def load_entries(engine: Engine) -> None:
+def load_entries(engine: Engine, entries: list[dict[str, Any]] = ENTRIES) -> None:
     seed_reference_data(engine)
     with transaction(engine) as session:
-        for entry in ENTRIES:
+        for entry in entries:
             add_entry(session, entry, is_sample=False)
+
+
+@contextmanager
+def database_with(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    entries: list[dict[str, Any]],
+) -> Iterator[Engine]:
+    """A migrated database (the backend is ``request.param``) with reference data and
+    ``entries``, dropped afterwards."""
+    with module_database_url(request.param, tmp_path_factory) as url:
+        upgrade_database(url, MIGRATIONS)
+        engine = make_engine(url)
+        load_entries(engine, entries)
+        yield engine
+        engine.dispose()
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -73,9 +90,5 @@ def search_engine(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Engine]:
     """Migrated, with reference data and ``ENTRIES``; shared by the tests of one module."""
-    with module_database_url(request.param, tmp_path_factory) as url:
-        upgrade_database(url, MIGRATIONS)
-        engine = make_engine(url)
-        load_entries(engine)
+    with database_with(request, tmp_path_factory, ENTRIES) as engine:
         yield engine
-        engine.dispose()

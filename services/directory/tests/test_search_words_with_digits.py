@@ -15,11 +15,9 @@ from sqlmodel import Session
 
 from services.directory.adapters.search.criteria import SearchCriteria
 from services.directory.adapters.search.run import search_services
-from services.directory.adapters.seed.load import add_entry, seed_reference_data
 from services.directory.adapters.views import service_views
-from services.directory.tests.module_databases import BACKENDS, module_database_url
-from services.directory.wiring import MIGRATIONS
-from shared.db import make_engine, transaction, upgrade_database
+from services.directory.tests.module_databases import BACKENDS
+from services.directory.tests.search_fixtures import database_with
 
 ENTRY = {
     "name": "Route66 Mentoring", "organisation": "Fife Justice",
@@ -33,14 +31,8 @@ ENTRY = {
 def engine(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Engine]:
-    with module_database_url(request.param, tmp_path_factory) as url:
-        upgrade_database(url, MIGRATIONS)
-        made = make_engine(url)
-        seed_reference_data(made)
-        with transaction(made) as session:
-            add_entry(session, ENTRY, is_sample=False)
+    with database_with(request, tmp_path_factory, [ENTRY]) as made:
         yield made
-        made.dispose()
 
 
 def _search(engine: Engine, text: str) -> tuple[list[str], str | None]:
