@@ -29,6 +29,7 @@ from services.notifications.tests.database_setup import (
 )
 from services.notifications.tests.events import service_event, status_changed
 from services.notifications.tests.sinks import MailSink, eventually
+from services.notifications.use_cases.outcomes import Attempt, OutcomeRecorder
 from services.notifications.use_cases.sender import Job
 from shared.db import transaction
 
@@ -172,10 +173,11 @@ def test_the_shared_bucket_refills_at_the_rate_and_never_beyond_its_capacity(
     assert take_tokens(engine, wanted=50, per_second=5, capacity=5, now=much_later)[0] == 5
 
 
-class NeverRecorded:
-    """An outcome recorder that never finishes: as if the process died while recording."""
+class NeverRecorded(OutcomeRecorder):
+    """The sender's recorder with writes that never finish: as if the process died while
+    recording."""
 
-    async def record(self, _attempt: object) -> None:
+    async def _write_with_retries(self, attempts: list[Attempt], tries: int = 5) -> None:
         await asyncio.Event().wait()
 
 
@@ -189,7 +191,7 @@ async def test_a_crash_while_recording_leaves_at_most_the_bound_per_session_unre
             confirmed(engine, settings, f"b{bound}-{number}@example.org", "all_deliverables")
         mail.handler.messages.clear()
         sender = sender_for(engine, settings)
-        sender._recorder = NeverRecorded()  # type: ignore[assignment]
+        sender._recorder = NeverRecorded(engine, settings)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(sender.send_due(), 2.0)
         # Each session stopped once `bound` of its emails awaited their record: these are the

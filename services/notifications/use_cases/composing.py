@@ -11,13 +11,12 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import escape
 from sqlmodel import Session, col, select
 
+from services.notifications.adapters.leases import ClaimedDelivery
 from services.notifications.adapters.tables import (
-    Delivery,
     DeliveryKind,
     DigestEntry,
+    Frequency,
     ReceivedEvent,
-    Subscriber,
-    Subscription,
 )
 from services.notifications.adapters.tokens import LinkTokens, Purpose
 from services.notifications.domain.consumed import REGISTRY
@@ -65,59 +64,63 @@ class Composer:
     def link(self, page: str, purpose: Purpose, subject_id: int) -> str:
         return f"{self._base_url}/{page}?token={self._tokens.issue(purpose, subject_id)}"
 
-    def compose(self, session: Session, delivery: Delivery) -> OutgoingEmail | None:
-        """The email for a delivery, or None when there is nobody to send it to any more."""
+    def compose(self, session: Session, delivery: ClaimedDelivery) -> OutgoingEmail | None:
+        """The email for a delivery, or None when there is nobody to send it to any more.
+
+        ``session`` only reads (the event, a digest's entries): no write lock is held while a
+        batch is written."""
         if delivery.kind in _OWNER_KINDS:
             return self._owner_mail(session, delivery)
-        subscriber = session.get(Subscriber, delivery.subscriber_id)
-        if subscriber is None or subscriber.email is None:
+        if delivery.subscriber_id is None or delivery.email is None:
             return None
         if delivery.kind == DeliveryKind.DIGEST:
-            return self._digest(session, delivery, subscriber)
-        subscription = session.get(Subscription, delivery.subscription_id)
-        if subscription is None:
+            return self._digest(session, delivery, delivery.subscriber_id, delivery.email)
+        target = _target_words(delivery)
+        if target is None or delivery.subscription_id is None:
             return None
         if delivery.kind == DeliveryKind.CONFIRMATION:
-            return self._confirmation(subscriber, subscription)
-        event = session.get(ReceivedEvent, delivery.event_id)
-        if event is None:
-            return None
-        return self._event(subscriber, subscription, event)
+            return self._confirmation(delivery.email, delivery.subscription_id, delivery, target)
+        return self._event(session, delivery, delivery.email, target)
 
-    def _confirmation(self, subscriber: Subscriber, subscription: Subscription) -> OutgoingEmail:
-        assert subscription.id is not None and subscriber.email is not None
-        target = _target_words(subscription)
+    def _confirmation(
+        self, to: str, subscription_id: int, delivery: ClaimedDelivery, target: str
+    ) -> OutgoingEmail:
+        frequency = FREQUENCY_WORDS[delivery.frequency or Frequency.IMMEDIATELY]
         context = {
             "intro": f"Someone, hopefully you, asked for emails about {target}, "
-            f"sent {FREQUENCY_WORDS[subscription.frequency]}. Please confirm this by pressing "
+            f"sent {frequency}. Please confirm this by pressing "
             "the button below. The link works for 7 days. If it was not you, ignore this "
             "email and nothing will happen.",
             "action": {
                 "label": "Yes, send me these emails",
-                "url": self.link("confirm", Purpose.CONFIRM, subscription.id),
+                "url": self.link("confirm", Purpose.CONFIRM, subscription_id),
             },
             "why": "You are getting this email because this address was entered on our "
             "sign-up form.",
-            "unsubscribe_url": self.link("unsubscribe", Purpose.UNSUBSCRIBE, subscription.id),
+            "unsubscribe_url": self.link("unsubscribe", Purpose.UNSUBSCRIBE, subscription_id),
         }
-        return self._render(subscriber.email, f"Please confirm: emails about {target}", context)
+        return self._render(to, f"Please confirm: emails about {target}", context)
 
     def _event(
-        self, subscriber: Subscriber, subscription: Subscription, event: ReceivedEvent
-    ) -> OutgoingEmail:
+        self, session: Session, delivery: ClaimedDelivery, to: str, target: str
+    ) -> OutgoingEmail | None:
         """Rendered once per event and target; each recipient's own links are put in after."""
-        assert subscription.id is not None and subscriber.id is not None and subscriber.email
-        target = _target_words(subscription)
-        shared = self._rendered.get((event.event_id, target))
+        assert delivery.subscriber_id is not None and delivery.subscription_id is not None
+        if delivery.event_id is None:
+            return None
+        shared = self._rendered.get((delivery.event_id, target))
         if shared is None:
+            event = session.get(ReceivedEvent, delivery.event_id)
+            if event is None:
+                return None
             shared = self._render_event(event, target)
             if len(self._rendered) >= RENDERED_KEPT:
                 self._rendered.pop(next(iter(self._rendered)))  # the oldest
-            self._rendered[(event.event_id, target)] = shared
-        manage = self.link("manage", Purpose.MANAGE, subscriber.id)
-        unsubscribe = self.link("unsubscribe", Purpose.UNSUBSCRIBE, subscription.id)
+            self._rendered[(delivery.event_id, target)] = shared
+        manage = self.link("manage", Purpose.MANAGE, delivery.subscriber_id)
+        unsubscribe = self.link("unsubscribe", Purpose.UNSUBSCRIBE, delivery.subscription_id)
         return OutgoingEmail(
-            subscriber.email,
+            to,
             shared.subject,
             _with_links(shared.text, manage, unsubscribe),
             _with_links(shared.html, str(escape(manage)), str(escape(unsubscribe))),
@@ -136,9 +139,8 @@ class Composer:
         return self._render("", words.headline, context)
 
     def _digest(
-        self, session: Session, delivery: Delivery, subscriber: Subscriber
+        self, session: Session, delivery: ClaimedDelivery, subscriber_id: int, to: str
     ) -> OutgoingEmail | None:
-        assert subscriber.id is not None and subscriber.email is not None
         statement = (
             select(ReceivedEvent)
             .join(DigestEntry, col(DigestEntry.event_id) == col(ReceivedEvent.event_id))
@@ -154,14 +156,12 @@ class Composer:
             "items": items,
             "why": f"You are getting this because you asked for a {period} summary "
             "of what you follow.",
-            "manage_url": self.link("manage", Purpose.MANAGE, subscriber.id),
-            "unsubscribe_url": self.link("unsubscribe", Purpose.UNSUBSCRIBE_ALL, subscriber.id),
+            "manage_url": self.link("manage", Purpose.MANAGE, subscriber_id),
+            "unsubscribe_url": self.link("unsubscribe", Purpose.UNSUBSCRIBE_ALL, subscriber_id),
         }
-        return self._render(
-            subscriber.email, f"Your {period} summary: {len(items)} update(s)", context
-        )
+        return self._render(to, f"Your {period} summary: {len(items)} update(s)", context)
 
-    def _owner_mail(self, session: Session, delivery: Delivery) -> OutgoingEmail | None:
+    def _owner_mail(self, session: Session, delivery: ClaimedDelivery) -> OutgoingEmail | None:
         """Mail to a directory entry's owning partnership (a review is due, or a correction)."""
         event = session.get(ReceivedEvent, delivery.event_id)
         if event is None or not delivery.recipient:
@@ -202,7 +202,10 @@ def _with_links(body: str, manage: str, unsubscribe: str) -> str:
     return body.replace(MANAGE_SLOT, manage).replace(UNSUBSCRIBE_SLOT, unsubscribe)
 
 
-def _target_words(subscription: Subscription) -> str:
+def _target_words(delivery: ClaimedDelivery) -> str | None:
+    """What the delivery's subscription follows, in words; None when the subscription is gone."""
+    if delivery.target_kind is None:
+        return None
     return describe_target(
-        subscription.target_kind, subscription.target_value, subscription.transition
+        delivery.target_kind, delivery.target_value or "", delivery.transition or "any"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import uuid
 from dataclasses import dataclass
@@ -83,9 +84,11 @@ def _stage_email_events(
 class OutcomeRecorder:
     """Records each email's outcome as soon as it is known, before its session sends another.
 
-    Outcomes that arrive together (one per SMTP session) share one transaction. A failed write
-    is retried; the caller waits, so at most one accepted-but-unrecorded email per session can
-    be sent again after a crash (with the same Message-ID).
+    Outcomes that arrive together (one per SMTP session) share one transaction: a write waits
+    up to ``GATHER_SECONDS`` for the other sessions' outcomes, and no longer once every session
+    still sending (``expect``) has handed its outcome in. A failed write is retried; the caller
+    waits, so at most one accepted-but-unrecorded email per session can be sent again after a
+    crash (with the same Message-ID).
     """
 
     def __init__(self, engine: Engine, settings: NotificationsSettings) -> None:
@@ -93,17 +96,33 @@ class OutcomeRecorder:
         self._settings = settings
         self._waiting: list[tuple[Attempt, asyncio.Future[None]]] = []
         self._writer: asyncio.Task[None] | None = None
+        self._all_in = asyncio.Event()
+        self._expected = 0  # outcomes that complete the next write; 0: wait the gathering time
+
+    def expect(self, outcomes: int) -> None:
+        """How many outcomes are due at once (the sessions sending): a write waits no longer
+        than for that many."""
+        self._expected = outcomes
+        self._note_arrivals()
+
+    def _note_arrivals(self) -> None:
+        if self._expected and len(self._waiting) >= self._expected:
+            self._all_in.set()
 
     async def record(self, attempt: Attempt) -> None:
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiting.append((attempt, done))
+        self._note_arrivals()
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._write_all())
         await done
 
     async def _write_all(self) -> None:
         while self._waiting:
-            await asyncio.sleep(GATHER_SECONDS)  # let the other sessions' outcomes join this write
+            if not self._all_in.is_set():  # let the other sessions' outcomes join this write
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._all_in.wait(), GATHER_SECONDS)
+            self._all_in.clear()
             group, self._waiting = self._waiting, []
             try:
                 await self._write_with_retries([attempt for attempt, _ in group])

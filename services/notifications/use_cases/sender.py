@@ -13,9 +13,14 @@ from dataclasses import dataclass
 
 import structlog
 from sqlalchemy import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from services.notifications.adapters.leases import claim_due, renew_leases
+from services.notifications.adapters.leases import (
+    ClaimedDelivery,
+    claim_due,
+    claimed_deliveries,
+    renew_leases,
+)
 from services.notifications.adapters.mailer import (
     Outcome,
     SendResult,
@@ -24,13 +29,7 @@ from services.notifications.adapters.mailer import (
     message_id,
 )
 from services.notifications.adapters.rate_limit import SharedRateLimiter
-from services.notifications.adapters.tables import (
-    Delivery,
-    DeliveryKind,
-    ReceivedEvent,
-    Subscriber,
-    Subscription,
-)
+from services.notifications.adapters.tables import DeliveryKind
 from services.notifications.adapters.tracing import sending_span
 from services.notifications.settings import NotificationsSettings
 from services.notifications.use_cases.composing import Composer
@@ -52,22 +51,6 @@ class Job:
     text: str
     event_id: uuid.UUID | None = None  # whose trace the send joins
     kind: str = ""
-
-
-def preload(session: Session, claimed: list[Delivery]) -> list[object]:
-    """Load a batch's subscribers, subscriptions and events in three queries (identity map).
-
-    The caller keeps the returned rows while it composes: the session's identity map holds its
-    objects weakly, so rows nobody references are gone again and ``get`` would query each one.
-    """
-    subscribers = {d.subscriber_id for d in claimed if d.subscriber_id}
-    subscriptions = {d.subscription_id for d in claimed if d.subscription_id}
-    events = {d.event_id for d in claimed if d.event_id}
-    return [
-        *session.exec(select(Subscriber).where(col(Subscriber.id).in_(subscribers))),
-        *session.exec(select(Subscription).where(col(Subscription.id).in_(subscriptions))),
-        *session.exec(select(ReceivedEvent).where(col(ReceivedEvent.event_id).in_(events))),
-    ]
 
 
 class Sender:
@@ -204,7 +187,11 @@ class Sender:
         queue = list(reversed(jobs))
         results: list[SendResult] = []
 
+        sessions = self._connections[: len(jobs)]
+        sending = len(sessions)
+
         async def worker(connection: SmtpConnection) -> None:
+            nonlocal sending
             unrecorded: list[asyncio.Task[None]] = []
             try:
                 await send_from_queue(connection, unrecorded)
@@ -212,6 +199,9 @@ class Sender:
                 for waiting in unrecorded:  # the writes themselves go on in the recorder
                     waiting.cancel()
                 raise
+            finally:
+                sending -= 1
+                self._recorder.expect(sending)
             await asyncio.gather(*unrecorded)
 
         async def send_from_queue(
@@ -233,7 +223,11 @@ class Sender:
                 while len(unrecorded) >= self._settings.sender_unrecorded_per_session:
                     await unrecorded.pop(0)
 
-        await asyncio.gather(*(worker(c) for c in self._connections[: len(jobs)]))
+        self._recorder.expect(sending)
+        try:
+            await asyncio.gather(*(worker(c) for c in sessions))
+        finally:
+            self._recorder.expect(0)
         if queue:  # the server went away: give the rest back untried
             away = SendResult(Outcome.UNAVAILABLE, "not tried: the SMTP server was unreachable")
             await asyncio.gather(*(self._recorder.record(_attempt(job, away)) for job in queue))
@@ -250,36 +244,36 @@ class Sender:
                 batch_size=settings.sender_batch_size,
                 lease_seconds=settings.sender_lease_seconds,
             )
-        with transaction(self._engine) as session:
-            statement = select(Delivery).where(Delivery.lease_token == token)
-            claimed = list(session.exec(statement.order_by(col(Delivery.id))))
-            loaded = preload(session, claimed)  # kept alive until every email is written
-            jobs = [job for delivery in claimed if (job := self._job_or_failure(session, delivery))]
-            del loaded
-            return jobs
+        # Written from plain reads, holding no write lock: on SQLite a write transaction here
+        # held the database for the whole batch, and the outcomes of the batch on the wire
+        # waited for it (each SMTP session waits for its last outcome to be recorded).
+        with Session(self._engine) as session:
+            written = [
+                (delivery.id, self._job_or_reason(session, delivery))
+                for delivery in claimed_deliveries(session, token)
+            ]
+        failed = [(delivery_id, job) for delivery_id, job in written if isinstance(job, str)]
+        if failed:
+            with transaction(self._engine) as session:
+                for delivery_id, reason in failed:
+                    fail_delivery(session, delivery_id, reason)
+        return [job for _, job in written if isinstance(job, Job)]
 
-    def _job_or_failure(self, session: Session, delivery: Delivery) -> Job | None:
-        """The ready email, or None after failing this delivery alone with its reason."""
-        assert delivery.id is not None
+    def _job_or_reason(self, session: Session, delivery: ClaimedDelivery) -> Job | str:
+        """The ready email, or why this delivery alone fails (the rest of its batch goes on)."""
         try:
             return self._job_for(session, delivery)
         except Exception as exc:  # one email that cannot be written must not hold the batch
             reason = f"could not write the email: {type(exc).__name__}: {exc}"
             log.warning("email_not_buildable", delivery_id=delivery.id, reason=reason)
-            fail_delivery(session, delivery.id, reason)
-            return None
+            return reason
 
-    def _job_for(self, session: Session, delivery: Delivery) -> Job | None:
-        assert delivery.id is not None
-        if delivery.subscriber_id is not None and delivery.kind != DeliveryKind.CONFIRMATION:
-            subscriber = session.get(Subscriber, delivery.subscriber_id)
-            if subscriber is not None and subscriber.suspended_at is not None:
-                fail_delivery(session, delivery.id, SUSPENDED)
-                return None
+    def _job_for(self, session: Session, delivery: ClaimedDelivery) -> Job | str:
+        if delivery.suspended and delivery.kind != DeliveryKind.CONFIRMATION:
+            return SUSPENDED
         email = self._composer.compose(session, delivery)
         if email is None:
-            fail_delivery(session, delivery.id, NOBODY)
-            return None
+            return NOBODY
         message = build_message(
             email,
             mail_from=self._settings.mail_from,
