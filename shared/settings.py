@@ -48,6 +48,10 @@ class CommonSettings(BaseSettings):
 
     outbox_poll_interval_seconds: float = 0.2
     outbox_batch_size: int = 100
+    # After a cycle that published less than a full batch, the relay waits this long before it
+    # reads again, so that the rows of the commits made meanwhile go out together. The first
+    # commit after a quiet spell is published at once.
+    outbox_linger_seconds: float = 0.05
     # A row the broker refuses this many times (too large, say) is set aside as failed.
     outbox_max_attempts: int = 3
     # How often the relay re-asserts its topics and checks the broker still holds what it took.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -101,6 +102,45 @@ async def test_relay_publishes_in_order_with_the_aggregate_as_key(
     assert [envelope.event_id for envelope in envelopes] == ids
     assert {message.key for message in received} == {b"40"}
     assert pending_count(engine) == 0
+
+
+async def test_a_quiet_relay_publishes_at_once_and_a_stream_of_commits_shares_a_cycle(
+    database_url: str, kafka_broker: Any
+) -> None:
+    """The first commit after a quiet spell goes at once; the commits made while the relay
+    lingers after it go out together, one linger later (not a cycle each)."""
+    engine = _engine(database_url)
+    topic = f"test.linger.{uuid.uuid4().hex[:8]}"
+    linger = 1.0
+    settings = CommonSettings(
+        kafka_bootstrap_servers=kafka_broker.bootstrap,
+        outbox_linger_seconds=linger,
+        outbox_poll_interval_seconds=30,  # only a wake makes it look
+    )
+    relay = OutboxRelay(engine=engine, settings=settings, topics=[topic], lock_key=7003)
+    task = asyncio.create_task(relay.run())
+    try:
+        _stage(engine, topic, "1", 1)  # the relay is connected and has published once
+        relay.wake()
+        await _consume(kafka_broker.bootstrap, topic, 1)
+        await asyncio.sleep(linger + 0.5)  # quiet again
+
+        committed_first = time.time()
+        _stage(engine, topic, "2", 1)
+        relay.wake()
+        for key in "345":
+            await asyncio.sleep(0.05)
+            _stage(engine, topic, key, 1)
+            relay.wake()
+        received = await _consume(kafka_broker.bootstrap, topic, 5)
+    finally:
+        await relay.stop()
+        await task
+    sent_at = {message.key: message.timestamp / 1000 for message in received}
+    assert sent_at[b"2"] - committed_first < linger / 2, "the first commit waits for nothing"
+    later = [sent_at[key] for key in (b"3", b"4", b"5")]
+    assert min(later) - sent_at[b"2"] >= linger * 0.9, "the next commits waited for the linger"
+    assert max(later) - min(later) < linger / 4, "and went out in one cycle"
 
 
 async def test_event_committed_while_broker_is_down_is_published_when_it_returns(
