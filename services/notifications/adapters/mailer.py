@@ -117,25 +117,46 @@ class SmtpConnection:
         self._envelope_from = parseaddr(settings.mail_from)[1]
 
     async def send(self, to: str, message: bytes) -> SendResult:
-        """Send pre-built bytes; failures are classified, never raised."""
+        """One whole email: the envelope, then the message."""
+        return await self.open_envelope(to) or await self.send_message(message)
+
+    async def open_envelope(self, to: str) -> SendResult | None:
+        """MAIL FROM and RCPT TO for one email: None when the server awaits the message, else
+        the classified failure. Nothing is accepted yet: a session that is closed now delivers
+        nothing, so a sender may make these round trips while the email before is recorded."""
         try:
-            await self._send_on_live_session(to, message)
+            await self._envelope_on_live_session(to)
         except (aiosmtplib.SMTPException, SmtpUnavailable, OSError, TimeoutError) as exc:
             await self.close()  # a fresh session is simpler than recovering a half-sent one
             return classify(exc)
+        return None
+
+    async def send_message(self, message: bytes) -> SendResult:
+        """DATA for the envelope just opened: the server's answer accepts the email or not."""
+        client = self._client
+        try:
+            if client is None:
+                raise aiosmtplib.SMTPServerDisconnected("the session closed before the message")
+            await client.data(message)
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+            await self.close()
+            return classify(exc)
         return SendResult(Outcome.SENT)
 
-    async def _send_on_live_session(self, to: str, message: bytes) -> None:
+    async def _envelope_on_live_session(self, to: str) -> None:
         """A kept-open session the server has since closed gets one fresh reconnect."""
         reused = self._client is not None and self._client.is_connected
-        client = await self._connected()
         try:
-            await client.sendmail(self._envelope_from, [to], message)
+            await self._envelope(await self._connected(), to)
         except (aiosmtplib.SMTPServerDisconnected, ConnectionError):
             if not reused:
                 raise
             await self.close()
-            await (await self._connected()).sendmail(self._envelope_from, [to], message)
+            await self._envelope(await self._connected(), to)
+
+    async def _envelope(self, client: aiosmtplib.SMTP, to: str) -> None:
+        await client.mail(self._envelope_from)
+        await client.rcpt(to)
 
     async def _connected(self) -> aiosmtplib.SMTP:
         if self._client is None or not self._client.is_connected:

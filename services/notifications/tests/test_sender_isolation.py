@@ -73,6 +73,36 @@ async def test_a_name_with_a_line_break_and_an_unwritable_email_fail_alone(
     assert all(d.lease_token is None for d in deliveries(engine))
 
 
+async def test_an_address_the_session_cannot_carry_fails_alone_and_the_batch_goes_on(
+    sqlite_database_url: str, mail: MailSink
+) -> None:
+    """A subscriber's address with letters outside ASCII (the sign-up form takes it; an email
+    header without SMTPUTF8 cannot carry it) fails for good with its reason, before anything is
+    sent; the emails around it go."""
+    engine = migrated(sqlite_database_url)
+    settings = fast(mail, sender_concurrency=1)
+    for address in ("ann@example.org", "josé@example.org", "bob@example.org"):
+        confirmed(engine, settings, address, "deliverable", "40")
+    sender = sender_for(engine, settings)
+    await sender.send_due()  # the confirmations: two go, one cannot
+    mail.handler.messages.clear()
+
+    handle(engine, status_changed(40))
+    await sender.send_due()
+
+    assert sorted(str(m["To"]) for m in mail.handler.messages) == [
+        "ann@example.org",
+        "bob@example.org",
+    ]
+    failed = [d for d in deliveries(engine) if d.state == DeliveryState.FAILED]
+    assert len(failed) == 2  # the confirmation and the event's email to josé
+    assert all(
+        (d.last_error or "").startswith("could not write the email: UnicodeEncodeError")
+        for d in failed
+    )
+    assert all(d.lease_token is None for d in deliveries(engine))
+
+
 async def test_a_resend_carries_the_same_message_id(
     sqlite_database_url: str, mail: MailSink
 ) -> None:

@@ -207,21 +207,30 @@ class Sender:
         async def send_from_queue(
             connection: SmtpConnection, unrecorded: list[asyncio.Task[None]]
         ) -> None:
+            # At most UNRECORDED_PER_SESSION accepted emails of this session await their
+            # record (1: each is recorded before the next is sent; a crash re-sends at most
+            # that one). The next email's envelope (MAIL FROM, RCPT TO) accepts nothing, so its
+            # round trips are made while the email before is recorded; its message waits.
+            keep_unrecorded = self._settings.sender_unrecorded_per_session - 1
             while queue and not self._server_away:
                 job = queue.pop()
                 await self._limiter.acquire(waiting=len(queue) + 1)
                 with sending_span(job.event_id, job.delivery_id) as span:
-                    result = await connection.send(job.to, job.message)
+                    result = await connection.open_envelope(job.to)
+                    try:
+                        while len(unrecorded) > keep_unrecorded:
+                            await unrecorded.pop(0)
+                    except BaseException:
+                        await connection.close()  # the envelope just opened is given up
+                        raise
+                    if result is None:
+                        result = await connection.send_message(job.message)
                     span.set_attribute("cjp.email.outcome", str(result.outcome))
                 if result.outcome == Outcome.UNAVAILABLE and not self._server_away:
                     self._server_away = True
                     log.warning("smtp_server_unavailable", reason=result.reason)
                 results.append(result)
                 unrecorded.append(asyncio.create_task(self._recorder.record(_attempt(job, result))))
-                # At most UNRECORDED_PER_SESSION accepted emails wait for their record (1: each
-                # is recorded before this session sends again; a crash re-sends at most that one).
-                while len(unrecorded) >= self._settings.sender_unrecorded_per_session:
-                    await unrecorded.pop(0)
 
         self._recorder.expect(sending)
         try:
