@@ -109,16 +109,13 @@ def _by_code(code: int, reason: str) -> SendResult:
 
 
 class SmtpConnection:
-    """One reusable SMTP session; reconnects after any failure."""
+    """One reusable SMTP session; reconnects after any failure. An email goes in two steps,
+    ``open_envelope`` then ``send_message``, so that a sender can wait between them."""
 
     def __init__(self, settings: NotificationsSettings) -> None:
         self._settings = settings
         self._client: aiosmtplib.SMTP | None = None
         self._envelope_from = parseaddr(settings.mail_from)[1]
-
-    async def send(self, to: str, message: bytes) -> SendResult:
-        """One whole email: the envelope, then the message."""
-        return await self.open_envelope(to) or await self.send_message(message)
 
     async def open_envelope(self, to: str) -> SendResult | None:
         """MAIL FROM and RCPT TO for one email: None when the server awaits the message, else
