@@ -163,14 +163,15 @@ class OutboxRelay:
         published = await self.publish_pending()
         if published == 0:
             await self._sleep(self._settings.outbox_poll_interval_seconds)
-        elif published < self._settings.outbox_batch_size:
+            return
+        # What was just sent is read back soon: a broker may have taken it and hidden it.
+        soon = time.monotonic() + self._settings.outbox_readback_delay_seconds
+        self._next_read_back = min(self._next_read_back, soon)
+        if published < self._settings.outbox_batch_size:
             # Rows committed meanwhile wait to share the next cycle: under a stream of commits a
             # cycle (three statements, a produce request, its acknowledgement) per commit cost
             # more than the rows. A quiet relay still publishes a commit as soon as it is woken.
             await self._pause(self._settings.outbox_linger_seconds)
-        else:  # what was just sent is read back soon: a broker may have taken it and hidden it
-            soon = time.monotonic() + self._settings.outbox_readback_delay_seconds
-            self._next_read_back = min(self._next_read_back, soon)
 
     async def check_broker(self) -> int:
         """Re-assert topics; queue again the rows the broker no longer holds; prune old rows."""

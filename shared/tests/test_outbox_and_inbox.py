@@ -117,7 +117,7 @@ async def test_a_quiet_relay_publishes_at_once_and_a_stream_of_commits_shares_a_
         outbox_linger_seconds=linger,
         outbox_poll_interval_seconds=30,  # only a wake makes it look
     )
-    relay = OutboxRelay(engine=engine, settings=settings, topics=[topic], lock_key=7003)
+    relay = OutboxRelay(engine=engine, settings=settings, topics=[topic], lock_key=7004)
     task = asyncio.create_task(relay.run())
     try:
         _stage(engine, topic, "1", 1)  # the relay is connected and has published once
@@ -141,6 +141,31 @@ async def test_a_quiet_relay_publishes_at_once_and_a_stream_of_commits_shares_a_
     later = [sent_at[key] for key in (b"3", b"4", b"5")]
     assert min(later) - sent_at[b"2"] >= linger * 0.9, "the next commits waited for the linger"
     assert max(later) - min(later) < linger / 4, "and went out in one cycle"
+
+
+async def test_a_lingering_relay_still_reads_back_soon_what_it_just_published(
+    database_url: str, kafka_broker: Any
+) -> None:
+    """Rows of a batch that was not full are read back ``outbox_readback_delay_seconds`` after
+    they were sent, not only at the next verify."""
+    engine = _engine(database_url)
+    topic = f"test.readback-soon.{uuid.uuid4().hex[:8]}"
+    _stage(engine, topic, "43", 2)
+    settings = CommonSettings(
+        kafka_bootstrap_servers=kafka_broker.bootstrap,
+        outbox_readback_delay_seconds=0.05,
+        outbox_verify_interval_seconds=600,  # the verify does not come within this test
+    )
+    relay = OutboxRelay(engine=engine, settings=settings, topics=[topic], lock_key=7005)
+    since = datetime.now(UTC) - timedelta(minutes=5)
+    task = asyncio.create_task(relay.run())
+    try:
+        async with asyncio.timeout(10):
+            while pending_count(engine) or unread_published(engine, since=since):
+                await asyncio.sleep(0.1)
+    finally:
+        await relay.stop()
+        await task
 
 
 async def test_event_committed_while_broker_is_down_is_published_when_it_returns(
