@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from sqlalchemy import Boolean, Engine, bindparam, or_, text, type_coerce, update
-from sqlalchemy import select as select_columns
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from services.notifications.adapters.tables import (
@@ -113,7 +113,7 @@ _SUBSCRIPTION = Subscription.__table__  # type: ignore[attr-defined]
 # Plain rows, not ORM objects: writing an email needs a dozen facts, and loading three mapped
 # objects per email cost more than writing it (profiled in bench/notifications_fanout.py).
 _CLAIMED = (
-    select_columns(
+    sa_select(
         _DELIVERY.c.id, _DELIVERY.c.kind, _DELIVERY.c.subscriber_id,
         _DELIVERY.c.subscription_id, _DELIVERY.c.event_id, _DELIVERY.c.digest_period,
         _DELIVERY.c.recipient, _SUBSCRIBER.c.email,
