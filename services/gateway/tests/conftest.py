@@ -189,3 +189,13 @@ def _fresh_fakes(request: pytest.FixtureRequest) -> None:
 
 def error_codes(result: dict[str, Any]) -> list[str]:
     return [e.get("extensions", {}).get("code") for e in result.get("errors") or []]
+
+
+async def live_feed_reading(http: httpx.AsyncClient, url: str) -> float:
+    """The gateway's ``cjp_gateway_live_feed_reading`` gauge, as ``/metrics`` gives it now."""
+    scrape = (await http.get(f"{url}/metrics")).text
+    [value] = [
+        line.split()[1] for line in scrape.splitlines()
+        if line.startswith("cjp_gateway_live_feed_reading ")
+    ]  # fmt: skip
+    return float(value)

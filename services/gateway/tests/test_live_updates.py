@@ -16,7 +16,7 @@ from websockets.typing import Subprotocol
 
 from services.gateway.entrypoints import live_feed
 from services.gateway.entrypoints.live_feed import DELIVERABLE_TOPIC
-from services.gateway.tests.conftest import GatewayFactory
+from services.gateway.tests.conftest import GatewayFactory, live_feed_reading
 from shared.events import new_event
 from shared.kafka import ensure_topics
 from shared.settings import CommonSettings
@@ -136,22 +136,13 @@ async def test_the_feed_starts_streaming_once_a_late_broker_comes_up_and_says_wh
                 change = await _next_change(ws, producer, attempts=60)
             finally:
                 await producer.stop()
-            assert await _reading(http, url) == 1
+            assert await live_feed_reading(http, url) == 1
         finally:
             await ws.close()
             await asyncio.to_thread(broker.kill)
         for _ in range(100):  # 2 s without an answer to a fetch, read at the next scrape
-            if await _reading(http, url) == 0:
+            if await live_feed_reading(http, url) == 0:
                 break
             await asyncio.sleep(0.1)
-        assert await _reading(http, url) == 0, "still reading with the broker gone"
+        assert await live_feed_reading(http, url) == 0, "still reading with the broker gone"
     assert change["number"] == 40 and change["newStatus"] == "COMPLETE"
-
-
-async def _reading(http: httpx.AsyncClient, url: str) -> float:
-    scrape = (await http.get(f"{url}/metrics")).text
-    [value] = [
-        line.split()[1] for line in scrape.splitlines()
-        if line.startswith("cjp_gateway_live_feed_reading ")
-    ]  # fmt: skip
-    return float(value)

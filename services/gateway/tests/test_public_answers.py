@@ -13,7 +13,13 @@ from services.gateway.app import create_app
 from services.gateway.entrypoints import live_feed
 from services.gateway.entrypoints.live_feed import CHANGE_TOPICS
 from services.gateway.settings import GatewaySettings
-from services.gateway.tests.conftest import FakeServices, GatewayFactory, GraphQLClient, Served
+from services.gateway.tests.conftest import (
+    FakeServices,
+    GatewayFactory,
+    GraphQLClient,
+    Served,
+    live_feed_reading,
+)
 from shared.kafka import ensure_topics
 from shared.settings import CommonSettings
 
@@ -131,8 +137,7 @@ async def test_an_event_from_the_services_ends_kept_answers(
 
 async def _until_the_feed_reads(http: httpx.AsyncClient, url: str, seconds: float = 60.0) -> None:
     for _ in range(int(seconds / 0.1)):
-        scrape = (await http.get(f"{url}/metrics")).text
-        if "\ncjp_gateway_live_feed_reading 1.0" in scrape:
+        if await live_feed_reading(http, url) == 1:
             return
         await asyncio.sleep(0.1)
     raise AssertionError(f"the live feed did not start reading in {seconds:g} s")
