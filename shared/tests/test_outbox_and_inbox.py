@@ -70,6 +70,19 @@ async def _consume(bootstrap: str, topic: str, count: int) -> list[Any]:
     return received
 
 
+async def _run_until_all_read_back(relay: OutboxRelay, engine: Engine, *, seconds: float) -> None:
+    """Run ``relay`` until every row is published and found again at the broker, then stop it."""
+    since = datetime.now(UTC) - timedelta(minutes=5)
+    task = asyncio.create_task(relay.run())
+    try:
+        async with asyncio.timeout(seconds):
+            while pending_count(engine) or unread_published(engine, since=since):
+                await asyncio.sleep(0.1)
+    finally:
+        await relay.stop()
+        await task
+
+
 def test_rolled_back_change_leaves_no_outbox_row(database_url: str) -> None:
     engine = _engine(database_url)
     try:
@@ -157,15 +170,7 @@ async def test_a_lingering_relay_still_reads_back_soon_what_it_just_published(
         outbox_verify_interval_seconds=600,  # the verify does not come within this test
     )
     relay = OutboxRelay(engine=engine, settings=settings, topics=[topic], lock_key=7005)
-    since = datetime.now(UTC) - timedelta(minutes=5)
-    task = asyncio.create_task(relay.run())
-    try:
-        async with asyncio.timeout(10):
-            while pending_count(engine) or unread_published(engine, since=since):
-                await asyncio.sleep(0.1)
-    finally:
-        await relay.stop()
-        await task
+    await _run_until_all_read_back(relay, engine, seconds=10)
 
 
 async def test_event_committed_while_broker_is_down_is_published_when_it_returns(
@@ -224,14 +229,7 @@ async def test_relay_reads_each_row_back_once_and_sends_again_a_row_the_broker_d
     )
     relay = OutboxRelay(engine=engine, settings=settings, topics=[topic], lock_key=7003)
     since = datetime.now(UTC) - timedelta(minutes=5)
-    task = asyncio.create_task(relay.run())
-    try:
-        async with asyncio.timeout(20):
-            while pending_count(engine) or unread_published(engine, since=since):
-                await asyncio.sleep(0.1)
-    finally:
-        await relay.stop()
-        await task
+    await _run_until_all_read_back(relay, engine, seconds=20)
     with Session(engine) as session:
         rows = list(session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id))))
     assert all(row.read_back_at is not None for row in rows), "every row was read back"
